@@ -1,0 +1,226 @@
+// Command codegen turns the vendored NetBird OpenAPI document into the
+// generated parts of netbird-go. `go generate ./...` runs it from the module
+// root (see generate.go); it takes no network and reads only these files:
+//
+//	openapi.yaml                  the vendored NetBird document (never edited)
+//	openapi.version               where openapi.yaml came from (version, commit, sha256)
+//	internal/codegen/overlay.yaml the naming table and fixes to the document
+//
+// and writes:
+//
+//	api/models.gen.go   models            (oapi-codegen)
+//	api/client.gen.go   low-level client  (oapi-codegen)
+//	api/spec.gen.go     the spec version constants
+//	api_surface.txt     one line per exported identifier of api/ and the root package
+//
+// Each step fails with a message that says what to change.
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"go/format"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
+
+	"github.com/netbird-go/netbird/internal/spec"
+)
+
+// Paths are relative to the module root, where go generate runs us.
+type paths struct {
+	Spec, Version, Overlay, API, Root, Surface string
+	Readme                                     string // "" leaves no README to update (tests)
+}
+
+func main() {
+	p := paths{}
+	flag.StringVar(&p.Spec, "spec", "openapi.yaml", "the vendored OpenAPI document")
+	flag.StringVar(&p.Version, "version", "openapi.version", "the record of where the document came from")
+	flag.StringVar(&p.Overlay, "overlay", "internal/codegen/overlay.yaml", "the naming table (an OpenAPI Overlay)")
+	flag.StringVar(&p.API, "api", "api", "output directory of package api")
+	flag.StringVar(&p.Root, "root", ".", "directory of the root package netbird")
+	flag.StringVar(&p.Surface, "surface", "api_surface.txt", "the API-surface listing to write")
+	flag.StringVar(&p.Readme, "readme", "README.md", "the README whose compatibility line names the spec version")
+	flag.Parse()
+	if err := run(p); err != nil {
+		fmt.Fprintln(os.Stderr, "codegen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(p paths) error {
+	raw, err := os.ReadFile(p.Spec)
+	if err != nil {
+		return err
+	}
+	ver, err := readVersion(p.Version)
+	if err != nil {
+		return err
+	}
+	if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != ver.SHA256 {
+		return fmt.Errorf("%s has sha256 %x but %s records %s: update the record (make update-spec) rather than editing the document",
+			p.Spec, sum, p.Version, ver.SHA256)
+	}
+	doc, err := openapi3.NewLoader().LoadFromFile(p.Spec)
+	if err != nil {
+		return fmt.Errorf("%s is not a readable OpenAPI document: %w", p.Spec, err)
+	}
+	table, err := readNamingTable(p.Overlay)
+	if err != nil {
+		return err
+	}
+	if err := table.check(doc); err != nil {
+		return err
+	}
+	named, err := util.LoadSwaggerWithOverlay(p.Spec, util.LoadSwaggerWithOverlayOpts{Path: p.Overlay, Strict: true})
+	if err != nil {
+		return err
+	}
+	if err := validate(named, p); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(p.API, 0o755); err != nil {
+		return err
+	}
+	for _, out := range []struct {
+		file string
+		gen  codegen.GenerateOptions
+	}{
+		{"models.gen.go", codegen.GenerateOptions{Models: true}},
+		{"client.gen.go", codegen.GenerateOptions{Client: true}},
+	} {
+		code, err := codegen.Generate(named, oapiConfig(out.gen))
+		if err != nil {
+			return fmt.Errorf("oapi-codegen (%s): %w", out.file, err)
+		}
+		if err := writeFile(filepath.Join(p.API, out.file), []byte(code)); err != nil {
+			return err
+		}
+	}
+	if err := writeGo(filepath.Join(p.API, "spec.gen.go"), specVersionFile(ver)); err != nil {
+		return err
+	}
+	if err := writeSurface(p.Surface, p.API, p.Root); err != nil {
+		return err
+	}
+	return updateReadme(p.Readme, ver)
+}
+
+// updateReadme rewrites the text between the spec-version markers of the
+// README, so the README always names the vendored NetBird release.
+func updateReadme(path string, v specVersion) error {
+	if path == "" {
+		return nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	const begin, end = "<!-- spec-version -->", "<!-- /spec-version -->"
+	i, j := bytes.Index(b, []byte(begin)), bytes.Index(b, []byte(end))
+	if i < 0 || j < i {
+		return fmt.Errorf("%s: no %s ... %s markers for the spec version", path, begin, end)
+	}
+	text := fmt.Sprintf("NetBird %s (commit %s)", v.Version, v.Commit[:min(12, len(v.Commit))])
+	out := slices.Concat(b[:i+len(begin)], []byte(text), b[j:])
+	return writeFile(path, out)
+}
+
+// oapiConfig is the one oapi-codegen configuration of the project.
+func oapiConfig(gen codegen.GenerateOptions) codegen.Configuration {
+	return codegen.Configuration{
+		PackageName: "api",
+		Generate:    gen,
+		Compatibility: codegen.CompatibilityOptions{
+			AlwaysPrefixEnumValues: true,
+		},
+		OutputOptions: codegen.OutputOptions{
+			// ID, URL, DNS, API, IP... in every generated name.
+			NameNormalizer:        "ToCamelCaseWithInitialisms",
+			AdditionalInitialisms: []string{"EDR", "IDP", "MSP", "SCIM", "PAT", "AWS", "CSV", "PDF", "TTL", "NS", "OS"},
+		},
+		// The document is read from disk; it has no remote references.
+		AllowRemoteRefsFrom: []string{},
+	}
+}
+
+// validate checks the document, with the overlay's fixes applied, with
+// kin-openapi (see spec.Validate for what it lets pass).
+func validate(doc *openapi3.T, p paths) error {
+	if err := spec.Validate(doc); err != nil {
+		return fmt.Errorf("%s (with the fixes in %s) is not a valid OpenAPI document: %w", p.Spec, p.Overlay, err)
+	}
+	return nil
+}
+
+func writeFile(path string, b []byte) error {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
+		return nil // unchanged: keep the file's modification time
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+func writeGo(path string, src []byte) error {
+	out, err := format.Source(src)
+	if err != nil {
+		return fmt.Errorf("%s: generated code does not parse: %w", path, err)
+	}
+	return writeFile(path, out)
+}
+
+const header = "// Code generated by internal/codegen from openapi.yaml. DO NOT EDIT.\n\n"
+
+func specVersionFile(v specVersion) []byte {
+	var b strings.Builder
+	b.WriteString(header)
+	b.WriteString("package api\n\n")
+	fmt.Fprintf(&b, "// SpecVersion is the NetBird release whose OpenAPI document this package was generated from.\nconst SpecVersion = %q\n\n", v.Version)
+	fmt.Fprintf(&b, "// SpecCommit is the NetBird repository commit of that document.\nconst SpecCommit = %q\n", v.Commit)
+	return []byte(b.String())
+}
+
+// specVersion is the record in openapi.version: where openapi.yaml came from.
+type specVersion struct {
+	Version, Commit, SHA256 string
+}
+
+var versionLine = regexp.MustCompile(`^([a-z0-9]+):\s*(\S+)\s*$`)
+
+func readVersion(path string) (specVersion, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return specVersion{}, err
+	}
+	var v specVersion
+	for i, line := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		m := versionLine.FindStringSubmatch(line)
+		if m == nil {
+			return v, fmt.Errorf("%s:%d: want \"key: value\", got %q", path, i+1, line)
+		}
+		switch m[1] {
+		case "version":
+			v.Version = m[2]
+		case "commit":
+			v.Commit = m[2]
+		case "sha256":
+			v.SHA256 = m[2]
+		}
+	}
+	if v.Version == "" || v.Commit == "" || v.SHA256 == "" {
+		return v, fmt.Errorf("%s must give version, commit and sha256", path)
+	}
+	return v, nil
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v3"
+)
+
+// name is one entry of the naming table: the Go names of one operation.
+type name struct {
+	OperationID string `yaml:"operationId"`
+	Service     string `yaml:"x-go-service"`
+	Method      string `yaml:"x-go-method"`
+}
+
+// opKey identifies an operation by what cannot change without it being a
+// different operation: HTTP method and path.
+type opKey struct{ Method, Path string }
+
+func (k opKey) String() string { return k.Method + " " + k.Path }
+
+// namingTable maps every operation to its Go names.
+type namingTable struct {
+	file  string
+	names map[opKey]name
+	order []opKey // as written, for messages
+}
+
+// A naming entry targets one operation: $.paths['/api/users'].get
+var namingTarget = regexp.MustCompile(`^\$\.paths\['([^']+)'\]\.(get|put|post|delete|patch|head|options)$`)
+
+var goIdent = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
+
+func readNamingTable(path string) (*namingTable, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var ov struct {
+		Actions []struct {
+			Target string    `yaml:"target"`
+			Update yaml.Node `yaml:"update"`
+		} `yaml:"actions"`
+	}
+	if err := yaml.Unmarshal(b, &ov); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	t := &namingTable{file: path, names: map[opKey]name{}}
+	var errs []error
+	for _, a := range ov.Actions {
+		m := namingTarget.FindStringSubmatch(a.Target)
+		if m == nil {
+			continue // a fix to the document, not a name
+		}
+		k := opKey{strings.ToUpper(m[2]), m[1]}
+		var n name
+		if err := a.Update.Decode(&n); err != nil {
+			errs = append(errs, fmt.Errorf("%s: entry for %s: %w", path, k, err))
+			continue
+		}
+		for field, v := range map[string]string{"operationId": n.OperationID, "x-go-service": n.Service, "x-go-method": n.Method} {
+			if !goIdent.MatchString(v) {
+				errs = append(errs, fmt.Errorf("%s: entry for %s: %s %q is not an exported Go name", path, k, field, v))
+			}
+		}
+		if _, dup := t.names[k]; dup {
+			errs = append(errs, fmt.Errorf("%s: %s is named twice", path, k))
+		}
+		t.names[k] = n
+		t.order = append(t.order, k)
+	}
+	return t, errors.Join(errs...)
+}
+
+// check compares the table with the document: every operation must have
+// exactly one entry, every entry an operation, and every name be unique.
+func (t *namingTable) check(doc *openapi3.T) error {
+	var errs []error
+	inDoc := map[opKey]bool{}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		for method, op := range item.Operations() {
+			k := opKey{method, path}
+			inDoc[k] = true
+			if _, ok := t.names[k]; !ok {
+				errs = append(errs, fmt.Errorf("%s has no name in %s; add:\n%s", k, t.file, suggestEntry(k, op)))
+			}
+		}
+	}
+	byOp := map[string]opKey{}
+	byMethod := map[string]opKey{}
+	for _, k := range t.order {
+		n := t.names[k]
+		if !inDoc[k] {
+			errs = append(errs, fmt.Errorf("%s names %s (%s), which the document does not have: remove the entry, or move it to the operation's new path to keep the Go name", t.file, k, n.OperationID))
+		}
+		if other, dup := byOp[n.OperationID]; dup {
+			errs = append(errs, fmt.Errorf("%s: operationId %s is used by both %s and %s", t.file, n.OperationID, other, k))
+		}
+		byOp[n.OperationID] = k
+		sm := n.Service + "." + n.Method
+		if other, dup := byMethod[sm]; dup {
+			errs = append(errs, fmt.Errorf("%s: service method %s is used by both %s and %s", t.file, sm, other, k))
+		}
+		byMethod[sm] = k
+	}
+	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+	return errors.Join(errs...)
+}
+
+// suggestEntry proposes a naming-table entry from method, path and tag:
+// GET on a collection lists, GET on an item gets, POST creates, PUT
+// updates, DELETE deletes; the noun comes from the path's last literal
+// segments and the service from the first tag.
+func suggestEntry(k opKey, op *openapi3.Operation) string {
+	segs := strings.Split(strings.Trim(k.Path, "/"), "/")
+	item := strings.HasPrefix(segs[len(segs)-1], "{")
+	var lit []string
+	for _, s := range segs {
+		if s != "api" && !strings.HasPrefix(s, "{") {
+			lit = append(lit, s)
+		}
+	}
+	noun := ""
+	if len(lit) > 0 {
+		noun = camel(lit[len(lit)-1])
+	}
+	verb := map[string]string{"GET": "Get", "POST": "Create", "PUT": "Update", "DELETE": "Delete", "PATCH": "Update"}[k.Method]
+	if k.Method == "GET" && !item {
+		verb = "List"
+	}
+	if k.Method != "GET" || item {
+		noun = strings.TrimSuffix(noun, "s")
+	}
+	service := noun
+	if len(op.Tags) > 0 {
+		service = camel(op.Tags[0])
+	}
+	return fmt.Sprintf("  - target: $.paths['%s'].%s\n    update: {operationId: %s%s, x-go-service: %s, x-go-method: %s}",
+		k.Path, strings.ToLower(k.Method), verb, noun, service, verb)
+}
+
+// camel turns "setup-keys" or "Setup Keys" into "SetupKeys".
+func camel(s string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			up = true
+			continue
+		}
+		if up {
+			r = unicode.ToUpper(r)
+			up = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
