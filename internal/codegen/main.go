@@ -11,6 +11,7 @@
 //	api/models.gen.go   models            (oapi-codegen)
 //	api/client.gen.go   low-level client  (oapi-codegen)
 //	api/spec.gen.go     the spec version constants
+//	internal/spec/openapi.gen.json  the document as named and fixed, for netbirdtest
 //	api_surface.txt     one line per exported identifier of api/ and the root package
 //
 // Each step fails with a message that says what to change.
@@ -20,6 +21,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"go/format"
@@ -40,6 +42,7 @@ import (
 type paths struct {
 	Spec, Version, Overlay, API, Root, Surface string
 	Readme                                     string // "" leaves no README to update (tests)
+	Embedded                                   string // "" writes no embedded copy (tests)
 }
 
 func main() {
@@ -50,6 +53,7 @@ func main() {
 	flag.StringVar(&p.API, "api", "api", "output directory of package api")
 	flag.StringVar(&p.Root, "root", ".", "directory of the root package netbird")
 	flag.StringVar(&p.Surface, "surface", "api_surface.txt", "the API-surface listing to write")
+	flag.StringVar(&p.Embedded, "embedded", "internal/spec/openapi.gen.json", "where to write the named, fixed document as JSON")
 	flag.StringVar(&p.Readme, "readme", "README.md", "the README whose compatibility line names the spec version")
 	flag.Parse()
 	if err := run(p); err != nil {
@@ -109,6 +113,22 @@ func run(p paths) error {
 	}
 	if err := writeGo(filepath.Join(p.API, "spec.gen.go"), specVersionFile(ver)); err != nil {
 		return err
+	}
+	if p.Embedded != "" {
+		// The named and fixed document, for netbirdtest and the tests: they
+		// validate against exactly what the client was generated from.
+		b, err := named.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		var indented bytes.Buffer
+		if err := json.Indent(&indented, b, "", " "); err != nil {
+			return err
+		}
+		indented.WriteByte('\n')
+		if err := writeFile(p.Embedded, indented.Bytes()); err != nil {
+			return err
+		}
 	}
 	if err := writeSurface(p.Surface, p.API, p.Root); err != nil {
 		return err

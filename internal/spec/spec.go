@@ -6,6 +6,7 @@ package spec
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 
@@ -61,4 +62,18 @@ func flatten(me openapi3.MultiError) []error {
 		}
 	}
 	return out
+}
+
+//go:embed openapi.gen.json
+var document []byte
+
+// Load returns the vendored document as the client was generated from it:
+// with our operation names (operationId, x-go-service, x-go-method) and the
+// overlay's fixes applied. Each call returns a fresh copy.
+func Load() (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(document)
+	if err != nil {
+		return nil, fmt.Errorf("embedded OpenAPI document: %w", err)
+	}
+	return doc, nil
 }
