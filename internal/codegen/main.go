@@ -20,6 +20,7 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -28,6 +29,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -114,6 +116,12 @@ func run(p paths) error {
 	if err := writeGo(filepath.Join(p.API, "spec.gen.go"), specVersionFile(ver)); err != nil {
 		return err
 	}
+	if err := writeValidators(filepath.Join(p.API, "validate.gen.go"), named, p.API); err != nil {
+		return err
+	}
+	if err := writeServices(filepath.Join(p.Root, "gen.go"), named, p.API); err != nil {
+		return err
+	}
 	if p.Embedded != "" {
 		// The named and fixed document, for netbirdtest and the tests: they
 		// validate against exactly what the client was generated from.
@@ -156,18 +164,25 @@ func updateReadme(path string, v specVersion) error {
 	return writeFile(path, out)
 }
 
+//go:embed templates/imports.tmpl
+var importsTemplate string
+
 // oapiConfig is the one oapi-codegen configuration of the project.
 func oapiConfig(gen codegen.GenerateOptions) codegen.Configuration {
+	version := oapiCodegenVersion()
 	return codegen.Configuration{
-		PackageName: "api",
-		Generate:    gen,
+		// The header names the oapi-codegen release, not our module's build.
+		NoVCSVersionOverride: &version,
+		PackageName:          "api",
+		Generate:             gen,
 		Compatibility: codegen.CompatibilityOptions{
 			AlwaysPrefixEnumValues: true,
 		},
 		OutputOptions: codegen.OutputOptions{
 			// ID, URL, DNS, API, IP... in every generated name.
 			NameNormalizer:        "ToCamelCaseWithInitialisms",
-			AdditionalInitialisms: []string{"EDR", "IDP", "MSP", "SCIM", "PAT", "AWS", "CSV", "PDF", "TTL", "NS", "OS"},
+			UserTemplates:         map[string]string{"imports.tmpl": importsTemplate},
+			AdditionalInitialisms: []string{"EDR", "IDP", "MSP", "SCIM", "PAT", "AWS", "CSV", "PDF", "TTL", "NS", "OS", "ICMP", "JWT", "OIDC", "MFA", "CIDR"},
 		},
 		// The document is read from disk; it has no remote references.
 		AllowRemoteRefsFrom: []string{},
@@ -243,4 +258,17 @@ func readVersion(path string) (specVersion, error) {
 		return v, fmt.Errorf("%s must give version, commit and sha256", path)
 	}
 	return v, nil
+}
+
+// oapiCodegenVersion is the oapi-codegen release this program was built
+// with: the one go.mod pins.
+func oapiCodegenVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/oapi-codegen/oapi-codegen/v2" {
+				return d.Version
+			}
+		}
+	}
+	return "(unknown version)"
 }
