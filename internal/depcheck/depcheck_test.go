@@ -12,7 +12,7 @@ import (
 var forbidden = []string{"kin-openapi", "yaml", "testify", "oapi-codegen/v2", "internal/spec"}
 
 func TestProgramDependencies(t *testing.T) {
-	for _, prog := range []string{"./apionly"} {
+	for _, prog := range []string{"./apionly", "./clientonly"} {
 		t.Run(prog, func(t *testing.T) {
 			out, err := exec.CommandContext(t.Context(), "go", "list", "-deps", prog).CombinedOutput()
 			if err != nil {

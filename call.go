@@ -1,0 +1,124 @@
+package netbird
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/netbird-go/netbird/api"
+)
+
+// RequestOption adjusts one call, e.g. c.Peers.List(ctx, nil, netbird.WithHeader("X-Trace", id)).
+type RequestOption func(*http.Request) error
+
+// WithHeader sets a header on one call. It cannot replace the
+// Authorization header: the client's token always wins.
+func WithHeader(key, value string) RequestOption {
+	return func(r *http.Request) error {
+		if http.CanonicalHeaderKey(key) == "Authorization" {
+			return fmt.Errorf("netbird: WithHeader cannot set Authorization; use Client.WithToken")
+		}
+		r.Header.Set(key, value)
+		return nil
+	}
+}
+
+// WithRequestEditor runs fn on the request of one call, after the client's
+// own editing (path, headers) and before authentication.
+func WithRequestEditor(fn api.RequestEditorFn) RequestOption {
+	return func(r *http.Request) error { return fn(r.Context(), r) }
+}
+
+// send prepares req (context, user agent, call options, base path and
+// token) and sends it. A non-2xx answer becomes an *APIError; on success
+// the caller owns resp.Body.
+func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []RequestOption) (*http.Response, error) {
+	// The retry layer reads the method from the context (see methodFrom).
+	req = req.WithContext(context.WithValue(ctx, methodKey{}, req.Method))
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	for _, o := range opts {
+		if err := o(req); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.editor(ctx, req); err != nil { // last: nothing after it can touch the token
+		return nil, requestError(op, err)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, &TransportError{Op: op, Method: req.Method, Path: req.URL.Path, Err: unwrapURLError(err)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer closeBody(resp)
+		return nil, newAPIError(op, req, resp, c.maxError)
+	}
+	return resp, nil
+}
+
+// callJSON sends a request and decodes a JSON answer into T. err is the
+// error of building the request, so generated methods stay one line.
+func callJSON[T any](ctx context.Context, c *Client, op string, req *http.Request, err error, opts []RequestOption) (T, error) {
+	var out T
+	if err != nil {
+		return out, requestError(op, err)
+	}
+	ctx, cancel := c.deadline(ctx)
+	defer cancel()
+	resp, err := c.send(ctx, op, req, opts)
+	if err != nil {
+		return out, err
+	}
+	defer closeBody(resp)
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		if err == io.EOF {
+			err = errNoBody
+		}
+		return out, &DecodeError{Op: op, Method: req.Method, Path: resp.Request.URL.Path, Status: resp.StatusCode, Err: err}
+	}
+	return out, nil
+}
+
+// callNoContent sends a request whose answer carries nothing we need.
+func callNoContent(ctx context.Context, c *Client, op string, req *http.Request, err error, opts []RequestOption) error {
+	if err != nil {
+		return requestError(op, err)
+	}
+	ctx, cancel := c.deadline(ctx)
+	defer cancel()
+	resp, err := c.send(ctx, op, req, opts)
+	if err != nil {
+		return err
+	}
+	closeBody(resp)
+	return nil
+}
+
+// callBytes sends a request and returns the whole answer (file downloads).
+func callBytes(ctx context.Context, c *Client, op string, req *http.Request, err error, opts []RequestOption) ([]byte, error) {
+	if err != nil {
+		return nil, requestError(op, err)
+	}
+	ctx, cancel := c.deadline(ctx)
+	defer cancel()
+	resp, err := c.send(ctx, op, req, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer closeBody(resp)
+	var b bytes.Buffer
+	if _, err := b.ReadFrom(resp.Body); err != nil {
+		return nil, &TransportError{Op: op, Method: req.Method, Path: resp.Request.URL.Path, Err: err}
+	}
+	return b.Bytes(), nil
+}
+
+// closeBody drains a little of what is left of the body, so the
+// connection can be reused, and closes it.
+func closeBody(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+}

@@ -1,0 +1,326 @@
+package main
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/printer"
+	"go/token"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// The resource services of the root package (gen.go) are derived from two
+// sources: the named document (service, method, docs, cloud-only) and the
+// generated api package (request builders, result and parameter types), so
+// they call exactly what oapi-codegen produced.
+
+type service struct {
+	Name       string // Tokens
+	Doc        []string
+	CloudOnly  bool
+	Operations []*operation
+}
+
+type operation struct {
+	ID, Method, HTTPMethod, Path  string
+	Summary, Description, DocsURL string
+	CloudOnly, Experimental       bool
+	Deprecated                    bool
+	Args                          []arg  // as api.New<ID>Request takes them, after the server URL
+	Result                        string // Go type returned with the error; "" for none
+	Decode                        string // "json", "bytes" or "none"
+	Page                          *paging
+}
+
+type arg struct {
+	Name, Type  string
+	IsBody      bool
+	HasValidate bool // the body type has a generated Validate method
+}
+
+// paging describes a page-numbered list operation: params with a Page
+// field, a response with Data and TotalPages.
+type paging struct {
+	Item   string // element type of Data
+	Params string // params type without pointer
+}
+
+//go:embed templates/services.tmpl
+var servicesTemplate string
+
+func writeServices(path string, doc *openapi3.T, apiDir string) error {
+	pkg, err := readAPIPackage(apiDir)
+	if err != nil {
+		return err
+	}
+	services, err := collectServices(doc, pkg)
+	if err != nil {
+		return err
+	}
+	tmpl, err := template.New("services").Funcs(template.FuncMap{
+		"comment": comment,
+		"join":    strings.Join,
+		"bodyValidated": func(o *operation) bool {
+			return slices.ContainsFunc(o.Args, func(a arg) bool { return a.IsBody && a.HasValidate })
+		},
+	}).Parse(servicesTemplate)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := tmpl.Execute(&b, services); err != nil {
+		return err
+	}
+	return writeGo(path, b.Bytes())
+}
+
+// apiPackage is what the services need to know of the generated api code.
+type apiPackage struct {
+	fset      *token.FileSet
+	funcs     map[string]*ast.FuncDecl // top-level functions by name
+	structs   map[string]*ast.StructType
+	aliases   map[string]string // X = Y
+	validates map[string]bool   // types with a Validate method
+}
+
+func readAPIPackage(dir string) (*apiPackage, error) {
+	p := &apiPackage{fset: token.NewFileSet(), funcs: map[string]*ast.FuncDecl{}, structs: map[string]*ast.StructType{}, aliases: map[string]string{}, validates: map[string]bool{}}
+	files, err := filepath.Glob(filepath.Join(dir, "*.gen.go"))
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range files {
+		f, err := parser.ParseFile(p.fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					p.funcs[d.Name.Name] = d
+				} else if d.Name.Name == "Validate" {
+					p.validates[strings.TrimLeft(p.src(d.Recv.List[0].Type), "*")] = true
+				}
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					ts, ok := s.(*ast.TypeSpec)
+					if !ok {
+						continue
+					}
+					if st, ok := ts.Type.(*ast.StructType); ok {
+						p.structs[ts.Name.Name] = st
+					}
+					if ts.Assign.IsValid() {
+						if id, ok := ts.Type.(*ast.Ident); ok {
+							p.aliases[ts.Name.Name] = id.Name
+						}
+					}
+				}
+			}
+		}
+	}
+	return p, nil
+}
+
+func (p *apiPackage) src(n ast.Node) string {
+	var buf bytes.Buffer
+	_ = printer.Fprint(&buf, p.fset, n)
+	return buf.String()
+}
+
+// qualified prints a type of package api as seen from package netbird.
+func (p *apiPackage) qualified(e ast.Expr) string {
+	switch t := e.(type) {
+	case *ast.Ident:
+		if ast.IsExported(t.Name) {
+			name := t.Name
+			if target, ok := p.aliases[name]; ok {
+				name = target // show users the model, not the alias
+			}
+			return "api." + name
+		}
+		return t.Name
+	case *ast.StarExpr:
+		return "*" + p.qualified(t.X)
+	case *ast.ArrayType:
+		return "[]" + p.qualified(t.Elt)
+	case *ast.MapType:
+		return "map[" + p.qualified(t.Key) + "]" + p.qualified(t.Value)
+	case *ast.SelectorExpr:
+		return p.src(t)
+	}
+	return p.src(e)
+}
+
+// field finds a struct field by name.
+func (p *apiPackage) field(structName, name string) ast.Expr {
+	st := p.structs[structName]
+	if st == nil {
+		return nil
+	}
+	for _, f := range st.Fields.List {
+		for _, n := range f.Names {
+			if n.Name == name {
+				return f.Type
+			}
+		}
+	}
+	return nil
+}
+
+func collectServices(doc *openapi3.T, pkg *apiPackage) ([]*service, error) {
+	tags := map[string]*openapi3.Tag{}
+	for _, t := range doc.Tags {
+		tags[t.Name] = t
+	}
+	byName := map[string]*service{}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for method, op := range doc.Paths.Value(path).Operations() {
+			o, svcName, err := newOperation(method, path, op, tags, pkg)
+			if err != nil {
+				return nil, err
+			}
+			s := byName[svcName]
+			if s == nil {
+				s = &service{Name: svcName, CloudOnly: true}
+				byName[svcName] = s
+			}
+			s.CloudOnly = s.CloudOnly && o.CloudOnly
+			for _, tag := range op.Tags {
+				d := "NetBird's " + tag + " operations."
+				if t := tags[tag]; t != nil && t.Description != "" {
+					d = sentence(t.Description)
+				}
+				if !slices.Contains(s.Doc, d) {
+					s.Doc = append(s.Doc, d)
+				}
+			}
+			s.Operations = append(s.Operations, o)
+		}
+	}
+	var out []*service
+	for _, s := range byName {
+		sort.Slice(s.Operations, func(i, j int) bool { return s.Operations[i].Method < s.Operations[j].Method })
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func newOperation(method, path string, op *openapi3.Operation, tags map[string]*openapi3.Tag, pkg *apiPackage) (*operation, string, error) {
+	svc, _ := op.Extensions["x-go-service"].(string)
+	meth, _ := op.Extensions["x-go-method"].(string)
+	if svc == "" || meth == "" {
+		return nil, "", fmt.Errorf("%s %s: no x-go-service/x-go-method in the named document", method, path)
+	}
+	o := &operation{
+		ID: op.OperationID, Method: meth, HTTPMethod: method, Path: path,
+		Summary: strings.TrimSuffix(strings.TrimSpace(op.Summary), "."), Description: sentence(op.Description),
+		Deprecated: op.Deprecated,
+	}
+	if len(op.Tags) > 0 {
+		o.DocsURL = "https://docs.netbird.io/api/resources/" + slug(op.Tags[0])
+		if t := tags[op.Tags[0]]; t != nil {
+			o.CloudOnly, _ = t.Extensions["x-cloud-only"].(bool)
+			o.Experimental, _ = t.Extensions["x-experimental"].(bool)
+		}
+	}
+
+	builder := pkg.funcs["New"+o.ID+"Request"]
+	if builder == nil {
+		return nil, "", fmt.Errorf("%s %s: api has no New%sRequest", method, path, o.ID)
+	}
+	for _, f := range builder.Type.Params.List[1:] { // [0] is the server URL
+		for _, n := range f.Names {
+			a := arg{Name: n.Name, Type: pkg.qualified(f.Type), IsBody: n.Name == "body"}
+			if a.IsBody {
+				a.HasValidate = pkg.validates[strings.TrimPrefix(a.Type, "api.")]
+			}
+			o.Args = append(o.Args, a)
+		}
+	}
+
+	o.Decode = "none"
+	for _, code := range []string{"200", "201", "202"} {
+		t := pkg.field(o.ID+"Response", "JSON"+code)
+		if t == nil {
+			continue
+		}
+		o.Decode = "json"
+		o.Result = pkg.qualified(t)
+		if strings.HasPrefix(o.Result, "*[]") || strings.HasPrefix(o.Result, "*map[") {
+			o.Result = o.Result[1:] // lists and maps are returned by value
+		}
+		if !strings.HasPrefix(o.Result, "*") && !strings.HasPrefix(o.Result, "[]") && !strings.HasPrefix(o.Result, "map[") {
+			// The template returns nil for "no result"; keep every result nil-able.
+			return nil, "", fmt.Errorf("%s %s: result type %s is not a pointer, slice or map", method, path, o.Result)
+		}
+		break
+	}
+	if o.Decode == "none" && hasNonJSONSuccess(op) {
+		o.Decode, o.Result = "bytes", "[]byte"
+	}
+
+	// Page-numbered lists: params with Page, a result with Data and TotalPages.
+	if params := pkg.field(o.ID+"Params", "Page"); params != nil && o.Decode == "json" {
+		res := strings.TrimPrefix(o.Result, "*api.")
+		if data := pkg.field(res, "Data"); data != nil && pkg.field(res, "TotalPages") != nil {
+			if arr, ok := data.(*ast.ArrayType); ok {
+				o.Page = &paging{Item: pkg.qualified(arr.Elt), Params: "api." + o.ID + "Params"}
+			}
+		}
+	}
+	return o, svc, nil
+}
+
+func hasNonJSONSuccess(op *openapi3.Operation) bool {
+	for code, r := range op.Responses.Map() {
+		if !strings.HasPrefix(code, "2") || r.Value == nil {
+			continue
+		}
+		for ct := range r.Value.Content {
+			if !strings.Contains(ct, "json") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sentence trims text and ends it with a full stop, so gofmt never mistakes
+// a one-line paragraph for a heading.
+func sentence(text string) string {
+	text = strings.TrimSpace(text)
+	if text != "" && !strings.ContainsRune(".!?:)", rune(text[len(text)-1])) {
+		text += "."
+	}
+	return text
+}
+
+// slug turns a tag into the NetBird docs path segment: "Setup Keys" → "setup-keys".
+func slug(s string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), " ", "-")
+}
+
+// comment formats text as Go comment lines, keeping paragraphs.
+func comment(indent, text string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		line = strings.TrimRight(line, " \t")
+		if line == "" {
+			b.WriteString(indent + "//\n")
+		} else {
+			b.WriteString(indent + "// " + line + "\n")
+		}
+	}
+	return b.String()
+}

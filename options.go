@@ -1,0 +1,200 @@
+package netbird
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/netbird-go/netbird/auth"
+)
+
+// Option configures a Client in New and NewFromEnv.
+type Option func(*options) error
+
+type options struct {
+	baseTransport  http.RoundTripper
+	userAgent      string
+	retry          RetryPolicy
+	limiter        *rate.Limiter
+	attemptTimeout time.Duration
+	logger         *slog.Logger
+	maxErrorBody   int64
+}
+
+func defaultOptions() options {
+	return options{
+		userAgent:    "netbird-go/" + Version,
+		retry:        DefaultRetryPolicy(),
+		maxErrorBody: 64 << 10,
+	}
+}
+
+// WithTransport sends requests through rt instead of a transport built from
+// the configuration (TLS settings from auth.Config then do not apply: rt
+// owns TLS). Retries, rate limiting and logging still wrap it.
+func WithTransport(rt http.RoundTripper) Option {
+	return func(o *options) error {
+		if rt == nil {
+			return errors.New("netbird: WithTransport(nil)")
+		}
+		o.baseTransport = rt
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through hc's transport. Only the transport
+// is used: timeouts, redirects and retries are the client's own.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(o *options) error {
+		if hc == nil {
+			return errors.New("netbird: WithHTTPClient(nil)")
+		}
+		o.baseTransport = hc.Transport
+		if o.baseTransport == nil {
+			o.baseTransport = http.DefaultTransport
+		}
+		return nil
+	}
+}
+
+// WithUserAgent replaces the User-Agent header (default netbird-go/<Version>).
+func WithUserAgent(ua string) Option {
+	return func(o *options) error {
+		if ua == "" {
+			return errors.New("netbird: WithUserAgent: empty user agent")
+		}
+		o.userAgent = ua
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces the retry policy (DefaultRetryPolicy).
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(o *options) error {
+		if err := p.validate(); err != nil {
+			return err
+		}
+		o.retry = p
+		return nil
+	}
+}
+
+// WithoutRetries sends every request once.
+func WithoutRetries() Option {
+	return func(o *options) error {
+		o.retry.MaxRetries = 0
+		return nil
+	}
+}
+
+// WithRateLimit spaces requests to at most perSecond on average, with
+// bursts of up to burst, across all goroutines using the client: a bulk job
+// sharing one token then stays under NetBird's per-token limit. Retries
+// count too. Waiting ends early when the call's context ends.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(o *options) error {
+		if perSecond <= 0 || burst < 1 {
+			return fmt.Errorf("netbird: WithRateLimit(%v, %d): rate must be > 0 and burst ≥ 1", perSecond, burst)
+		}
+		o.limiter = rate.NewLimiter(rate.Limit(perSecond), burst)
+		return nil
+	}
+}
+
+// WithAttemptTimeout bounds each HTTP attempt; the Timeout of auth.Config
+// bounds the whole call, retries included.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(o *options) error {
+		if d <= 0 {
+			return fmt.Errorf("netbird: WithAttemptTimeout(%v): must be positive", d)
+		}
+		o.attemptTimeout = d
+		return nil
+	}
+}
+
+// WithLogger logs every attempt at debug level: operation, method, path,
+// status, duration, attempt and request id. Never headers, bodies or the
+// token.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) error {
+		o.logger = l
+		return nil
+	}
+}
+
+// WithMaxErrorBody caps how much of an error answer is read (default 64 KiB),
+// so a proxy that answers with a huge page cannot fill memory.
+func WithMaxErrorBody(n int64) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return fmt.Errorf("netbird: WithMaxErrorBody(%d): must be positive", n)
+		}
+		o.maxErrorBody = n
+		return nil
+	}
+}
+
+// httpClient builds the transport chain:
+// retries → rate limit → logging → base transport (TLS from the config).
+func (o *options) httpClient(s *auth.Settings) (*http.Client, error) {
+	base := o.baseTransport
+	if base == nil {
+		base = &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			TLSClientConfig:       s.TLSConfig(),
+			TLSHandshakeTimeout:   10 * time.Second,
+			ResponseHeaderTimeout: 0, // the call and attempt timeouts bound it
+			MaxIdleConns:          100,
+			MaxIdleConnsPerHost:   100,
+			IdleConnTimeout:       90 * time.Second,
+			ForceAttemptHTTP2:     true,
+		}
+	}
+	rt := base
+	if o.logger != nil {
+		rt = &logTransport{next: rt, log: o.logger}
+	}
+	if o.limiter != nil {
+		rt = &limitTransport{next: rt, limiter: o.limiter}
+	}
+	attempt := &http.Client{Transport: rt, Timeout: o.attemptTimeout, CheckRedirect: sameHostRedirects}
+	return &http.Client{Transport: o.retry.transport(attempt), CheckRedirect: sameHostRedirects}, nil
+}
+
+// sameHostRedirects follows a redirect only to the same scheme and host:
+// the token must never reach another server, nor travel in clear text.
+func sameHostRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return &redirectError{"stopped after 5 redirects"}
+	}
+	first := via[0].URL
+	if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+		return &redirectError{fmt.Sprintf("refusing redirect from %s://%s to %s://%s: the token only goes to the configured server", first.Scheme, first.Host, req.URL.Scheme, req.URL.Host)}
+	}
+	return nil
+}
+
+// redirectError is a redirect the client would not follow.
+type redirectError struct{ msg string }
+
+func (e *redirectError) Error() string { return e.msg }
+
+// limitTransport waits for the rate limiter before each attempt.
+type limitTransport struct {
+	next    http.RoundTripper
+	limiter *rate.Limiter
+}
+
+func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.limiter.Wait(req.Context()); err != nil {
+		return nil, err
+	}
+	return t.next.RoundTrip(req)
+}
