@@ -1,0 +1,86 @@
+// Package netbirdtest is a fake NetBird management server for tests: a
+// sandbox that answers every operation of NetBird's REST API (v0.77.1,
+// 236 operations) and checks every request it gets and every answer it
+// gives against NetBird's OpenAPI document.
+//
+// Start one in a test and point a client at it:
+//
+//	srv := netbirdtest.NewServer(t)
+//	req, _ := http.NewRequest("GET", srv.BaseURL()+"/users/current", nil)
+//	req.Header.Set("Authorization", "Token "+srv.Token())
+//
+// A request that breaks the document (a missing required field, a string
+// where an integer belongs) gets 400 {"message":"<field>: <rule>","code":400}
+// and fails the test through t.Errorf with the operation, the field and the
+// rule broken. The server's own answers are validated too before they leave,
+// so the sandbox cannot drift from the document.
+//
+// # What it keeps and what it makes up
+//
+// Users, tokens, peers, groups, setup keys, policies, routes, networks
+// (with their resources and routers), nameserver groups, DNS settings and
+// posture checks are kept in memory: what a test creates is listed, can be
+// read, updated and deleted, and is then gone (404 "<kind> not found"). A
+// new server holds a small account: the admin user (role owner) who owns
+// [Server.Token], three peers, the group "All", a setup key, the default
+// policy, a route, a network with one resource and one router, a nameserver
+// group and a posture check. Ids are sequential and look like NetBird's
+// ("d1c00000000000000001"). Tokens created through the API work at once;
+// deleted and expired ones are refused.
+//
+// Every other operation gets a deterministic answer synthesized from the
+// document's schema: the same operation always gets the same bytes. The paged
+// event and log lists (network traffic, proxy access logs, agent network
+// access logs and sessions) page through a fixed set of 25 records.
+//
+// # Strict and realistic mode
+//
+// By default the server answers exactly as the document says (strict mode).
+// A real NetBird v0.77.1 server departs from its document in a few places,
+// and a client must live with them. [WithRealistic] answers like the real
+// server; response validation then lets through exactly these departures,
+// and nothing else:
+//   - arrays sent as null when empty: Peer.groups, Group.peers,
+//     Group.resources, NetworkResource.groups, NetworkRouter.peer_groups,
+//     Route.domains, Policy.source_posture_checks and, in accounts,
+//     settings.extra.network_traffic_logs_groups and
+//     settings.ipv6_enabled_groups;
+//   - NetworkResource.type "Host" instead of "host";
+//   - NetworkRouter.metric 0 (minimum 1) for the seeded router;
+//   - 404 for GET /api/groups/{groupId} with an unknown id and for GET
+//     /api/events/network-traffic (cloud-only; a self-hosted server has no
+//     such endpoint);
+//   - 404 "invalid token: pat: <hash> not found" for a well-formed token
+//     that is not in the store, e.g. after it was deleted (strict mode: 401
+//     "token invalid");
+//   - 200 {} for deletes.
+//
+// A few defects of the document itself are allowed in both modes: routes are
+// created without the id that RouteRequest requires but does not declare;
+// ResourceType (an allOf of two disjoint enums) accepts host, subnet, domain
+// and peer; the country of GET /api/locations/countries/{country}/cities is a
+// code such as DE, not the object the document declares; 404 is allowed for
+// every operation with a path parameter.
+//
+// # Credentials
+//
+// Send "Authorization: Token <pat>" (or "Bearer <pat>") with [Server.Token]
+// or a token created through POST /api/users/{userId}/tokens. Like NetBird,
+// the server answers 401 "no valid authentication provided" without a header
+// or with another scheme, and 401 "token invalid" for a malformed or expired
+// token. The sandbox has no identity provider, so it accepts no JWT. As in
+// NetBird, a user with the role "user" gets 403 "permission denied" for
+// groups and setup keys.
+//
+// # Failures on purpose
+//
+// [Server.InjectFault] makes an operation (or all) answer with an error
+// status, an HTML proxy page, a delay or a reset connection, for some or all
+// requests; [WithRateLimit] turns on a limiter like NetBird's (429 without
+// Retry-After); [Server.Handle] replaces an operation's handler. These
+// answers are deliberate and not validated.
+//
+// Operations are named by their Go names, the operationIds of the client
+// package api (ListPeers, CreateToken, GetCurrentUser), as listed in
+// internal/codegen/overlay.yaml.
+package netbirdtest

@@ -1,0 +1,137 @@
+package netbirdtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// TestEveryOperation is the sandbox's self-test: every operation of the
+// document, called with a minimal valid request, is answered with a 2xx (or
+// a listed departure) and neither the request nor the answer breaks the
+// document, in strict and in realistic mode.
+func TestEveryOperation(t *testing.T) {
+	doc, err := loadDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, 0, len(doc.ops))
+	for id := range doc.ops {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	if len(ids) != 236 {
+		t.Errorf("the document has %d operations, want 236", len(ids))
+	}
+	for _, mode := range []struct {
+		name string
+		opts []Option
+	}{{"strict", nil}, {"realistic", []Option{WithRealistic()}}} {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			for _, id := range ids {
+				t.Run(id, func(t *testing.T) {
+					t.Parallel()
+					srv := NewServer(t, mode.opts...)
+					op := doc.ops[id]
+					req := validRequest(t, srv, op)
+					resp, err := srv.Client().Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					body, _ := io.ReadAll(resp.Body)
+					_ = resp.Body.Close()
+					want2xx := mode.name != "realistic" || id != "ListNetworkTrafficEvents"
+					if got2xx := resp.StatusCode/100 == 2; got2xx != want2xx {
+						t.Errorf("%s %s: status %d: %s", op.method, req.URL.Path, resp.StatusCode, body)
+					}
+					if resp.Header.Get("X-Request-Id") == "" {
+						t.Error("no X-Request-Id")
+					}
+					if n := srv.Calls()[id]; n != 1 {
+						t.Errorf("Calls()[%s] = %d, want 1", id, n)
+					}
+				})
+			}
+		})
+	}
+}
+
+// validRequest builds a minimal valid request for op: path parameters from
+// the seeded state (or synthesized), required query parameters and a
+// request body synthesized from the document.
+func validRequest(t *testing.T, srv *Server, op *operation) *http.Request {
+	t.Helper()
+	ids := sampleIDs(srv)
+	path := pathParam.ReplaceAllStringFunc(op.path, func(m string) string {
+		name := strings.Trim(m, "{}")
+		if id, ok := ids[name]; ok {
+			return url.PathEscape(id)
+		}
+		p := op.route.Operation.Parameters.GetByInAndName(openapi3.ParameterInPath, name)
+		if p == nil {
+			p = op.route.PathItem.Parameters.GetByInAndName(openapi3.ParameterInPath, name)
+		}
+		return url.PathEscape(fmt.Sprint(synth{request: true}.value(p.Schema, name, 0, 0)))
+	})
+	q := url.Values{}
+	for _, p := range op.route.Operation.Parameters {
+		if p.Value.In == openapi3.ParameterInQuery && p.Value.Required {
+			q.Set(p.Value.Name, fmt.Sprint(synth{request: true}.value(p.Value.Schema, p.Value.Name, 0, 0)))
+		}
+	}
+	var body io.Reader
+	if rb := op.route.Operation.RequestBody; rb != nil && rb.Value != nil {
+		if mt := rb.Value.Content.Get("application/json"); mt != nil {
+			b, err := json.Marshal(synth{request: true}.value(mt.Schema, "", 0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body = bytes.NewReader(b)
+		}
+	}
+	u := srv.BaseURL() + strings.TrimPrefix(path, "/api")
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	req, err := http.NewRequestWithContext(t.Context(), op.method, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Authorization", "Token "+srv.Token())
+	return req
+}
+
+// sampleIDs maps the path parameters of the stateful operations to ids of
+// seeded objects.
+func sampleIDs(s *Server) map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	first := func(kind string) string { return s.st.records[kind][0].id }
+	return map[string]string{
+		"userId":         first("user"),
+		"tokenId":        s.st.tokens[0].id,
+		"peerId":         first("peer"),
+		"groupId":        first("group"),
+		"keyId":          first("setup key"),
+		"policyId":       first("policy"),
+		"routeId":        first("route"),
+		"networkId":      first("network"),
+		"resourceId":     first("network resource"),
+		"routerId":       first("network router"),
+		"nsgroupId":      first("nameserver group"),
+		"postureCheckId": first("posture check"),
+		"country":        "DE", // see allowanceTable
+	}
+}

@@ -1,0 +1,110 @@
+package netbirdtest
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestRealisticAnswers checks that realistic mode sends the departures of the
+// table and that validation lets exactly them through.
+func TestRealisticAnswers(t *testing.T) {
+	srv := NewServer(t, WithRealistic())
+	ids := sampleIDs(srv)
+	c := newClient(t, srv)
+	for _, tc := range []struct{ path, contains string }{
+		{"/groups", `"resources":null`},
+		{"/groups/" + ids["groupId"], `"resources":null`},
+		{"/routes", `"domains":null`},
+		{"/policies", `"source_posture_checks":null`},
+		{"/networks/routers", `"peer_groups":null`},
+		{"/networks/routers", `"metric":0`},
+		{"/networks/" + ids["networkId"] + "/resources", `"type":"Host"`},
+		{"/networks/" + ids["networkId"] + "/resources/" + ids["resourceId"], `"groups":null`},
+		{"/accounts", `"ipv6_enabled_groups":null`},
+		{"/accounts", `"network_traffic_logs_groups":null`},
+	} {
+		a := do(t, srv, "GET", tc.path, admin(srv), "")
+		if a.status != 200 || !strings.Contains(a.body, tc.contains) {
+			t.Errorf("GET %s: %d, want %s in %s", tc.path, a.status, tc.contains, a.body)
+		}
+	}
+	// A group without peers, and a peer in no group.
+	a := do(t, srv, "POST", "/groups", admin(srv), `{"name":"empty"}`)
+	if !strings.Contains(a.body, `"peers":null`) {
+		t.Errorf("new group: %s", a.body)
+	}
+	expect(t, do(t, srv, "PUT", "/groups/"+ids["groupId"], admin(srv), `{"name":"All","peers":[]}`), 200)
+	if a := do(t, srv, "GET", "/peers/"+ids["peerId"], admin(srv), ""); !strings.Contains(a.body, `"groups":null`) {
+		t.Errorf("peer in no group: %s", a.body)
+	}
+	// Statuses the document does not list.
+	if a := do(t, srv, "GET", "/groups/nope", admin(srv), ""); a.status != 404 || a.body != `{"code":404,"message":"group not found"}` {
+		t.Errorf("unknown group: %d %s", a.status, a.body)
+	}
+	if a := do(t, srv, "GET", "/events/network-traffic", admin(srv), ""); a.status != 404 {
+		t.Errorf("network traffic: %d", a.status)
+	}
+	// Deletes answer {}, also where the document declares no content.
+	if a := do(t, srv, "DELETE", "/routes/"+ids["routeId"], admin(srv), ""); a.status != 200 || a.body != "{}" {
+		t.Errorf("delete: %d %q", a.status, a.body)
+	}
+	if a := do(t, srv, "DELETE", "/ingress/peers/x", admin(srv), ""); a.status != 200 || a.body != "{}" {
+		t.Errorf("synthesized delete: %d %q", a.status, a.body)
+	}
+	// The generated client decodes these answers.
+	groups, err := c.ListGroupsWithResponse(t.Context(), nil)
+	want(t, 200, groups, err)
+	if len(*groups.JSON200) != 2 || (*groups.JSON200)[0].Resources != nil {
+		t.Errorf("groups %+v", *groups.JSON200)
+	}
+	resources, err := c.ListNetworkResourcesWithResponse(t.Context(), ids["networkId"])
+	want(t, 200, resources, err)
+	if (*resources.JSON200)[0].Type != "Host" {
+		t.Errorf("resources %+v", *resources.JSON200)
+	}
+	noViolations(t, srv)
+}
+
+// TestStrictAnswers checks that strict mode sends none of the departures.
+func TestStrictAnswers(t *testing.T) {
+	srv := NewServer(t)
+	ids := sampleIDs(srv)
+	for _, path := range []string{"/groups", "/routes", "/policies", "/networks/routers", "/accounts",
+		"/networks/" + ids["networkId"] + "/resources"} {
+		a := do(t, srv, "GET", path, admin(srv), "")
+		expect(t, a, 200)
+		if strings.Contains(a.body, "null") || strings.Contains(a.body, `"Host"`) || strings.Contains(a.body, `"metric":0`) {
+			t.Errorf("GET %s: %s", path, a.body)
+		}
+	}
+	expect(t, do(t, srv, "GET", "/events/network-traffic", admin(srv), ""), 200)
+	if a := do(t, srv, "DELETE", "/routes/"+ids["routeId"], admin(srv), ""); a.status != 200 || a.body != "" {
+		t.Errorf("delete: %d %q", a.status, a.body)
+	}
+	if a := do(t, srv, "DELETE", "/agent-network/budget-rules/x", admin(srv), ""); a.status != 200 || a.body != "{}" {
+		t.Errorf("delete declaring an object: %d %q", a.status, a.body)
+	}
+	noViolations(t, srv)
+}
+
+// TestDepartureTableResolves makes sure every row of the table names
+// something the document has.
+func TestDepartureTableResolves(t *testing.T) {
+	d, err := loadDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.departures.nullArrays) == 0 || len(d.departures.enums) == 0 || len(d.departures.minimums) == 0 {
+		t.Errorf("departures resolved to nothing: %+v", d.departures)
+	}
+	for _, dep := range departures {
+		if dep.observed == "" {
+			t.Errorf("departure %s without its observation", dep.where)
+		}
+	}
+	for _, a := range allowanceTable {
+		if a.reason == "" {
+			t.Errorf("allowance %+v without a reason", a)
+		}
+	}
+}
