@@ -1420,7 +1420,7 @@ type GeoLocationsService struct{ c *Client }
 
 // GeoLocationsAPI is the interface of GeoLocationsService, for mocks in users' tests.
 type GeoLocationsAPI interface {
-	ListCities(ctx context.Context, country api.Country, opts ...RequestOption) (*api.City, error)
+	ListCities(ctx context.Context, country string, opts ...RequestOption) (*api.City, error)
 	ListCountries(ctx context.Context, opts ...RequestOption) ([]string, error)
 }
 
@@ -1429,7 +1429,7 @@ type GeoLocationsAPI interface {
 // Get a list of all English city names for a given country code.
 //
 // NetBird API: GET /api/locations/countries/{country}/cities (https://docs.netbird.io/api/resources/geo-locations).
-func (s *GeoLocationsService) ListCities(ctx context.Context, country api.Country, opts ...RequestOption) (*api.City, error) {
+func (s *GeoLocationsService) ListCities(ctx context.Context, country string, opts ...RequestOption) (*api.City, error) {
 	req, err := api.NewListCountryCitiesRequest(s.c.server, country)
 	return callJSON[*api.City](ctx, s.c, "ListCountryCities", req, err, opts)
 }

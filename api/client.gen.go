@@ -1695,7 +1695,7 @@ type ClientInterface interface {
 	// Get a list of all English city names for a given country code.
 	//
 	// Corresponds with GET /api/locations/countries/{country}/cities (the `ListCountryCities` operationId).
-	ListCountryCities(ctx context.Context, country Country, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListCountryCities(ctx context.Context, country CountryCode, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListNetworks List all Networks
 	//
@@ -6278,7 +6278,7 @@ func (c *Client) ListCountries(ctx context.Context, reqEditors ...RequestEditorF
 // Get a list of all English city names for a given country code.
 //
 // Corresponds with GET /api/locations/countries/{country}/cities (the `ListCountryCities` operationId).
-func (c *Client) ListCountryCities(ctx context.Context, country Country, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListCountryCities(ctx context.Context, country CountryCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListCountryCitiesRequest(c.Server, country)
 	if err != nil {
 		return nil, err
@@ -14528,12 +14528,12 @@ func NewListCountriesRequest(server string) (*http.Request, error) {
 }
 
 // NewListCountryCitiesRequest constructs an http.Request for the ListCountryCities method
-func NewListCountryCitiesRequest(server string, country Country) (*http.Request, error) {
+func NewListCountryCitiesRequest(server string, country CountryCode) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "country", country, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "object", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "country", country, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19755,7 +19755,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/locations/countries/{country}/cities (the `ListCountryCities` operationId).
-	ListCountryCitiesWithResponse(ctx context.Context, country Country, reqEditors ...RequestEditorFn) (*ListCountryCitiesResponse, error)
+	ListCountryCitiesWithResponse(ctx context.Context, country CountryCode, reqEditors ...RequestEditorFn) (*ListCountryCitiesResponse, error)
 
 	// ListNetworksWithResponse List all Networks
 	//
@@ -39697,7 +39697,7 @@ func (c *ClientWithResponses) ListCountriesWithResponse(ctx context.Context, req
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/locations/countries/{country}/cities (the `ListCountryCities` operationId).
-func (c *ClientWithResponses) ListCountryCitiesWithResponse(ctx context.Context, country Country, reqEditors ...RequestEditorFn) (*ListCountryCitiesResponse, error) {
+func (c *ClientWithResponses) ListCountryCitiesWithResponse(ctx context.Context, country CountryCode, reqEditors ...RequestEditorFn) (*ListCountryCitiesResponse, error) {
 	rsp, err := c.ListCountryCities(ctx, country, reqEditors...)
 	if err != nil {
 		return nil, err

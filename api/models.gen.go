@@ -2604,15 +2604,6 @@ type City struct {
 // CityName Commonly used English name of the city
 type CityName = string
 
-// Country Describe country geographical location information
-type Country struct {
-	// CountryCode 2-letter ISO 3166-1 alpha-2 code that represents the country
-	CountryCode CountryCode `json:"country_code"`
-
-	// CountryName Commonly used English name of the country
-	CountryName string `json:"country_name"`
-}
-
 // CountryCode 2-letter ISO 3166-1 alpha-2 code that represents the country
 type CountryCode = string
 

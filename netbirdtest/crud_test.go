@@ -37,7 +37,7 @@ func TestCRUD(t *testing.T) {
 			srv := NewServer(t, mode.opts...)
 			c := newClient(t, srv)
 			ctx := t.Context()
-			ids := sampleIDs(srv)
+			ids := srv.SampleIDs()
 			t.Run("users", func(t *testing.T) { crudUsers(ctx, t, c, srv) })
 			t.Run("peers", func(t *testing.T) { crudPeers(ctx, t, c, ids) })
 			t.Run("groups", func(t *testing.T) { crudGroups(ctx, t, c, ids) })

@@ -58,9 +58,7 @@
 // A few defects of the document itself are allowed in both modes: routes are
 // created without the id that RouteRequest requires but does not declare;
 // ResourceType (an allOf of two disjoint enums) accepts host, subnet, domain
-// and peer; the country of GET /api/locations/countries/{country}/cities is a
-// code such as DE, not the object the document declares; 404 is allowed for
-// every operation with a path parameter.
+// and peer; 404 is allowed for every operation with a path parameter.
 //
 // # Credentials
 //

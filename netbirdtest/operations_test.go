@@ -2,7 +2,6 @@ package netbirdtest
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -70,7 +69,7 @@ func TestEveryOperation(t *testing.T) {
 // request body synthesized from the document.
 func validRequest(t *testing.T, srv *Server, op *operation) *http.Request {
 	t.Helper()
-	ids := sampleIDs(srv)
+	ids := srv.SampleIDs()
 	path := pathParam.ReplaceAllStringFunc(op.path, func(m string) string {
 		name := strings.Trim(m, "{}")
 		if id, ok := ids[name]; ok {
@@ -82,16 +81,14 @@ func validRequest(t *testing.T, srv *Server, op *operation) *http.Request {
 		}
 		return url.PathEscape(fmt.Sprint(synth{request: true}.value(p.Schema, name, 0, 0)))
 	})
-	q := url.Values{}
-	for _, p := range op.route.Operation.Parameters {
-		if p.Value.In == openapi3.ParameterInQuery && p.Value.Required {
-			q.Set(p.Value.Name, fmt.Sprint(synth{request: true}.value(p.Value.Schema, p.Value.Name, 0, 0)))
-		}
+	q, err := SampleQuery(op.id)
+	if err != nil {
+		t.Fatal(err)
 	}
 	var body io.Reader
 	if rb := op.route.Operation.RequestBody; rb != nil && rb.Value != nil {
 		if mt := rb.Value.Content.Get("application/json"); mt != nil {
-			b, err := json.Marshal(synth{request: true}.value(mt.Schema, "", 0, 0))
+			b, err := SampleBody(op.id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,27 +108,4 @@ func validRequest(t *testing.T, srv *Server, op *operation) *http.Request {
 	}
 	req.Header.Set("Authorization", "Token "+srv.Token())
 	return req
-}
-
-// sampleIDs maps the path parameters of the stateful operations to ids of
-// seeded objects.
-func sampleIDs(s *Server) map[string]string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	first := func(kind string) string { return s.st.records[kind][0].id }
-	return map[string]string{
-		"userId":         first("user"),
-		"tokenId":        s.st.tokens[0].id,
-		"peerId":         first("peer"),
-		"groupId":        first("group"),
-		"keyId":          first("setup key"),
-		"policyId":       first("policy"),
-		"routeId":        first("route"),
-		"networkId":      first("network"),
-		"resourceId":     first("network resource"),
-		"routerId":       first("network router"),
-		"nsgroupId":      first("nameserver group"),
-		"postureCheckId": first("posture check"),
-		"country":        "DE", // see allowanceTable
-	}
 }

@@ -9,7 +9,7 @@ import (
 // table and that validation lets exactly them through.
 func TestRealisticAnswers(t *testing.T) {
 	srv := NewServer(t, WithRealistic())
-	ids := sampleIDs(srv)
+	ids := srv.SampleIDs()
 	c := newClient(t, srv)
 	for _, tc := range []struct{ path, contains string }{
 		{"/groups", `"resources":null`},
@@ -68,7 +68,7 @@ func TestRealisticAnswers(t *testing.T) {
 // TestStrictAnswers checks that strict mode sends none of the departures.
 func TestStrictAnswers(t *testing.T) {
 	srv := NewServer(t)
-	ids := sampleIDs(srv)
+	ids := srv.SampleIDs()
 	for _, path := range []string{"/groups", "/routes", "/policies", "/networks/routers", "/accounts",
 		"/networks/" + ids["networkId"] + "/resources"} {
 		a := do(t, srv, "GET", path, admin(srv), "")

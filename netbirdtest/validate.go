@@ -93,11 +93,6 @@ var allowanceTable = []allowance{
 		reason: "ResourceType is allOf [NetworkResourceType (host, subnet, domain), enum [peer]]: no value " +
 			"satisfies both parts. NetBird sends and takes any one of the four (Group.resources, policy rules).",
 	},
-	{
-		direction: "request", operation: "ListCountryCities", field: "path country",
-		reason: "the path parameter country is declared with the object schema Country; NetBird takes " +
-			"a two-letter country code, as in /api/locations/countries/DE/cities.",
-	},
 }
 
 // allowances is allowanceTable resolved against the loaded document.

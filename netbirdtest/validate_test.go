@@ -103,7 +103,7 @@ func TestInvalidRequestIsRefusedAndReported(t *testing.T) {
 func TestRouteRequestWithoutID(t *testing.T) {
 	srv := NewServer(t)
 	body := `{"description":"lab","network_id":"lab","network":"10.20.0.0/16","enabled":true,"metric":100,` +
-		`"masquerade":false,"groups":["` + sampleIDs(srv)["groupId"] + `"],"keep_route":false,"peer":"` + sampleIDs(srv)["peerId"] + `"}`
+		`"masquerade":false,"groups":["` + srv.SampleIDs()["groupId"] + `"],"keep_route":false,"peer":"` + srv.SampleIDs()["peerId"] + `"}`
 	a := do(t, srv, "POST", "/routes", admin(srv), body)
 	expect(t, a, 200)
 	if r := decode[map[string]any](t, a.body); r["id"] == "" || r["network_type"] != "IPv4" {
@@ -132,10 +132,10 @@ func TestCountryCodePath(t *testing.T) {
 // listed departures pass in realistic mode only, anything else is flagged.
 func TestResponseFilter(t *testing.T) {
 	strict, realistic := NewServer(t), NewServer(t, WithRealistic())
-	peerID := sampleIDs(strict)["peerId"]
+	peerID := strict.SampleIDs()["peerId"]
 	peer := decode[map[string]any](t, do(t, strict, "GET", "/peers/"+peerID, admin(strict), "").body)
-	netID := sampleIDs(strict)["networkId"]
-	resID := sampleIDs(strict)["resourceId"]
+	netID := strict.SampleIDs()["networkId"]
+	resID := strict.SampleIDs()["resourceId"]
 	resource := decode[map[string]any](t, do(t, strict, "GET", "/networks/"+netID+"/resources/"+resID, admin(strict), "").body)
 
 	check := func(srv *Server, opID string, params map[string]string, status int, body map[string]any) []Violation {
@@ -324,7 +324,7 @@ func TestMalformedBody(t *testing.T) {
 		t.Errorf("page=0: %d %s, violations %v", a.status, a.body, vs)
 	}
 	// Formats are checked too.
-	a = do(t, srv, "PUT", "/peers/"+sampleIDs(srv)["peerId"], admin(srv),
+	a = do(t, srv, "PUT", "/peers/"+srv.SampleIDs()["peerId"], admin(srv),
 		`{"name":"p","ssh_enabled":false,"login_expiration_enabled":false,"inactivity_expiration_enabled":false,"ip":"100.64.0.300"}`)
 	vs = srv.Violations()
 	if a.status != 400 || len(vs) != 3 || vs[2].Field != "ip" || !strings.HasPrefix(vs[2].Rule, "format") {

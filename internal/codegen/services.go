@@ -144,6 +144,9 @@ func (p *apiPackage) qualified(e ast.Expr) string {
 		if ast.IsExported(t.Name) {
 			name := t.Name
 			if target, ok := p.aliases[name]; ok {
+				if !ast.IsExported(target) {
+					return target // an alias of a predeclared type: CountryCode = string
+				}
 				name = target // show users the model, not the alias
 			}
 			return "api." + name
