@@ -1,0 +1,420 @@
+package netbird_test
+
+// The contract suite: the public API of the client against netbirdtest,
+// which validates every request and every answer against NetBird's
+// document. Any contract violation fails the test that caused it.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/netbird-go/netbird"
+	"github.com/netbird-go/netbird/api"
+	"github.com/netbird-go/netbird/auth"
+	"github.com/netbird-go/netbird/internal/spec"
+	"github.com/netbird-go/netbird/netbirdtest"
+)
+
+// sandbox starts a server and a client for it.
+func sandbox(t *testing.T, opts ...netbirdtest.Option) (*netbirdtest.Server, *netbird.Client) {
+	t.Helper()
+	srv := netbirdtest.NewServer(t, opts...)
+	c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()}, fastRetries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
+}
+
+// opInfo is what the suite needs to call an operation through its service.
+type opInfo struct {
+	id, service, method string
+	pathParams          []string
+}
+
+var pathParam = regexp.MustCompile(`\{[^}]+\}`)
+
+func operations(t *testing.T) []opInfo {
+	t.Helper()
+	doc, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []opInfo
+	for path, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			o := opInfo{id: op.OperationID}
+			o.service, _ = op.Extensions["x-go-service"].(string)
+			o.method, _ = op.Extensions["x-go-method"].(string)
+			for _, p := range pathParam.FindAllString(path, -1) {
+				o.pathParams = append(o.pathParams, strings.Trim(p, "{}"))
+			}
+			ops = append(ops, o)
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool { return ops[i].id < ops[j].id })
+	return ops
+}
+
+// call invokes one operation through its service method with reflection:
+// path parameters from the server's objects, no query parameters, and the
+// body netbirdtest.SampleBody gives.
+func call(t *testing.T, srv *netbirdtest.Server, c *netbird.Client, o opInfo) error {
+	t.Helper()
+	svc := reflect.ValueOf(c).Elem().FieldByName(o.service)
+	if !svc.IsValid() {
+		t.Fatalf("%s: Client has no service %s", o.id, o.service)
+	}
+	m := svc.MethodByName(o.method)
+	if !m.IsValid() {
+		t.Fatalf("%s: %s has no method %s", o.id, o.service, o.method)
+	}
+	ids := srv.SampleIDs()
+	mt := m.Type()
+	args := []reflect.Value{reflect.ValueOf(context.Background())}
+	nextPath := 0
+	for i := 1; i < mt.NumIn(); i++ {
+		in := mt.In(i)
+		if mt.IsVariadic() && i == mt.NumIn()-1 {
+			break // per-call options
+		}
+		switch {
+		case in.Kind() == reflect.String: // a path parameter
+			name := o.pathParams[nextPath]
+			nextPath++
+			v := ids[name]
+			if v == "" {
+				v = "sample-" + strings.ToLower(name)
+			}
+			args = append(args, reflect.ValueOf(v).Convert(in))
+		case in.Kind() >= reflect.Int && in.Kind() <= reflect.Int64: // a numeric path parameter
+			nextPath++
+			args = append(args, reflect.ValueOf(1).Convert(in))
+		case in.Kind() == reflect.Pointer: // query parameters: only the required ones
+			args = append(args, queryParams(t, o.id, in))
+		case in.Kind() == reflect.Struct: // the request body
+			body, err := netbirdtest.SampleBody(o.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := reflect.New(in)
+			if err := json.Unmarshal(body, v.Interface()); err != nil {
+				t.Fatalf("%s: sample body does not fit %s: %v", o.id, in, err)
+			}
+			args = append(args, v.Elem())
+		default:
+			t.Fatalf("%s: argument %d has unexpected type %s", o.id, i, in)
+		}
+	}
+	out := m.Call(args)
+	err, _ := out[len(out)-1].Interface().(error)
+	return err
+}
+
+// queryParams fills a *api.…Params with the required query parameters the
+// sandbox suggests, matched by their form tags; nil when there are none.
+func queryParams(t *testing.T, opID string, typ reflect.Type) reflect.Value {
+	t.Helper()
+	q, err := netbirdtest.SampleQuery(opID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q) == 0 {
+		return reflect.Zero(typ)
+	}
+	p := reflect.New(typ.Elem())
+	for i := range typ.Elem().NumField() {
+		f := typ.Elem().Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("form"), ",")
+		if v := q.Get(name); v != "" && f.Type.Kind() == reflect.String {
+			p.Elem().Field(i).SetString(v)
+			q.Del(name)
+		}
+	}
+	if len(q) > 0 {
+		t.Fatalf("%s: required query parameters %v have no string field in %s", opID, q, typ)
+	}
+	return p
+}
+
+// Every operation of the document, called through the client against the
+// sandbox, in strict and in realistic mode: no contract violation, and a
+// coverage check that fails when an operation was never called.
+func TestContractEveryOperation(t *testing.T) {
+	ops := operations(t)
+	for _, mode := range []struct {
+		name string
+		opts []netbirdtest.Option
+	}{{"strict", nil}, {"realistic", []netbirdtest.Option{netbirdtest.WithRealistic()}}} {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			called := map[string]int{}
+			t.Run("ops", func(t *testing.T) {
+				for _, o := range ops {
+					t.Run(o.id, func(t *testing.T) {
+						t.Parallel()
+						srv, c := sandbox(t, mode.opts...)
+						err := call(t, srv, c, o)
+						// A self-hosted NetBird has no network traffic events.
+						if mode.name == "realistic" && o.id == "ListNetworkTrafficEvents" {
+							if !netbird.IsNotFound(err) {
+								t.Errorf("want 404 as from a self-hosted server, got %v", err)
+							}
+						} else if err != nil {
+							t.Errorf("%s.%s: %v", o.service, o.method, err)
+						}
+						mu.Lock()
+						defer mu.Unlock()
+						for id, n := range srv.Calls() {
+							called[id] += n
+						}
+					})
+				}
+			})
+			all, err := netbirdtest.Operations()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var missing []string
+			for _, id := range all {
+				if called[id] == 0 {
+					missing = append(missing, id)
+				}
+			}
+			if len(missing) > 0 || len(all) != len(ops) {
+				t.Errorf("coverage: %d/%d operations exercised; not called: %v", len(all)-len(missing), len(all), missing)
+			}
+			t.Logf("coverage: %d/%d operations exercised (%s mode)", len(all)-len(missing), len(all), mode.name)
+		})
+	}
+}
+
+// NetBird's token guide, end to end: list, create a 30-day ci-token, use
+// it, delete it, see it refused; create an admin service user and give it
+// a 365-day token.
+func TestContractTokenGuide(t *testing.T) {
+	for _, realistic := range []bool{false, true} {
+		var opts []netbirdtest.Option
+		if realistic {
+			opts = append(opts, netbirdtest.WithRealistic())
+		}
+		srv, c := sandbox(t, opts...)
+		ctx := context.Background()
+		me, err := c.Users.Current(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, err := c.Tokens.List(ctx, me.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		created, err := c.Tokens.Create(ctx, me.ID, api.PersonalAccessTokenRequest{Name: "ci-token", ExpiresIn: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := auth.ValidPAT(created.PlainToken.Reveal()); err != nil {
+			t.Errorf("created token is not a well-formed PAT: %v", err)
+		}
+		if days := time.Until(created.PersonalAccessToken.ExpirationDate).Hours() / 24; days < 29 || days > 31 {
+			t.Errorf("ci-token expires in %.1f days, want 30", days)
+		}
+		after, err := c.Tokens.List(ctx, me.ID)
+		if err != nil || len(after) != len(before)+1 {
+			t.Errorf("list after create: %d tokens (before %d), %v", len(after), len(before), err)
+		}
+
+		ci, err := c.WithToken(created.PlainToken.Reveal())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if who, err := ci.Users.Current(ctx); err != nil || who.ID != me.ID {
+			t.Fatalf("the new token: %v, %v", who, err)
+		}
+		if err := c.Tokens.Delete(ctx, me.ID, created.PersonalAccessToken.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = ci.Users.Current(ctx)
+		// Strict mode answers 401; a real server (realistic mode) 404 "invalid token".
+		if realistic && !netbird.IsNotFound(err) || !realistic && !netbird.IsUnauthorized(err) {
+			t.Errorf("deleted token (realistic=%v): want it refused, got %v", realistic, err)
+		}
+
+		name := "ci-bot"
+		bot, err := c.Users.Create(ctx, api.UserCreateRequest{Name: &name, Role: "admin", AutoGroups: []string{}, IsServiceUser: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		yes := true
+		bots, err := c.Users.List(ctx, &api.ListUsersParams{ServiceUser: &yes})
+		if err != nil || len(bots) != 1 || bots[0].ID != bot.ID {
+			t.Errorf("service users: %+v, %v", bots, err)
+		}
+		botTok, err := c.Tokens.Create(ctx, bot.ID, api.PersonalAccessTokenRequest{Name: "bot", ExpiresIn: 365})
+		if err != nil {
+			t.Fatal(err)
+		}
+		botClient, err := c.WithToken(botTok.PlainToken.Reveal())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if who, err := botClient.Users.Current(ctx); err != nil || who.ID != bot.ID {
+			t.Errorf("the bot's token acts as %v, %v", who, err)
+		}
+		if v := srv.Violations(); len(v) != 0 {
+			t.Errorf("violations: %v", v)
+		}
+	}
+}
+
+// Rotate never leaves the user without a working token.
+func TestContractRotate(t *testing.T) {
+	ctx := context.Background()
+	setup := func(t *testing.T) (*netbirdtest.Server, *netbird.Client, string, string) {
+		srv, c := sandbox(t)
+		me, err := c.Users.Current(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := c.Tokens.Create(ctx, me.ID, api.PersonalAccessTokenRequest{Name: "old", ExpiresIn: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return srv, c, me.ID, old.PersonalAccessToken.ID
+	}
+	tokenIDs := func(t *testing.T, c *netbird.Client, userID string) map[string]bool {
+		list, err := c.Tokens.List(ctx, userID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]bool{}
+		for _, tk := range list {
+			ids[tk.ID] = true
+		}
+		return ids
+	}
+
+	t.Run("success", func(t *testing.T) {
+		_, c, userID, oldID := setup(t)
+		got, err := c.Tokens.Rotate(ctx, userID, oldID, "new", 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := tokenIDs(t, c, userID)
+		if ids[oldID] || !ids[got.PersonalAccessToken.ID] {
+			t.Errorf("after rotation: %v (old %s, new %s)", ids, oldID, got.PersonalAccessToken.ID)
+		}
+	})
+	t.Run("create fails", func(t *testing.T) {
+		srv, c, userID, oldID := setup(t)
+		before := tokenIDs(t, c, userID)
+		srv.InjectFault("CreateToken", netbirdtest.Fault{Status: 500, Message: "boom", Times: 1})
+		_, err := c.Tokens.Rotate(ctx, userID, oldID, "new", 30)
+		var re *netbird.RotationError
+		if !errors.As(err, &re) || re.Step != "create" || re.NewTokenID != "" {
+			t.Fatalf("want a create RotationError, got %v", err)
+		}
+		if after := tokenIDs(t, c, userID); !reflect.DeepEqual(before, after) {
+			t.Errorf("tokens changed: %v → %v", before, after)
+		}
+	})
+	t.Run("verify fails", func(t *testing.T) {
+		srv, c, userID, oldID := setup(t)
+		before := tokenIDs(t, c, userID)
+		srv.InjectFault("GetCurrentUser", netbirdtest.Fault{Status: 500, Message: "boom", Times: 1})
+		_, err := c.Tokens.Rotate(ctx, userID, oldID, "new", 30)
+		var re *netbird.RotationError
+		if !errors.As(err, &re) || re.Step != "verify" {
+			t.Fatalf("want a verify RotationError, got %v", err)
+		}
+		if after := tokenIDs(t, c, userID); !reflect.DeepEqual(before, after) {
+			t.Errorf("the unverified token was left behind, or the old one removed: %v → %v", before, after)
+		}
+	})
+	t.Run("delete old fails", func(t *testing.T) {
+		srv, c, userID, oldID := setup(t)
+		srv.InjectFault("DeleteToken", netbirdtest.Fault{Status: 500, Message: "boom", Times: 1})
+		got, err := c.Tokens.Rotate(ctx, userID, oldID, "new", 30)
+		var re *netbird.RotationError
+		if !errors.As(err, &re) || re.Step != "delete old token" || got == nil || re.NewTokenID != got.PersonalAccessToken.ID {
+			t.Fatalf("want the new token and a delete RotationError, got %v, %v", got, err)
+		}
+		if ids := tokenIDs(t, c, userID); !ids[oldID] || !ids[got.PersonalAccessToken.ID] {
+			t.Errorf("both tokens should be valid: %v", ids)
+		}
+	})
+}
+
+// Each error status NetBird uses, over the wire, becomes an *APIError with
+// NetBird's message and the request id.
+func TestContractErrorStatuses(t *testing.T) {
+	srv, c := sandbox(t, netbirdtest.WithRealistic())
+	c2, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()}, netbird.WithoutRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	peerID := srv.SampleIDs()["peerId"]
+	for _, status := range []int{400, 401, 403, 404, 409, 412, 422, 429, 500, 502, 503, 504} {
+		srv.InjectFault("GetPeer", netbirdtest.Fault{Status: status, Message: "injected", Times: 1})
+		_, err := c2.Peers.Get(ctx, peerID)
+		var ae *netbird.APIError
+		if !errors.As(err, &ae) || ae.StatusCode != status || ae.Message != "injected" || ae.RequestID == "" || ae.Op != "GetPeer" {
+			t.Errorf("status %d: got %v", status, err)
+		}
+	}
+	// Not injected: a real 404 from the sandbox's state.
+	if _, err := c.Groups.Get(ctx, "no-such-group"); !netbird.IsNotFound(err) {
+		t.Errorf("unknown group: %v", err)
+	}
+	// 503 twice, then success: the retry layer hides it.
+	srv.InjectFault("ListPeers", netbirdtest.Fault{Status: 503, Message: "busy", Times: 2})
+	if _, err := c.Peers.List(ctx, nil); err != nil {
+		t.Errorf("503 twice then success: %v", err)
+	}
+	// A proxy's HTML 502 page still yields an APIError.
+	srv.InjectFault("ListGroups", netbirdtest.Fault{Status: 502, HTML: true})
+	_, err = c2.Groups.List(ctx, nil)
+	var ae *netbird.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 502 || strings.Contains(ae.Message, "<") {
+		t.Errorf("HTML 502: %v", err)
+	}
+}
+
+// NetBird's per-token rate limiter answers 429; the client's retries wait
+// it out, and its own limiter avoids it.
+func TestContractRateLimit(t *testing.T) {
+	srv, _ := sandbox(t, netbirdtest.WithRateLimit(6000, 2)) // 100/s, burst 2
+	ctx := context.Background()
+	noRetry, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()}, netbird.WithoutRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	limited := 0
+	for range 10 {
+		if _, err := noRetry.Peers.List(ctx, nil); netbird.IsRateLimited(err) {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Fatal("10 quick requests with burst 2 were never rate limited")
+	}
+	paced, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()}, netbird.WithoutRetries(), netbird.WithRateLimit(50, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond) // let the server's bucket refill
+	for i := range 10 {
+		if _, err := paced.Peers.List(ctx, nil); err != nil {
+			t.Fatalf("request %d with the client's limiter at half the server's rate: %v", i, err)
+		}
+	}
+}
