@@ -22,6 +22,16 @@ func startSandbox() *netbirdtest.Server {
 	return srv
 }
 
+// exampleClient is a sandbox and a client for it, set up as in Example.
+func exampleClient() (*netbirdtest.Server, *netbird.Client) {
+	srv := startSandbox()
+	c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	return srv, c
+}
+
 func Example() {
 	srv := startSandbox() // in real code: your NetBird host and token
 	defer srv.Close()
@@ -65,12 +75,8 @@ func ExampleNewFromEnv() {
 }
 
 func ExampleTokensService_Create() {
-	srv := startSandbox()
+	srv, c := exampleClient()
 	defer srv.Close()
-	c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()})
-	if err != nil {
-		log.Fatal(err)
-	}
 	ctx := context.Background()
 	me, err := c.Users.Current(ctx)
 	if err != nil {
@@ -92,12 +98,8 @@ func ExampleTokensService_Create() {
 }
 
 func ExampleTokensService_Rotate() {
-	srv := startSandbox()
+	srv, c := exampleClient()
 	defer srv.Close()
-	c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()})
-	if err != nil {
-		log.Fatal(err)
-	}
 	ctx := context.Background()
 	me, err := c.Users.Current(ctx)
 	if err != nil {
@@ -120,13 +122,9 @@ func ExampleTokensService_Rotate() {
 }
 
 func ExampleIsNotFound() {
-	srv := startSandbox()
+	srv, c := exampleClient()
 	defer srv.Close()
-	c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()})
-	if err != nil {
-		log.Fatal(err)
-	}
-	_, err = c.Groups.Get(context.Background(), "no-such-group")
+	_, err := c.Groups.Get(context.Background(), "no-such-group")
 	fmt.Println(netbird.IsNotFound(err))
 
 	var apiErr *netbird.APIError
@@ -139,12 +137,8 @@ func ExampleIsNotFound() {
 }
 
 func ExampleEventsService_ListNetworkTrafficAll() {
-	srv := startSandbox()
+	srv, c := exampleClient()
 	defer srv.Close()
-	c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()})
-	if err != nil {
-		log.Fatal(err)
-	}
 	pageSize := 10
 	n := 0
 	for _, err := range c.Events.ListNetworkTrafficAll(context.Background(), &api.ListNetworkTrafficEventsParams{PageSize: &pageSize}) {
