@@ -26,7 +26,7 @@ func main() {
 		}
 		n++
 		if n <= 10 {
-			fmt.Printf("%s  %s → %s  %s\n", ev.WindowStart.Format("15:04:05"), ev.Source.Name, ev.Destination.Name, ev.Direction)
+			fmt.Printf("%s  %s → %s  %s\n", ev.FlowID, ev.Source.Name, ev.Destination.Name, ev.Direction)
 		}
 		if n == 1000 {
 			break // stops fetching further pages

@@ -5,6 +5,7 @@
 //	openapi.yaml                  the vendored NetBird document (never edited)
 //	openapi.version               where openapi.yaml came from (version, commit, sha256)
 //	internal/codegen/overlay.yaml the naming table and fixes to the document
+//	internal/codegen/retired.yaml names and fixes the document has no use for now
 //
 // and writes:
 //
@@ -15,6 +16,11 @@
 //	api_surface.txt     one line per exported identifier of api/ and the root package
 //
 // Each step fails with a message that says what to change.
+//
+// Two subcommands maintain the inputs (see update.go and retired.go):
+//
+//	codegen update -spec <path or URL> -version <vX.Y.Z> [-commit <id>]   (make update-spec)
+//	codegen names                                                         (make names)
 package main
 
 import (
@@ -35,7 +41,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
-	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
 
 	"github.com/netbird-go/netbird/internal/spec"
 )
@@ -45,13 +50,23 @@ type paths struct {
 	Spec, Version, Overlay, API, Root, Surface string
 	Readme                                     string // "" leaves no README to update (tests)
 	Embedded                                   string // "" writes no embedded copy (tests)
+	Retired                                    string // "" reads no retired names and dormant fixes (tests)
 }
 
 func main() {
+	if len(os.Args) > 1 && (os.Args[1] == "update" || os.Args[1] == "names") {
+		cmd := map[string]func([]string) error{"update": cmdUpdate, "names": cmdNames}[os.Args[1]]
+		if err := cmd(os.Args[2:]); err != nil {
+			fmt.Fprintf(os.Stderr, "codegen %s: %v\n", os.Args[1], err)
+			os.Exit(1)
+		}
+		return
+	}
 	p := paths{}
 	flag.StringVar(&p.Spec, "spec", "openapi.yaml", "the vendored OpenAPI document")
 	flag.StringVar(&p.Version, "version", "openapi.version", "the record of where the document came from")
 	flag.StringVar(&p.Overlay, "overlay", "internal/codegen/overlay.yaml", "the naming table (an OpenAPI Overlay)")
+	flag.StringVar(&p.Retired, "retired", "internal/codegen/retired.yaml", "the retired names and dormant fixes")
 	flag.StringVar(&p.API, "api", "api", "output directory of package api")
 	flag.StringVar(&p.Root, "root", ".", "directory of the root package netbird")
 	flag.StringVar(&p.Surface, "surface", "api_surface.txt", "the API-surface listing to write")
@@ -85,12 +100,25 @@ func run(p paths) error {
 	if err != nil {
 		return err
 	}
+	var dormant []string
+	if p.Retired != "" {
+		ret, err := readRetired(p.Retired)
+		if err != nil {
+			return err
+		}
+		table.retiredFile, table.retired = ret.file, ret.names.names
+		dormant = ret.dormant
+	}
 	if err := table.check(doc); err != nil {
 		return err
 	}
-	named, err := util.LoadSwaggerWithOverlay(p.Spec, util.LoadSwaggerWithOverlayOpts{Path: p.Overlay, Strict: true})
+	named, err := loadNamed(p.Spec, p.Overlay, p.Retired, dormant)
 	if err != nil {
 		return err
+	}
+	if len(dormant) > 0 {
+		fmt.Fprintf(os.Stderr, "codegen: note: %d fixes of %s do not apply to this release of the document and are skipped (dormant in %s): %s\n",
+			len(dormant), p.Overlay, p.Retired, strings.Join(dormant, ", "))
 	}
 	if err := validate(named, p); err != nil {
 		return err

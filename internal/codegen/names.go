@@ -31,6 +31,11 @@ type namingTable struct {
 	file  string
 	names map[opKey]name
 	order []opKey // as written, for messages
+
+	// The retired names (retired.yaml), if the generator read them: only
+	// used to point at a name that can be restored.
+	retiredFile string
+	retired     map[opKey]name
 }
 
 // A naming entry targets one operation: $.paths['/api/users'].get
@@ -44,39 +49,52 @@ func readNamingTable(path string) (*namingTable, error) {
 		return nil, err
 	}
 	var ov struct {
-		Actions []struct {
-			Target string    `yaml:"target"`
-			Update yaml.Node `yaml:"update"`
-		} `yaml:"actions"`
+		Actions []rawAction `yaml:"actions"`
 	}
 	if err := yaml.Unmarshal(b, &ov); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	t := &namingTable{file: path, names: map[opKey]name{}}
+	return t, t.add(ov.Actions, false)
+}
+
+// rawAction is an overlay action as the naming table reads it.
+type rawAction struct {
+	Target string    `yaml:"target"`
+	Update yaml.Node `yaml:"update"`
+}
+
+// add decodes the naming entries among actions into t. Other actions are
+// fixes to the document and are skipped, unless onlyNames is set (the
+// retired names hold nothing else).
+func (t *namingTable) add(actions []rawAction, onlyNames bool) error {
 	var errs []error
-	for _, a := range ov.Actions {
+	for _, a := range actions {
 		m := namingTarget.FindStringSubmatch(a.Target)
 		if m == nil {
+			if onlyNames {
+				errs = append(errs, fmt.Errorf("%s: %q is not the target of a naming entry ($.paths['/api/...'].get)", t.file, a.Target))
+			}
 			continue // a fix to the document, not a name
 		}
 		k := opKey{strings.ToUpper(m[2]), m[1]}
 		var n name
 		if err := a.Update.Decode(&n); err != nil {
-			errs = append(errs, fmt.Errorf("%s: entry for %s: %w", path, k, err))
+			errs = append(errs, fmt.Errorf("%s: entry for %s: %w", t.file, k, err))
 			continue
 		}
 		for field, v := range map[string]string{"operationId": n.OperationID, "x-go-service": n.Service, "x-go-method": n.Method} {
 			if !goIdent.MatchString(v) {
-				errs = append(errs, fmt.Errorf("%s: entry for %s: %s %q is not an exported Go name", path, k, field, v))
+				errs = append(errs, fmt.Errorf("%s: entry for %s: %s %q is not an exported Go name", t.file, k, field, v))
 			}
 		}
 		if _, dup := t.names[k]; dup {
-			errs = append(errs, fmt.Errorf("%s: %s is named twice", path, k))
+			errs = append(errs, fmt.Errorf("%s: %s is named twice", t.file, k))
 		}
 		t.names[k] = n
 		t.order = append(t.order, k)
 	}
-	return t, errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
 // check compares the table with the document: every operation must have
@@ -90,6 +108,10 @@ func (t *namingTable) check(doc *openapi3.T) error {
 			k := opKey{method, path}
 			inDoc[k] = true
 			if _, ok := t.names[k]; !ok {
+				if old, ok := t.retired[k]; ok {
+					errs = append(errs, fmt.Errorf("%s has no name in %s, but %s keeps the name it had before: run `make names` to restore it:\n%s", k, t.file, t.retiredFile, entryText(k, old)))
+					continue
+				}
 				errs = append(errs, fmt.Errorf("%s has no name in %s; add:\n%s", k, t.file, suggestEntry(k, op)))
 			}
 		}
@@ -99,7 +121,7 @@ func (t *namingTable) check(doc *openapi3.T) error {
 	for _, k := range t.order {
 		n := t.names[k]
 		if !inDoc[k] {
-			errs = append(errs, fmt.Errorf("%s names %s (%s), which the document does not have: remove the entry, or move it to the operation's new path to keep the Go name", t.file, k, n.OperationID))
+			errs = append(errs, fmt.Errorf("%s names %s (%s), which the document does not have: move it to the operation's new path to keep the Go name, or run `make names` to keep it in retired.yaml until the operation returns", t.file, k, n.OperationID))
 		}
 		if other, dup := byOp[n.OperationID]; dup {
 			errs = append(errs, fmt.Errorf("%s: operationId %s is used by both %s and %s", t.file, n.OperationID, other, k))
@@ -115,11 +137,23 @@ func (t *namingTable) check(doc *openapi3.T) error {
 	return errors.Join(errs...)
 }
 
-// suggestEntry proposes a naming-table entry from method, path and tag:
-// GET on a collection lists, GET on an item gets, POST creates, PUT
-// updates, DELETE deletes; the noun comes from the path's last literal
-// segments and the service from the first tag.
+// suggestEntry proposes a naming-table entry for an operation that has none.
 func suggestEntry(k opKey, op *openapi3.Operation) string {
+	return entryText(k, suggestName(k, op))
+}
+
+// entryText is one naming-table entry as overlay.yaml and retired.yaml
+// write it (two lines, no final newline).
+func entryText(k opKey, n name) string {
+	return fmt.Sprintf("  - target: $.paths['%s'].%s\n    update: {operationId: %s, x-go-service: %s, x-go-method: %s}",
+		k.Path, strings.ToLower(k.Method), n.OperationID, n.Service, n.Method)
+}
+
+// suggestName proposes names from method, path and tag: GET on a
+// collection lists, GET on an item gets, POST creates, PUT updates, DELETE
+// deletes; the noun comes from the path's last literal segments and the
+// service from the first tag.
+func suggestName(k opKey, op *openapi3.Operation) name {
 	segs := strings.Split(strings.Trim(k.Path, "/"), "/")
 	item := strings.HasPrefix(segs[len(segs)-1], "{")
 	var lit []string
@@ -140,11 +174,10 @@ func suggestEntry(k opKey, op *openapi3.Operation) string {
 		noun = strings.TrimSuffix(noun, "s")
 	}
 	service := noun
-	if len(op.Tags) > 0 {
+	if op != nil && len(op.Tags) > 0 {
 		service = camel(op.Tags[0])
 	}
-	return fmt.Sprintf("  - target: $.paths['%s'].%s\n    update: {operationId: %s%s, x-go-service: %s, x-go-method: %s}",
-		k.Path, strings.ToLower(k.Method), verb, noun, service, verb)
+	return name{OperationID: verb + noun, Service: service, Method: verb}
 }
 
 // camel turns "setup-keys" or "Setup Keys" into "SetupKeys".

@@ -1,0 +1,647 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/oasdiff/diff"
+	"github.com/speakeasy-api/openapi/overlay"
+
+	"github.com/netbird-go/netbird/internal/spec"
+)
+
+// `make update-spec` (codegen update) takes a new release of NetBird's
+// document:
+//
+//  1. reads it (a file, or an http(s) URL) and loads it with kin-openapi;
+//  2. brings the naming table in step with it (retired.go): names of
+//     operations it lacks retire, retired names of operations it has come
+//     back, fixes whose target it lacks become dormant;
+//  3. applies names and fixes and validates the result, as the generator
+//     will: on any error here nothing in the tree has changed;
+//  4. writes openapi.yaml, openapi.version, overlay.yaml and retired.yaml;
+//  5. stops if an operation has no name, with the entries to paste;
+//     otherwise runs `go generate ./...` and `go build ./...`;
+//  6. reports what changed (report.go, surfacediff.go) on stdout and at
+//     the top of SPEC_CHANGES.md.
+
+// The files of the tree, relative to the module root.
+const (
+	specFile    = "openapi.yaml"
+	versionFile = "openapi.version"
+	overlayFile = "internal/codegen/overlay.yaml"
+	retiredFile = "internal/codegen/retired.yaml"
+	surfaceFile = "api_surface.txt"
+	changesFile = "SPEC_CHANGES.md"
+)
+
+type updateOptions struct {
+	Root            string // the module root
+	Spec            string // the new document: a path, or an http(s) URL
+	Version, Commit string // the NetBird release and commit it comes from
+	Date            time.Time
+	Out             io.Writer // the report
+	Log             io.Writer // progress, and the output of the go command
+}
+
+var (
+	releaseVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*$`)
+	commitID       = regexp.MustCompile(`^([0-9a-f]{7,64}|unknown)$`)
+)
+
+func cmdUpdate(args []string) error {
+	fs := flag.NewFlagSet("update", flag.ContinueOnError)
+	o := updateOptions{Out: os.Stdout, Log: os.Stderr, Date: time.Now().UTC()}
+	fs.StringVar(&o.Root, "root", ".", "the module root")
+	fs.StringVar(&o.Spec, "spec", "", "the new NetBird OpenAPI document: a path or an http(s) URL")
+	fs.StringVar(&o.Version, "version", "", "the NetBird release of the document, e.g. v0.78.0")
+	fs.StringVar(&o.Commit, "commit", "unknown", "the NetBird repository commit of the document")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if o.Commit == "" {
+		o.Commit = "unknown"
+	}
+	return runUpdate(o)
+}
+
+func runUpdate(o updateOptions) error {
+	at := func(rel string) string { return filepath.Join(o.Root, rel) }
+	start := time.Now()
+	if o.Spec == "" || o.Version == "" {
+		return errors.New("usage: make update-spec SPEC=<path or URL> VERSION=<vX.Y.Z> [COMMIT=<commit>]")
+	}
+	if !releaseVersion.MatchString(o.Version) {
+		return fmt.Errorf("VERSION %q is not a NetBird release such as v0.78.0", o.Version)
+	}
+	if !commitID.MatchString(o.Commit) {
+		return fmt.Errorf("COMMIT %q is not a commit id (hex) or \"unknown\"", o.Commit)
+	}
+	oldRaw, err := os.ReadFile(at(specFile))
+	if err != nil {
+		return err
+	}
+	oldVer, err := readVersion(at(versionFile))
+	if err != nil {
+		return err
+	}
+	oldSurface, err := os.ReadFile(at(surfaceFile))
+	if err != nil {
+		return err
+	}
+	newRaw, err := fetchSpec(o.Spec)
+	if err != nil {
+		return err
+	}
+	newDoc, err := loadDoc(newRaw, o.Spec)
+	if err != nil {
+		return err
+	}
+	oldDoc, err := loadDoc(oldRaw, specFile)
+	if err != nil {
+		return err
+	}
+	plan, err := planNames(o.Root, newRaw, newDoc)
+	if err != nil {
+		return err
+	}
+	if err := checkNamed(newRaw, plan); err != nil {
+		return fmt.Errorf("%s with our names and fixes is not a valid OpenAPI document; nothing was changed:\n%w", o.Spec, err)
+	}
+	d, err := specDiff(oldDoc, newDoc)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(newRaw)
+	newVer := specVersion{Version: o.Version, Commit: o.Commit, SHA256: hex.EncodeToString(sum[:])}
+	oldOrder, err := operationsInOrder(oldRaw)
+	if err != nil {
+		return err
+	}
+	rep := newReport(oldVer, newVer, o.Date, oldDoc, newDoc, oldOrder, plan, d)
+	rep.same = bytes.Equal(oldRaw, newRaw)
+
+	versionText, err := renderVersion(at(versionFile), newVer)
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		path string
+		b    []byte
+	}{
+		{at(specFile), newRaw},
+		{at(versionFile), versionText},
+		{at(overlayFile), plan.overlay},
+		{at(retiredFile), plan.retired},
+	} {
+		if err := writeIfChanged(f.path, f.b); err != nil {
+			return err
+		}
+	}
+	finish := func(stop error) error {
+		if err := rep.record(at(changesFile), o.Out); err != nil {
+			return errors.Join(stop, err)
+		}
+		return stop
+	}
+	if n := len(plan.rec.unnamed); n > 0 {
+		rep.goAPI = fmt.Sprintf("Not regenerated yet: %d operations need names first.", n)
+		return finish(fmt.Errorf("%s and %s now hold %s, but %d operations have no name, so nothing was regenerated: "+
+			"paste the entries under \"Operations that need a name\" above into the naming section of %s (or reuse an old name where a rename is suggested), "+
+			"then run `make names generate`", specFile, versionFile, o.Version, n, overlayFile))
+	}
+	fmt.Fprintf(o.Log, "update-spec: compared and checked the documents in %s; go generate ./...\n", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	if out, err := runGo(o.Root, o.Log, "generate", "./..."); err != nil {
+		rep.goAPI = "Not regenerated: `go generate ./...` failed:\n\n```\n" + tail(out, 30) + "```"
+		return finish(fmt.Errorf("go generate ./...: %w", err))
+	}
+	newSurface, err := os.ReadFile(at(surfaceFile))
+	if err != nil {
+		return err
+	}
+	rep.surface = diffSurface(string(oldSurface), string(newSurface))
+	fmt.Fprintf(o.Log, "update-spec: regenerated in %s; go build ./...\n", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	if out, err := runGo(o.Root, o.Log, "build", "./..."); err != nil {
+		rep.goAPI = "Regenerated, but `go build ./...` fails: hand-written code uses what changed:\n\n```\n" + tail(out, 30) + "```"
+		return finish(fmt.Errorf("go build ./...: %w", err))
+	}
+	fmt.Fprintf(o.Log, "update-spec: built in %s\n", time.Since(start).Round(time.Millisecond))
+	return finish(nil)
+}
+
+// cmdNames brings overlay.yaml and retired.yaml in step with the vendored
+// openapi.yaml, in canonical layout (after names were added by hand).
+func cmdNames(args []string) error {
+	fs := flag.NewFlagSet("names", flag.ContinueOnError)
+	root := fs.String("root", ".", "the module root")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return runNames(*root, os.Stdout)
+}
+
+func runNames(root string, out io.Writer) error {
+	raw, err := os.ReadFile(filepath.Join(root, specFile))
+	if err != nil {
+		return err
+	}
+	doc, err := loadDoc(raw, specFile)
+	if err != nil {
+		return err
+	}
+	plan, err := planNames(root, raw, doc)
+	if err != nil {
+		return err
+	}
+	if err := writeIfChanged(filepath.Join(root, overlayFile), plan.overlay); err != nil {
+		return err
+	}
+	if err := writeIfChanged(filepath.Join(root, retiredFile), plan.retired); err != nil {
+		return err
+	}
+	r := plan.rec
+	for _, k := range r.restored {
+		fmt.Fprintf(out, "restored from %s: %s %s\n", retiredFile, k, r.active.names[k].OperationID)
+	}
+	for _, k := range r.retiredNow {
+		fmt.Fprintf(out, "retired to %s: %s %s\n", retiredFile, k, r.retired.names[k].OperationID)
+	}
+	for _, s := range r.dropped {
+		fmt.Fprintf(out, "dropped from %s: %s\n", retiredFile, s)
+	}
+	for _, s := range r.blocked {
+		fmt.Fprintf(out, "not restored: %s\n", s)
+	}
+	for _, t := range r.fixesGone {
+		fmt.Fprintf(out, "fix now dormant (its target is not in %s): %s\n", specFile, t)
+	}
+	for _, t := range r.fixesBack {
+		fmt.Fprintf(out, "fix applies again: %s\n", t)
+	}
+	if len(r.unnamed) > 0 {
+		var b strings.Builder
+		for _, k := range r.unnamed {
+			b.WriteString(suggestEntry(k, r.opsByKey[k]) + "\n")
+		}
+		return fmt.Errorf("%d operations have no name; add to %s:\n%s", len(r.unnamed), overlayFile, b.String())
+	}
+	return nil
+}
+
+// namesPlan is the naming table and retired file as a document needs them.
+type namesPlan struct {
+	before           *namingTable // overlay.yaml's entries before
+	rec              *reconciliation
+	overlay, retired []byte // the files' new content
+}
+
+func planNames(root string, raw []byte, doc *openapi3.T) (*namesPlan, error) {
+	ovPath, retPath := filepath.Join(root, overlayFile), filepath.Join(root, retiredFile)
+	ovBytes, err := os.ReadFile(ovPath)
+	if err != nil {
+		return nil, err
+	}
+	layout, err := readOverlayLayout(ovPath, ovBytes)
+	if err != nil {
+		return nil, err
+	}
+	table, err := readNamingTable(ovPath)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Equal(layout.entries, table.order) {
+		return nil, fmt.Errorf("%s: the naming entries do not read the same as YAML and as lines; write each entry as two lines:\n%s",
+			ovPath, entryText(opKey{"GET", "/api/example"}, name{"ListExamples", "Examples", "List"}))
+	}
+	ret, err := readRetired(retPath)
+	if err != nil {
+		return nil, err
+	}
+	order, err := operationsInOrder(raw)
+	if err != nil {
+		return nil, err
+	}
+	rec := reconcile(table, ret.names, doc, order)
+	ov, err := overlay.Parse(ovPath)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ovPath, err)
+	}
+	if rec.dormant, err = unmatchedFixes(ov, raw); err != nil {
+		return nil, fmt.Errorf("%s: %w", ovPath, err)
+	}
+	for _, t := range ret.dormant {
+		if !slices.Contains(rec.dormant, t) {
+			rec.fixesBack = append(rec.fixesBack, t)
+		}
+	}
+	for _, t := range rec.dormant {
+		if !slices.Contains(ret.dormant, t) {
+			rec.fixesGone = append(rec.fixesGone, t)
+		}
+	}
+	return &namesPlan{
+		before:  table,
+		rec:     rec,
+		overlay: layout.render(rec.active, order),
+		retired: (&retired{names: rec.retired, dormant: rec.dormant}).render(),
+	}, nil
+}
+
+// checkNamed applies the planned names and fixes to the new document and
+// validates the result, as the generator will, without touching the tree.
+func checkNamed(raw []byte, plan *namesPlan) error {
+	dir, err := os.MkdirTemp("", "netbird-update-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	sp, ov := filepath.Join(dir, specFile), filepath.Join(dir, "overlay.yaml")
+	if err := os.WriteFile(sp, raw, 0o600); err != nil {
+		return err
+	}
+	if err := os.WriteFile(ov, plan.overlay, 0o600); err != nil {
+		return err
+	}
+	named, err := loadNamed(sp, ov, retiredFile, plan.rec.dormant)
+	if err == nil {
+		err = spec.Validate(named)
+	}
+	if err != nil {
+		return errors.New(strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), ""))
+	}
+	return nil
+}
+
+// fetchSpec reads the new document from a file or an http(s) URL.
+func fetchSpec(src string) ([]byte, error) {
+	if !strings.HasPrefix(src, "https://") && !strings.HasPrefix(src, "http://") {
+		return os.ReadFile(src)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w (download it and pass the file as SPEC instead)", src, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetching %s: %s", src, resp.Status)
+	}
+	const limit = 64 << 20
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err == nil && len(b) > limit {
+		err = fmt.Errorf("more than %d MiB", limit>>20)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", src, err)
+	}
+	return b, nil
+}
+
+// loadDoc loads a document with kin-openapi; it may not refer to other files.
+func loadDoc(raw []byte, name string) (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a readable OpenAPI document: %w", name, err)
+	}
+	return doc, nil
+}
+
+// renderVersion rewrites the record of openapi.version, keeping its comments.
+func renderVersion(path string, v specVersion) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	for i, l := range lines {
+		m := versionLine.FindStringSubmatch(strings.TrimSuffix(l, "\n"))
+		if m == nil {
+			continue
+		}
+		val := map[string]string{"version": v.Version, "commit": v.Commit, "sha256": v.SHA256}[m[1]]
+		if val != "" {
+			lines[i] = m[1] + ": " + val + "\n"
+		}
+	}
+	return []byte(strings.Join(lines, "")), nil
+}
+
+// runGo runs the go command in dir, its output going to log, and returns
+// that output too.
+func runGo(dir string, log io.Writer, args ...string) (string, error) {
+	var buf bytes.Buffer
+	cmd := exec.CommandContext(context.Background(), "go", args...)
+	cmd.Dir = dir
+	cmd.Stdout = io.MultiWriter(log, &buf)
+	cmd.Stderr = cmd.Stdout
+	err := cmd.Run()
+	return buf.String(), err
+}
+
+// tail returns the last n lines of s, ending with a newline.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = append([]string{"…"}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// report is what one update changes, for people: printed, and kept in
+// SPEC_CHANGES.md.
+type report struct {
+	from, to       specVersion
+	date           time.Time
+	same           bool // the document did not change
+	oldOps, newOps map[opKey]*openapi3.Operation
+	oldNames       map[opKey]name // overlay.yaml before
+	removed, added []opKey
+	changed        []opChange
+	schemas        *schemaChanges
+	rec            *reconciliation
+	renames        []renameSuggestion
+	oldN, newN     [2]int // operations and schemas, before and after
+	surface        *surfaceDiff
+	goAPI          string // why the Go API part is missing or incomplete
+}
+
+func newReport(from, to specVersion, date time.Time, oldDoc, newDoc *openapi3.T, oldOrder []opKey, plan *namesPlan, d *diff.Diff) *report {
+	r := &report{from: from, to: to, date: date, rec: plan.rec, oldNames: plan.before.names,
+		oldOps: map[opKey]*openapi3.Operation{}, newOps: plan.rec.opsByKey}
+	for _, k := range oldOrder {
+		r.oldOps[k] = oldDoc.Paths.Value(k.Path).GetOperation(k.Method)
+		if r.newOps[k] == nil {
+			r.removed = append(r.removed, k)
+		}
+	}
+	for _, k := range plan.rec.docOrder {
+		if r.oldOps[k] == nil {
+			r.added = append(r.added, k)
+		}
+	}
+	r.changed = changedOperations(d, plan.rec.docOrder)
+	r.schemas = collectSchemaChanges(d)
+	r.renames = suggestRenames(r.removed, r.oldOps, r.oldNames, plan.rec.unnamed, r.newOps)
+	r.oldN = [2]int{len(oldOrder), len(oldDoc.Components.Schemas)}
+	r.newN = [2]int{len(plan.rec.docOrder), len(newDoc.Components.Schemas)}
+	return r
+}
+
+func short(s string, n int) string { return s[:min(n, len(s))] }
+
+func goNames(n name) string {
+	return fmt.Sprintf("`%s` (`c.%s.%s`)", n.OperationID, n.Service, n.Method)
+}
+
+// markdown renders the report as a SPEC_CHANGES.md entry.
+func (r *report) markdown() string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("## %s → %s (%s)\n\n", r.from.Version, r.to.Version, r.date.Format("2006-01-02"))
+	p("NetBird commit %s → %s; `openapi.yaml` sha256 %s… → %s…. Operations: %d → %d; schemas: %d → %d.\n",
+		short(r.from.Commit, 12), short(r.to.Commit, 12), short(r.from.SHA256, 12), short(r.to.SHA256, 12), r.oldN[0], r.newN[0], r.oldN[1], r.newN[1])
+	if r.same {
+		p("\nThe document did not change.\n")
+	}
+	section := func(title string, n int) { p("\n### %s (%d)\n\n", title, n) }
+	if len(r.removed) > 0 {
+		section("Operations removed", len(r.removed))
+		p("Their names are kept in `%s` and come back with the operations.\n\n", retiredFile)
+		for _, k := range r.removed {
+			if n, ok := r.oldNames[k]; ok {
+				p("- `%s`: %s\n", k, goNames(n))
+			} else {
+				p("- `%s`\n", k)
+			}
+		}
+	}
+	if len(r.added) > 0 {
+		section("Operations added", len(r.added))
+		for _, k := range r.added {
+			switch n, ok := r.rec.active.names[k]; {
+			case ok && slices.Contains(r.rec.restored, k):
+				p("- `%s`: %s, the name it had before (restored from `%s`)\n", k, goNames(n), retiredFile)
+			case ok:
+				p("- `%s`: %s\n", k, goNames(n))
+			default:
+				p("- `%s`: no name yet\n", k)
+			}
+		}
+	}
+	if len(r.rec.unnamed) > 0 {
+		section("Operations that need a name", len(r.rec.unnamed))
+		p("Generation fails until every operation has a name. Paste these entries into the naming section of `%s`, change the names as you see fit, then run `make names generate` (`make names` puts the entries in their place):\n\n```yaml\n", overlayFile)
+		for _, k := range r.rec.unnamed {
+			p("%s\n", suggestEntry(k, r.newOps[k]))
+		}
+		p("```\n")
+	}
+	if len(r.renames) > 0 {
+		section("Possible renames", len(r.renames))
+		for _, s := range r.renames {
+			p("- `%s` → `%s` (%s). To keep the Go name %s, use this entry instead of the suggestion above:\n\n  ```yaml\n%s\n  ```\n",
+				s.from, s.to, s.why, goNames(s.name), indent(entryText(s.to, s.name), "  "))
+		}
+	}
+	if len(r.changed) > 0 {
+		section("Operations changed", len(r.changed))
+		var order []string
+		groups := map[string][]opKey{}
+		for _, c := range r.changed {
+			if _, ok := groups[c.what]; !ok {
+				order = append(order, c.what)
+			}
+			groups[c.what] = append(groups[c.what], c.key)
+		}
+		op := func(k opKey) string {
+			if n, ok := r.rec.active.names[k]; ok {
+				return fmt.Sprintf("`%s` `%s`", k, n.OperationID)
+			}
+			return fmt.Sprintf("`%s`", k)
+		}
+		for _, what := range order {
+			ks := groups[what]
+			if len(ks) == 1 {
+				p("- %s: %s\n", op(ks[0]), what)
+				continue
+			}
+			s := make([]string, len(ks))
+			for i, k := range ks {
+				s[i] = op(k)
+			}
+			p("- %s (%d operations): %s\n", what, len(ks), strings.Join(s, ", "))
+		}
+	}
+	sc := r.schemas
+	list := func(title string, items []string) {
+		if len(items) > 0 {
+			section(title, len(items))
+			for _, it := range items {
+				p("- %s\n", it)
+			}
+		}
+	}
+	names := func(title string, items []string) {
+		if len(items) > 0 {
+			section(title, len(items))
+			q := make([]string, len(items))
+			for i, it := range items {
+				q[i] = "`" + it + "`"
+			}
+			p("%s\n", strings.Join(q, ", "))
+		}
+	}
+	names("Schemas added", sc.schemasAdded)
+	names("Schemas removed", sc.schemasRemoved)
+	list("Fields added", sc.fieldsAdded)
+	list("Fields removed", sc.fieldsRemoved)
+	list("Fields retyped", sc.retyped)
+	list("Required fields", sc.required)
+	list("Enum values", sc.enums)
+	list("Constraints (checked by the client before sending)", sc.constraints)
+
+	var naming []string
+	for _, t := range r.rec.fixesGone {
+		naming = append(naming, fmt.Sprintf("fix `%s` does not apply to %s: kept in `%s`, listed as dormant in `%s`, skipped until the document has its target again", t, r.to.Version, overlayFile, retiredFile))
+	}
+	for _, t := range r.rec.fixesBack {
+		naming = append(naming, fmt.Sprintf("fix `%s` applies again", t))
+	}
+	for _, s := range r.rec.dropped {
+		naming = append(naming, "retired name given up: "+s)
+	}
+	for _, s := range r.rec.blocked {
+		naming = append(naming, "retired name not restored: "+s)
+	}
+	list("Names and fixes", naming)
+
+	p("\n### Go API (`%s`)\n\n", surfaceFile)
+	if r.goAPI != "" {
+		p("%s\n\n", r.goAPI)
+	}
+	if s := r.surface; s != nil {
+		if s.empty() {
+			p("No exported identifier of `api` or `netbird` changed.\n")
+		} else {
+			p("%d identifiers removed and %d changed (these break programs that use them), %d added.\n", s.nRemoved, len(s.changed), s.nAdded)
+			if len(s.removed) > 0 {
+				p("\nRemoved:\n\n")
+				for _, it := range s.removed {
+					p("- %s\n", it)
+				}
+			}
+			if len(s.changed) > 0 {
+				p("\nChanged:\n\n")
+				for _, c := range s.changed {
+					p("- `%s`\n  → `%s`\n", c[0], c[1])
+				}
+			}
+			if len(s.added) > 0 {
+				p("\nAdded:\n\n")
+				for _, it := range s.added {
+					p("- %s\n", it)
+				}
+			}
+		}
+	} else if r.goAPI == "" {
+		p("Not compared.\n")
+	}
+	return b.String()
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+const changesHeader = `# Changes to NetBird's API document
+
+Each ` + "`make update-spec`" + ` that changes ` + "`openapi.yaml`" + ` adds an entry here, newest
+first: what changed in NetBird's OpenAPI document, what that did to our
+names, and what it changes for Go programs that use netbird-go.
+`
+
+// record prints the report and, if the document changed, puts it at the
+// top of SPEC_CHANGES.md.
+func (r *report) record(changesPath string, out io.Writer) error {
+	md := r.markdown()
+	fmt.Fprint(out, md)
+	if r.same {
+		return nil
+	}
+	b, err := os.ReadFile(changesPath)
+	if errors.Is(err, os.ErrNotExist) {
+		b, err = []byte(changesHeader), nil
+	}
+	if err != nil {
+		return err
+	}
+	text := string(b)
+	if i := strings.Index(text, "\n## "); i >= 0 {
+		text = text[:i+1] + md + "\n" + text[i+1:]
+	} else {
+		text = strings.TrimRight(text, "\n") + "\n\n" + md
+	}
+	return writeIfChanged(changesPath, []byte(text))
+}

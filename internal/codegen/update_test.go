@@ -1,0 +1,421 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The NetBird documents of the drill live in shared/spec beside the
+// repository (where CI keeps its copy of shared/).
+const (
+	newSpec   = "netbird-v0.77.1-openapi.yml"
+	newCommit = "79a06720b684768b421f0a54f3bb14f22704994f"
+	oldSpec   = "netbird-v0.70.0-openapi.yml"
+	oldCommit = "34167c8a160d66668eb5592fb2589b13adcd8ee0"
+)
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// specDocs returns the directory of the NetBird documents, or skips.
+func specDocs(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(repoRoot(t), "..", "shared", "spec")
+	for _, f := range []string{newSpec, oldSpec} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Skipf("the NetBird documents are not in %s (shared/spec beside the repository, where CI keeps them): %v", dir, err)
+		}
+	}
+	return dir
+}
+
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), "git", append([]string{"-c", "user.name=test", "-c", "user.email=test@invalid", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=" + os.DevNull}, args...)...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// copyTree copies the files of the working tree that git knows or would
+// add (tracked and untracked, not ignored; no .git) into a new directory.
+// With files given, it copies only those.
+func copyTree(t *testing.T, files ...string) string {
+	t.Helper()
+	root := repoRoot(t)
+	if len(files) == 0 {
+		out := git(t, root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+		files = strings.Split(strings.TrimRight(out, "\x00"), "\x00")
+	}
+	dst := t.TempDir()
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(root, f))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // deleted in the working tree
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+func mustContain(t *testing.T, what, text string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s does not contain %q", what, w)
+		}
+	}
+}
+
+func mustNotContain(t *testing.T, what, text string, unwanted ...string) {
+	t.Helper()
+	for _, w := range unwanted {
+		if strings.Contains(text, w) {
+			t.Errorf("%s contains %q", what, w)
+		}
+	}
+}
+
+func readFile(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// The drill: from v0.77.1 down to v0.70.0 and back up, in a copy of the
+// tree. Both ways regenerate and compile, the reports name real
+// differences between the releases, and the round trip leaves the tree as
+// it was but for the two entries in SPEC_CHANGES.md.
+func TestSpecUpdateDrill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the drill regenerates and builds the tree twice")
+	}
+	docs := specDocs(t)
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("the drill needs git to compare the tree before and after")
+	}
+	tree := copyTree(t)
+	git(t, tree, "init", "-q")
+	git(t, tree, "add", "-A")
+	git(t, tree, "commit", "-q", "-m", "before the drill")
+
+	update := func(spec, version, commit string) string {
+		t.Helper()
+		start := time.Now()
+		var out, log bytes.Buffer
+		err := runUpdate(updateOptions{Root: tree, Spec: filepath.Join(docs, spec), Version: version, Commit: commit,
+			Date: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Out: &out, Log: &log})
+		t.Logf("update to %s took %s", version, time.Since(start).Round(time.Millisecond))
+		for _, l := range strings.Split(log.String(), "\n") {
+			if strings.HasPrefix(l, "update-spec: ") {
+				t.Log(l)
+			}
+		}
+		if err != nil {
+			t.Fatalf("update to %s: %v\n%s", version, err, log.String())
+		}
+		return out.String()
+	}
+
+	// Down: 33 operations, their schemas and some fields are gone.
+	down := update(oldSpec, "v0.70.0", oldCommit)
+	mustContain(t, "the report of v0.77.1 → v0.70.0", down,
+		"## v0.77.1 → v0.70.0 (2026-01-02)",
+		"Operations: 236 → 203; schemas: 223 → 190.",
+		"### Operations removed (33)",
+		"- `GET /api/agent-network/settings`: `GetAgentNetworkSettings` (`c.AgentNetwork.GetSettings`)\n",
+		"- `POST /api/reverse-proxies/proxy-tokens`: `CreateProxyToken` (`c.ReverseProxies.CreateToken`)\n",
+		"`POST /api/setup` `SetupInstance`: request body (SetupRequest) changed",
+		"- `NetworkTrafficEvent.window_start`\n",
+		"- `SetupResponse.personal_access_token`\n",
+		"- `IdentityProviderType`: values removed: `adfs`\n",
+		"fix `$.components.schemas.AgentNetworkProviderRequest.properties.api_key` does not apply to v0.70.0",
+		"0 changed (these break programs that use them), 0 added.",
+		"- `netbird: type AgentNetworkService` (with its ",
+		"- `api: type NetworkTrafficEvent`: field NumOfDrops, field NumOfEnds, field NumOfStarts, field WindowEnd, field WindowStart\n",
+	)
+	const settingsEntry = "  - target: $.paths['/api/agent-network/settings'].get\n    update: {operationId: GetAgentNetworkSettings, x-go-service: AgentNetwork, x-go-method: GetSettings}\n"
+	retiredText := readFile(t, tree, retiredFile)
+	mustContain(t, retiredFile, retiredText, settingsEntry,
+		"dormantFixes:\n  - $.components.schemas.SetupResponse.properties.personal_access_token\n  - $.components.schemas.AgentNetworkProviderRequest.properties.api_key\n")
+	mustNotContain(t, overlayFile, readFile(t, tree, overlayFile), settingsEntry, "\n  # AgentNetwork\n")
+	mustContain(t, overlayFile, readFile(t, tree, overlayFile), "  - target: $.components.schemas.AgentNetworkProviderRequest.properties.api_key\n")
+	mustContain(t, "api/spec.gen.go", readFile(t, tree, "api/spec.gen.go"), `const SpecVersion = "v0.70.0"`)
+	mustNotContain(t, surfaceFile, readFile(t, tree, surfaceFile), "api: field NetworkTrafficEvent.WindowStart ", "netbird: type AgentNetworkService struct")
+
+	// Up again: everything comes back, names included.
+	up := update(newSpec, "v0.77.1", newCommit)
+	mustContain(t, "the report of v0.70.0 → v0.77.1", up,
+		"## v0.70.0 → v0.77.1 (2026-01-02)",
+		"### Operations added (33)",
+		"- `GET /api/agent-network/settings`: `GetAgentNetworkSettings` (`c.AgentNetwork.GetSettings`), the name it had before",
+		"- `NetworkTrafficEvent.window_start` (string/date-time, required)\n",
+		"- `ProxyCluster.id` (string, required)\n",
+		"- `IdentityProviderType`: values added: `adfs`\n",
+		"- `GET /api/events/network-traffic` `ListNetworkTrafficEvents`: query parameter source_id added; query parameter destination_id added;",
+		"fix `$.components.schemas.SetupResponse.properties.personal_access_token` applies again",
+		"0 identifiers removed and 0 changed",
+		"- `api: type NetworkTrafficEvent`: field NumOfDrops, field NumOfEnds, field NumOfStarts, field WindowEnd, field WindowStart\n",
+	)
+	mustNotContain(t, "the report of v0.70.0 → v0.77.1", up, "need a name", "Possible renames")
+
+	if status := git(t, tree, "status", "--porcelain"); status != " M "+changesFile+"\n" {
+		t.Errorf("after the round trip, git status shows more than %s:\n%s", changesFile, status)
+		t.Log(git(t, tree, "diff", "--stat"))
+	}
+	changes := readFile(t, tree, changesFile)
+	first, second := strings.Index(changes, "## v0.70.0 → v0.77.1"), strings.Index(changes, "## v0.77.1 → v0.70.0")
+	if first < 0 || second < 0 || first > second {
+		t.Errorf("%s does not hold both entries, newest first", changesFile)
+	}
+}
+
+// An upstream rename: the same operations under a new path. The update
+// stops before generating, with entries to paste, and suggests keeping the
+// old Go names; `make names` then puts the pasted entries in place and
+// drops the retired ones whose names moved.
+func TestSpecUpdateRenamedPathNeedsNames(t *testing.T) {
+	tree := copyTree(t, specFile, versionFile, overlayFile, retiredFile, surfaceFile, changesFile)
+	spec := readFile(t, tree, specFile)
+	renamed := strings.Replace(spec, "\n  /api/users/{userId}/tokens:\n", "\n  /api/users/{userId}/access-tokens:\n", 1)
+	if renamed == spec {
+		t.Fatal("the path to rename is not in openapi.yaml")
+	}
+	newDoc := filepath.Join(t.TempDir(), "renamed.yaml")
+	if err := os.WriteFile(newDoc, []byte(renamed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, log bytes.Buffer
+	err := runUpdate(updateOptions{Root: tree, Spec: newDoc, Version: "v0.77.2-test", Commit: "unknown", Date: time.Now(), Out: &out, Log: &log})
+	if err == nil || !strings.Contains(err.Error(), "2 operations have no name") {
+		t.Fatalf("want the update to stop for 2 unnamed operations, got %v", err)
+	}
+	report := out.String()
+	mustContain(t, "the report", report,
+		"### Operations removed (2)",
+		"- `GET /api/users/{userId}/tokens`: `ListTokens` (`c.Tokens.List`)\n",
+		"- `GET /api/users/{userId}/access-tokens`: no name yet\n",
+		"### Operations that need a name (2)",
+		"  - target: $.paths['/api/users/{userId}/access-tokens'].get\n    update: {operationId: ListAccessTokens, x-go-service: Tokens, x-go-method: List}\n",
+		"### Possible renames (2)",
+		"- `GET /api/users/{userId}/tokens` → `GET /api/users/{userId}/access-tokens` (the same summary \"List all Tokens\", tag Tokens and a similar path)",
+		"    update: {operationId: ListTokens, x-go-service: Tokens, x-go-method: List}\n",
+		"Not regenerated yet: 2 operations need names first.",
+	)
+	if t.Failed() {
+		t.Log(report)
+	}
+	mustContain(t, versionFile, readFile(t, tree, versionFile), "version: v0.77.2-test\ncommit: unknown\n")
+	mustContain(t, changesFile, readFile(t, tree, changesFile), "## v0.77.1 → v0.77.2-test")
+	mustContain(t, retiredFile, readFile(t, tree, retiredFile), "$.paths['/api/users/{userId}/tokens'].get")
+	if readFile(t, tree, specFile) != renamed {
+		t.Errorf("%s is not the new document", specFile)
+	}
+
+	// Take the suggestion: paste the entries that keep the old names at
+	// the end of the naming section.
+	ov := readFile(t, tree, overlayFile)
+	paste := "  - target: $.paths['/api/users/{userId}/access-tokens'].get\n    update: {operationId: ListTokens, x-go-service: Tokens, x-go-method: List}\n" +
+		"  - target: $.paths['/api/users/{userId}/access-tokens'].post\n    update: {operationId: CreateToken, x-go-service: Tokens, x-go-method: Create}\n"
+	ov = strings.Replace(ov, "\n"+fixesLine, paste+"\n"+fixesLine, 1)
+	if err := os.WriteFile(filepath.Join(tree, overlayFile), []byte(ov), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := runNames(tree, &out); err != nil {
+		t.Fatalf("make names: %v", err)
+	}
+	mustContain(t, "make names", out.String(), "dropped from "+retiredFile+": GET /api/users/{userId}/tokens (ListTokens): the name moved to GET /api/users/{userId}/access-tokens")
+	mustContain(t, overlayFile, readFile(t, tree, overlayFile),
+		"  # Tokens\n  - target: $.paths['/api/users/{userId}/access-tokens'].get\n    update: {operationId: ListTokens, x-go-service: Tokens, x-go-method: List}\n  - target: $.paths['/api/users/{userId}/access-tokens'].post\n")
+	mustContain(t, retiredFile, readFile(t, tree, retiredFile), "names: []\n")
+}
+
+// overlay.yaml and retired.yaml are in the layout the update writes, so a
+// round trip through another release restores them byte for byte.
+func TestNamingFilesAreCanonical(t *testing.T) {
+	root := repoRoot(t)
+	raw, err := os.ReadFile(filepath.Join(root, specFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := loadDoc(raw, specFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := planNames(root, raw, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string][]byte{overlayFile: plan.overlay, retiredFile: plan.retired} {
+		if got, _ := os.ReadFile(filepath.Join(root, file)); !bytes.Equal(got, want) {
+			t.Errorf("%s is not in canonical layout, or not in step with %s: run `make names`", file, specFile)
+		}
+	}
+}
+
+func TestOverlayLayoutRefusesWhatItWouldLose(t *testing.T) {
+	b, err := os.ReadFile("overlay.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ edit, want string }{
+		{"  # Jobs\n", "  # Jobs: the job queue\n"},
+		{"    update: {operationId: ListPeerJobs, x-go-service: Jobs, x-go-method: List}\n", "    update: {operationId: ListPeerJobs, x-go-method: List, x-go-service: Jobs}\n"},
+		{"\n" + fixesLine, "  - target: $.components.schemas.Peer.properties.name\n    update: {x-go-type: Secret}\n\n" + fixesLine},
+	} {
+		edited := strings.Replace(string(b), tc.edit, tc.want, 1)
+		if _, err := readOverlayLayout("overlay.yaml", []byte(edited)); err == nil {
+			t.Errorf("the layout accepts a naming section with %q", tc.want)
+		} else {
+			t.Log(err)
+		}
+	}
+	misplaced := string(b) + "  - target: $.paths['/api/x'].get\n    update: {operationId: GetX, x-go-service: X, x-go-method: Get}\n"
+	if _, err := readOverlayLayout("overlay.yaml", []byte(misplaced)); err == nil || !strings.Contains(err.Error(), "a naming entry among the fixes") {
+		t.Errorf("want a naming entry among the fixes refused, got %v", err)
+	}
+}
+
+// A fix whose target the document lacks fails generation unless
+// retired.yaml lists it as dormant, and a dormant fix whose target is back
+// fails too: the lists stay exact.
+func TestDormantFixesAreExact(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile("overlay.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const bogus = "$.components.schemas.NoSuchSchema.properties.secret"
+	overlay := filepath.Join(dir, "overlay.yaml")
+	if err := os.WriteFile(overlay, append(b, []byte("  - target: "+bogus+"\n    update: {x-go-type: Secret}\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gen := func(dormant ...string) error {
+		r := &retired{names: &namingTable{names: map[opKey]name{}}, dormant: dormant}
+		ret := filepath.Join(dir, "retired.yaml")
+		if err := os.WriteFile(ret, r.render(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		back, err := readRetired(ret)
+		if err != nil || strings.Join(back.dormant, ",") != strings.Join(dormant, ",") {
+			t.Fatalf("retired.yaml does not read back: %v %v", back, err)
+		}
+		_, err = loadNamed("../../openapi.yaml", overlay, ret, dormant)
+		return err
+	}
+	if err := gen(); err == nil || !strings.Contains(err.Error(), bogus+" matches nothing in ../../openapi.yaml") {
+		t.Errorf("want an unlisted fix that matches nothing refused, got %v", err)
+	}
+	if err := gen(bogus); err != nil {
+		t.Errorf("a dormant fix is not skipped: %v", err)
+	}
+	const live = "$.components.schemas.User.properties.password"
+	if err := gen(bogus, live); err == nil || !strings.Contains(err.Error(), "lists the fix with target "+live+" as dormant, but") {
+		t.Errorf("want a dormant fix whose target exists refused, got %v", err)
+	}
+}
+
+func TestSurfaceDiff(t *testing.T) {
+	before := `# header
+api: type Gone struct
+api: field Gone.A string
+api: method (*Gone) Do() error
+api: type Kept struct
+api: field Kept.Old int
+api: field Kept.Same string
+api: field Kept.Retyped *bool
+api: type Kind string
+api: const KindA Kind
+api: const KindB Kind
+api: func NewThing(a int) *Thing
+netbird: method (*PeersService) List(ctx context.Context) ([]api.Peer, error)
+`
+	after := `# header
+api: type Kept struct
+api: field Kept.New int
+api: field Kept.Same string
+api: field Kept.Retyped *string
+api: type Kind string
+api: const KindA Kind
+api: func NewThing(a string) *Thing
+api: type Fresh int
+netbird: method (*PeersService) List(ctx context.Context) ([]api.Peer, error)
+`
+	d := diffSurface(before, after)
+	var got []string
+	for _, g := range d.removed {
+		got = append(got, "-"+g.String())
+	}
+	for _, c := range d.changed {
+		got = append(got, "~"+c[0]+" → "+c[1])
+	}
+	for _, g := range d.added {
+		got = append(got, "+"+g.String())
+	}
+	want := []string{
+		"-`api: type Gone` (with its 2 members)",
+		"-`api: type Kept`: field Old",
+		"-`api: type Kind`: const KindB",
+		"~api: field Kept.Retyped *bool → api: field Kept.Retyped *string",
+		"~api: func NewThing(a int) *Thing → api: func NewThing(a string) *Thing",
+		"+`api: type Fresh`",
+		"+`api: type Kept`: field New",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("surface diff:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if d.nRemoved != 5 || d.nAdded != 2 {
+		t.Errorf("counted %d removed, %d added; want 5 and 2", d.nRemoved, d.nAdded)
+	}
+}
+
+// Generation without a name for an operation whose old name is retired
+// points at the name to restore rather than suggesting a new one.
+func TestGeneratorPointsAtRetiredName(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile("overlay.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := listTokensEntry
+	overlay, ret := filepath.Join(dir, "overlay.yaml"), filepath.Join(dir, "retired.yaml")
+	if err := os.WriteFile(overlay, []byte(strings.Replace(string(b), entry, "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ret, []byte(retiredHeader+"names:\n"+entry+"dormantFixes: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = run(paths{Spec: "../../openapi.yaml", Version: "../../openapi.version", Overlay: overlay, Retired: ret,
+		API: filepath.Join(dir, "api"), Root: dir, Surface: filepath.Join(dir, "api_surface.txt")})
+	if err == nil || !strings.Contains(err.Error(), "GET /api/users/{userId}/tokens has no name in "+overlay+", but "+ret+" keeps the name it had before: run `make names`") {
+		t.Fatalf("want a pointer to the retired name, got %v", err)
+	}
+}
