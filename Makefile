@@ -4,8 +4,10 @@
 GOLANGCI_LINT_VERSION := v2.15.0
 BIN := $(CURDIR)/.bin
 GOLANGCI_LINT := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
+BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
+BENCHSTAT := $(BIN)/benchstat-$(BENCHSTAT_VERSION)
 
-.PHONY: all generate check-generated test vet lint
+.PHONY: all generate check-generated update-spec names test vet lint
 
 all: check-generated vet lint test
 
@@ -19,6 +21,20 @@ check-generated: generate
 		echo "generated code is stale or was edited by hand; run 'make generate' and commit:"; \
 		git status --porcelain -- . ':!.bin'; git --no-pager diff --stat; exit 1; \
 	fi
+
+## update-spec: take a new NetBird API document, regenerate, and report what changed:
+##   make update-spec SPEC=<path or URL> VERSION=<vX.Y.Z> [COMMIT=<commit>]
+COMMIT ?= unknown
+update-spec:
+	@if [ -z "$(SPEC)" ] || [ -z "$(VERSION)" ]; then \
+		echo "usage: make update-spec SPEC=<path or URL> VERSION=<vX.Y.Z> [COMMIT=<commit>]"; exit 2; \
+	fi
+	go run ./internal/codegen update -spec '$(SPEC)' -version '$(VERSION)' -commit '$(COMMIT)'
+
+## names: put the naming table in its canonical layout and retire or restore
+## names to match openapi.yaml (after adding names by hand)
+names:
+	go run ./internal/codegen names
 
 ## test: the test suite, as CI runs it
 test:
@@ -35,3 +51,35 @@ $(GOLANGCI_LINT):
 	mkdir -p $(BIN)
 	GOBIN=$(BIN) go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 	mv $(BIN)/golangci-lint $@
+
+# bench and size are also directories: without .PHONY make would call them done.
+.PHONY: bench size
+
+BENCH ?= .
+BENCH_COUNT ?= 10
+BENCH_TIME ?= 250ms
+
+## bench: the client against raw net/http, side by side (about 2 minutes);
+## each of BENCH_COUNT runs is its own process, so the ratios compare
+## numbers from the same process. Results and method: BENCHMARKS.md
+bench: $(BENCHSTAT)
+	go test -c -o $(BIN)/bench.test ./bench
+	rm -f $(BIN)/bench.txt
+	for i in $$(seq $(BENCH_COUNT)); do \
+		echo "run $$i of $(BENCH_COUNT)"; \
+		$(BIN)/bench.test -test.run '^$$' -test.bench '$(BENCH)' -test.benchmem -test.benchtime $(BENCH_TIME) >$(BIN)/bench.run || { cat $(BIN)/bench.run; exit 1; }; \
+		grep '^Benchmark' $(BIN)/bench.run; cat $(BIN)/bench.run >>$(BIN)/bench.txt; \
+	done
+	$(BENCHSTAT) -filter '-.name:Layers' -col /impl $(BIN)/bench.txt
+	$(BENCHSTAT) -filter '.name:Layers' -col /layers $(BIN)/bench.txt
+	go run ./bench/ratios $(BIN)/bench.txt
+
+## size: binary size, dependencies and build time of a 10-line program that
+## lists peers with the client, with package api, and with raw net/http
+size:
+	go run ./bench/size
+
+$(BENCHSTAT):
+	mkdir -p $(BIN)
+	GOBIN=$(BIN) go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
+	mv $(BIN)/benchstat $@

@@ -36,10 +36,13 @@ func WithRequestEditor(fn api.RequestEditorFn) RequestOption {
 // token) and sends it. A non-2xx answer becomes an *APIError; on success
 // the caller owns resp.Body.
 func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []RequestOption) (*http.Response, error) {
-	// The retry layer reads the method from the context (see methodFrom).
-	req = req.WithContext(context.WithValue(ctx, methodKey{}, req.Method))
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
+	req = req.WithContext(ctx)
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
+	// Both values in one allocation; each slice is full, so an Add copies.
+	hv := &[2]string{c.userAgent, "application/json"}
+	req.Header["User-Agent"], req.Header["Accept"] = hv[0:1:1], hv[1:2:2]
 	for _, o := range opts {
 		if err := o(req); err != nil {
 			return nil, err
@@ -48,7 +51,10 @@ func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []
 	if err := c.editor(ctx, req); err != nil { // last: nothing after it can touch the token
 		return nil, requestError(op, err)
 	}
-	resp, err := c.http.Do(req)
+	// The retry layer is called directly: it wraps an http.Client per
+	// attempt, which follows redirects and applies the attempt timeout; a
+	// second http.Client around it would only copy headers again.
+	resp, err := c.rt.RoundTrip(req)
 	if err != nil {
 		return nil, &TransportError{Op: op, Method: req.Method, Path: req.URL.Path, Err: unwrapURLError(err)}
 	}
@@ -119,6 +125,13 @@ func callBytes(ctx context.Context, c *Client, op string, req *http.Request, err
 // closeBody drains a little of what is left of the body, so the
 // connection can be reused, and closes it.
 func closeBody(resp *http.Response) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	const most = 64 << 10
+	if resp.ContentLength >= 0 && resp.ContentLength <= most {
+		// net/http stops the body at its Content-Length: no limit needed
+		// (which saves allocating one on every call).
+		_, _ = io.Copy(io.Discard, resp.Body)
+	} else {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, most))
+	}
 	_ = resp.Body.Close()
 }

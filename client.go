@@ -24,7 +24,7 @@ type Client struct {
 	settings  *auth.Settings
 	server    string // scheme://host[:port]; api.New*Request appends "/api/..."
 	editor    api.RequestEditorFn
-	http      *http.Client
+	rt        http.RoundTripper // the retry layer; see options.transport
 	userAgent string
 	timeout   time.Duration // for one whole call, retries included
 	maxError  int64         // bytes of an error body read at most
@@ -54,10 +54,7 @@ func New(cfg auth.Config, opts ...Option) (*Client, error) {
 		timeout:   s.Timeout,
 		maxError:  o.maxErrorBody,
 	}
-	c.http, err = o.httpClient(s)
-	if err != nil {
-		return nil, err
-	}
+	c.rt = o.transport(s)
 	c.init(c)
 	return c, nil
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode"
 )
@@ -133,7 +132,7 @@ func newAPIError(op string, req *http.Request, resp *http.Response, max int64) *
 // snippet makes untrusted text safe to print on one line: control
 // characters go, runs of space collapse, and it is cut to n runes.
 func snippet(s string, n int) string {
-	s = ansiEscape.ReplaceAllString(s, "")
+	s = stripANSI(s)
 	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
 	if r := []rune(s); len(r) > n {
 		s = string(r[:n]) + "…"
@@ -141,8 +140,31 @@ func snippet(s string, n int) string {
 	return s
 }
 
-// ansiEscape matches terminal colour and cursor sequences.
-var ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
+// stripANSI drops terminal colour and cursor sequences: ESC [, then digits,
+// ';' or '?', then a letter. (A loop rather than a regexp: the client needs
+// no regexp of its own, which is one less reason for programs to link the
+// regexp package.)
+func stripANSI(s string) string {
+	if strings.IndexByte(s, 0x1b) < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';' || s[j] == '?') {
+				j++
+			}
+			if j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z') {
+				i = j // skip the whole sequence
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
 
 // stripTags drops HTML markup, so a proxy's 502 page reads as its text.
 func stripTags(s string) string {

@@ -140,9 +140,10 @@ func WithMaxErrorBody(n int64) Option {
 	}
 }
 
-// httpClient builds the transport chain:
-// retries → rate limit → logging → base transport (TLS from the config).
-func (o *options) httpClient(s *auth.Settings) (*http.Client, error) {
+// transport builds the transport chain:
+// retries → attempt (timeout, redirects) → rate limit → logging → base
+// transport (TLS from the config).
+func (o *options) transport(s *auth.Settings) http.RoundTripper {
 	base := o.baseTransport
 	if base == nil {
 		base = &http.Transport{
@@ -165,7 +166,7 @@ func (o *options) httpClient(s *auth.Settings) (*http.Client, error) {
 		rt = &limitTransport{next: rt, limiter: o.limiter}
 	}
 	attempt := &http.Client{Transport: rt, Timeout: o.attemptTimeout, CheckRedirect: sameHostRedirects}
-	return &http.Client{Transport: o.retry.transport(attempt), CheckRedirect: sameHostRedirects}, nil
+	return o.retry.transport(attempt)
 }
 
 // sameHostRedirects follows a redirect only to the same scheme and host:

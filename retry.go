@@ -56,24 +56,35 @@ func (p RetryPolicy) transport(attempt *http.Client) http.RoundTripper {
 	if p.MaxRetries == 0 {
 		return attemptTransport{attempt}
 	}
-	return retryTransport{&retryablehttp.RoundTripper{Client: &retryablehttp.Client{
+	return retryTransport{idempotent: p.retrier(attempt, true), other: p.retrier(attempt, false)}
+}
+
+// retrier is a go-retryablehttp round tripper for requests whose method is
+// idempotent, or not: its CheckRetry needs to know, and sees only the
+// context when an attempt failed without an answer.
+func (p RetryPolicy) retrier(attempt *http.Client, idempotent bool) *retryablehttp.RoundTripper {
+	return &retryablehttp.RoundTripper{Client: &retryablehttp.Client{
 		HTTPClient:   attempt,
 		Logger:       nil, // no retry chatter on stderr; WithLogger logs attempts
 		RetryWaitMin: p.MinWait,
 		RetryWaitMax: p.MaxWait,
 		RetryMax:     p.MaxRetries,
-		CheckRetry:   shouldRetry,
+		CheckRetry:   retryCheck(idempotent),
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler, // the last answer becomes an *APIError
-	}}}
+	}}
 }
 
 // retryTransport keeps the RoundTripper contract: a response or an error,
 // never both (go-retryablehttp can pass both through when giving up).
-type retryTransport struct{ rt *retryablehttp.RoundTripper }
+type retryTransport struct{ idempotent, other *retryablehttp.RoundTripper }
 
 func (t retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.rt.RoundTrip(req)
+	rt := t.other
+	if idempotent(req.Method) {
+		rt = t.idempotent
+	}
+	resp, err := rt.RoundTrip(req)
 	if err != nil && resp != nil {
 		closeBody(resp)
 		resp = nil
@@ -94,25 +105,27 @@ func (t attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// shouldRetry applies RetryPolicy's rules to one attempt's outcome.
-func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	if err != nil {
-		if notConnected(err) {
-			return true, nil
+// retryCheck applies RetryPolicy's rules to one attempt's outcome, for a
+// request whose method is idempotent or not.
+func retryCheck(idempotent bool) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
 		}
-		method := methodFrom(ctx)
-		return idempotent(method) && !permanent(err), nil
+		if err != nil {
+			if notConnected(err) {
+				return true, nil
+			}
+			return idempotent && !permanent(err), nil
+		}
+		switch resp.StatusCode {
+		case http.StatusTooManyRequests:
+			return true, nil
+		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return idempotent, nil
+		}
+		return false, nil
 	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests:
-		return true, nil
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return idempotent(resp.Request.Method), nil
-	}
-	return false, nil
 }
 
 // backoff is exponential (go-retryablehttp's DefaultBackoff, which also
@@ -149,14 +162,4 @@ func permanent(err error) bool {
 	var rerr *redirectError
 	var cerr *tls.CertificateVerificationError
 	return errors.As(err, &rerr) || errors.As(err, &cerr)
-}
-
-// The method of the request being retried travels in its context:
-// go-retryablehttp's CheckRetry sees the context, not the request, when the
-// attempt failed without an answer.
-type methodKey struct{}
-
-func methodFrom(ctx context.Context) string {
-	m, _ := ctx.Value(methodKey{}).(string)
-	return m
 }

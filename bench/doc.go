@@ -1,0 +1,23 @@
+// Package bench measures what the client costs compared with calling
+// NetBird's API by hand: per-call time and allocations, large lists, many
+// goroutines sharing one client, the retry and rate-limit layers, and client
+// construction. Each benchmark runs the same calls, side by side, through
+//
+//   - impl=raw: hand-written net/http and encoding/json, decoding into the
+//     same api types;
+//   - impl=netbird: the netbird client with its defaults (retries on);
+//   - impl=netbird-noretry: the netbird client with WithoutRetries;
+//   - impl=api: the generated api.ClientWithResponses;
+//
+// against one loopback httptest server that answers with fixed bytes.
+//
+// Apart from this file the package holds only tests. Its Test functions are
+// quick checks that run with go test ./... (the fixtures are spec-valid;
+// keep-alive reuses connections); the benchmarks run only with -bench:
+//
+//	make bench                                  # the whole set, benchstat and a ratio table
+//	make size                                   # binary size and dependencies (bench/size)
+//	go test -run '^$' -bench . -benchmem ./bench
+//
+// BENCHMARKS.md at the repository root records results and methods.
+package bench
