@@ -392,9 +392,10 @@ func TestContractErrorStatuses(t *testing.T) {
 // NetBird's per-token rate limiter answers 429; the client's retries wait
 // it out, and its own limiter avoids it.
 func TestContractRateLimit(t *testing.T) {
-	srv, _ := sandbox(t, netbirdtest.WithRateLimit(6000, 2)) // 100/s, burst 2
 	ctx := context.Background()
-	noRetry, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()}, netbird.WithoutRetries())
+	// 1 request a second with a burst of 2: ten quick requests must meet 429s.
+	slow, _ := sandbox(t, netbirdtest.WithRateLimit(60, 2))
+	noRetry, err := netbird.New(auth.Config{Host: slow.URL(), Token: slow.Token()}, netbird.WithoutRetries())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,16 +406,19 @@ func TestContractRateLimit(t *testing.T) {
 		}
 	}
 	if limited == 0 {
-		t.Fatal("10 quick requests with burst 2 were never rate limited")
+		t.Fatal("10 quick requests at 1/s with burst 2 were never rate limited")
 	}
-	paced, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()}, netbird.WithoutRetries(), netbird.WithRateLimit(50, 1))
+	// 100 a second with a burst of 1, and the client's own limiter at 20 a
+	// second: the client can only be slower than the server allows, never
+	// faster, so no request meets a 429 however loaded the machine is.
+	fast, _ := sandbox(t, netbirdtest.WithRateLimit(6000, 1))
+	paced, err := netbird.New(auth.Config{Host: fast.URL(), Token: fast.Token()}, netbird.WithoutRetries(), netbird.WithRateLimit(20, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(50 * time.Millisecond) // let the server's bucket refill
 	for i := range 10 {
 		if _, err := paced.Peers.List(ctx, nil); err != nil {
-			t.Fatalf("request %d with the client's limiter at half the server's rate: %v", i, err)
+			t.Fatalf("request %d with the client's limiter below the server's rate: %v", i, err)
 		}
 	}
 }
