@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 
 	"github.com/netbird-go/netbird/api"
 )
@@ -83,7 +84,14 @@ func callJSON[T any](ctx context.Context, c *Client, op string, req *http.Reques
 		if err == io.EOF {
 			err = errNoBody
 		}
-		return out, &DecodeError{Op: op, Method: req.Method, Path: resp.Request.URL.Path, Status: resp.StatusCode, Err: err}
+		var zero T // never half a result
+		return zero, &DecodeError{Op: op, Method: req.Method, Path: resp.Request.URL.EscapedPath(), Status: resp.StatusCode, Err: err}
+	}
+	// JSON null decodes to a nil pointer without error: an object was
+	// promised, so say so rather than hand the caller a nil *T. (A null list
+	// is fine: NetBird sends null for empty arrays, and nil is empty.)
+	if v := reflect.ValueOf(&out).Elem(); v.Kind() == reflect.Pointer && v.IsNil() {
+		return out, &DecodeError{Op: op, Method: req.Method, Path: resp.Request.URL.EscapedPath(), Status: resp.StatusCode, Err: errNullBody}
 	}
 	return out, nil
 }
@@ -134,4 +142,18 @@ func closeBody(resp *http.Response) {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, most))
 	}
 	_ = resp.Body.Close()
+}
+
+// checkPathParam refuses path parameters that would send the request
+// somewhere else: an empty id drops a path segment (GET /api/peers/ lists
+// instead of getting), and "." or ".." would be resolved away. Anything
+// else is escaped by the request builders, "/" and "%" included.
+func checkPathParam(name, value string) error {
+	switch value {
+	case "":
+		return fmt.Errorf("%s is empty", name)
+	case ".", "..":
+		return fmt.Errorf("%s %q is not a valid id: it would change the request path", name, value)
+	}
+	return nil
 }

@@ -82,6 +82,10 @@ func (c *Client) String() string { return "netbird.Client{" + c.BaseURL() + "}" 
 // GoString is String, so %#v cannot print the token either.
 func (c *Client) GoString() string { return c.String() }
 
+// Format prints String for every verb, also for a Client value (not only
+// a pointer), whose fields would otherwise be printed one by one.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, c.String()) }
+
 // WithToken returns a client for the same server, with the same transport
 // and options, that authenticates with token: for example a token just
 // created for a service user.
@@ -101,6 +105,9 @@ func (c *Client) WithToken(token string) (*Client, error) {
 
 // errNoBody marks a success response that should have carried JSON but was empty.
 var errNoBody = errors.New("empty response body")
+
+// errNullBody marks a success response that carried null where an object belongs.
+var errNullBody = errors.New("null response body, want an object")
 
 // requestError wraps an error that happened before anything was sent.
 func requestError(op string, err error) error {

@@ -111,10 +111,10 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 func newAPIError(op string, req *http.Request, resp *http.Response, max int64) *APIError {
 	e := &APIError{
 		StatusCode: resp.StatusCode,
-		RequestID:  resp.Header.Get("X-Request-Id"),
+		RequestID:  snippet(resp.Header.Get("X-Request-Id"), 64),
 		Op:         op,
 		Method:     req.Method,
-		Path:       req.URL.Path,
+		Path:       req.URL.EscapedPath(), // escaped: an id can hold any byte
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, max))
 	var nb struct {
@@ -132,7 +132,7 @@ func newAPIError(op string, req *http.Request, resp *http.Response, max int64) *
 // snippet makes untrusted text safe to print on one line: control
 // characters go, runs of space collapse, and it is cut to n runes.
 func snippet(s string, n int) string {
-	s = stripANSI(s)
+	s = strings.ToValidUTF8(stripANSI(s), "\uFFFD")
 	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
 	if r := []rune(s); len(r) > n {
 		s = string(r[:n]) + "…"

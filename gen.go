@@ -125,6 +125,9 @@ type AccountsAPI interface {
 //
 // NetBird API: DELETE /api/accounts/{accountId} (https://docs.netbird.io/api/resources/accounts).
 func (s *AccountsService) Delete(ctx context.Context, accountID string, opts ...RequestOption) error {
+	if err := checkPathParam("accountID", accountID); err != nil {
+		return requestError("DeleteAccount", err)
+	}
 	req, err := api.NewDeleteAccountRequest(s.c.server, accountID)
 	return callNoContent(ctx, s.c, "DeleteAccount", req, err, opts)
 }
@@ -145,6 +148,9 @@ func (s *AccountsService) List(ctx context.Context, opts ...RequestOption) ([]ap
 //
 // NetBird API: PUT /api/accounts/{accountId} (https://docs.netbird.io/api/resources/accounts).
 func (s *AccountsService) Update(ctx context.Context, accountID string, body api.AccountRequest, opts ...RequestOption) (*api.Account, error) {
+	if err := checkPathParam("accountID", accountID); err != nil {
+		return nil, requestError("UpdateAccount", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAccount", err)
 	}
@@ -261,6 +267,9 @@ func (s *AgentNetworkService) CreateProvider(ctx context.Context, body api.Agent
 //
 // NetBird API: DELETE /api/agent-network/budget-rules/{ruleId} (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) DeleteBudgetRule(ctx context.Context, ruleID string, opts ...RequestOption) (map[string]interface{}, error) {
+	if err := checkPathParam("ruleID", ruleID); err != nil {
+		return nil, requestError("DeleteAgentNetworkBudgetRule", err)
+	}
 	req, err := api.NewDeleteAgentNetworkBudgetRuleRequest(s.c.server, ruleID)
 	return callJSON[map[string]interface{}](ctx, s.c, "DeleteAgentNetworkBudgetRule", req, err, opts)
 }
@@ -271,6 +280,9 @@ func (s *AgentNetworkService) DeleteBudgetRule(ctx context.Context, ruleID strin
 //
 // NetBird API: DELETE /api/agent-network/guardrails/{guardrailId} (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) DeleteGuardrail(ctx context.Context, guardrailID string, opts ...RequestOption) error {
+	if err := checkPathParam("guardrailID", guardrailID); err != nil {
+		return requestError("DeleteAgentNetworkGuardrail", err)
+	}
 	req, err := api.NewDeleteAgentNetworkGuardrailRequest(s.c.server, guardrailID)
 	return callNoContent(ctx, s.c, "DeleteAgentNetworkGuardrail", req, err, opts)
 }
@@ -281,6 +293,9 @@ func (s *AgentNetworkService) DeleteGuardrail(ctx context.Context, guardrailID s
 //
 // NetBird API: DELETE /api/agent-network/policies/{policyId} (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) DeletePolicy(ctx context.Context, policyID string, opts ...RequestOption) error {
+	if err := checkPathParam("policyID", policyID); err != nil {
+		return requestError("DeleteAgentNetworkPolicy", err)
+	}
 	req, err := api.NewDeleteAgentNetworkPolicyRequest(s.c.server, policyID)
 	return callNoContent(ctx, s.c, "DeleteAgentNetworkPolicy", req, err, opts)
 }
@@ -291,6 +306,9 @@ func (s *AgentNetworkService) DeletePolicy(ctx context.Context, policyID string,
 //
 // NetBird API: DELETE /api/agent-network/providers/{providerId} (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) DeleteProvider(ctx context.Context, providerID string, opts ...RequestOption) error {
+	if err := checkPathParam("providerID", providerID); err != nil {
+		return requestError("DeleteAgentNetworkProvider", err)
+	}
 	req, err := api.NewDeleteAgentNetworkProviderRequest(s.c.server, providerID)
 	return callNoContent(ctx, s.c, "DeleteAgentNetworkProvider", req, err, opts)
 }
@@ -311,6 +329,9 @@ func (s *AgentNetworkService) DeleteSettings(ctx context.Context, opts ...Reques
 //
 // NetBird API: GET /api/agent-network/budget-rules/{ruleId} (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) GetBudgetRule(ctx context.Context, ruleID string, opts ...RequestOption) (*api.AgentNetworkBudgetRule, error) {
+	if err := checkPathParam("ruleID", ruleID); err != nil {
+		return nil, requestError("GetAgentNetworkBudgetRule", err)
+	}
 	req, err := api.NewGetAgentNetworkBudgetRuleRequest(s.c.server, ruleID)
 	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, "GetAgentNetworkBudgetRule", req, err, opts)
 }
@@ -321,6 +342,9 @@ func (s *AgentNetworkService) GetBudgetRule(ctx context.Context, ruleID string, 
 //
 // NetBird API: GET /api/agent-network/guardrails/{guardrailId} (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) GetGuardrail(ctx context.Context, guardrailID string, opts ...RequestOption) (*api.AgentNetworkGuardrail, error) {
+	if err := checkPathParam("guardrailID", guardrailID); err != nil {
+		return nil, requestError("GetAgentNetworkGuardrail", err)
+	}
 	req, err := api.NewGetAgentNetworkGuardrailRequest(s.c.server, guardrailID)
 	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, "GetAgentNetworkGuardrail", req, err, opts)
 }
@@ -331,6 +355,9 @@ func (s *AgentNetworkService) GetGuardrail(ctx context.Context, guardrailID stri
 //
 // NetBird API: GET /api/agent-network/policies/{policyId} (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) GetPolicy(ctx context.Context, policyID string, opts ...RequestOption) (*api.AgentNetworkPolicy, error) {
+	if err := checkPathParam("policyID", policyID); err != nil {
+		return nil, requestError("GetAgentNetworkPolicy", err)
+	}
 	req, err := api.NewGetAgentNetworkPolicyRequest(s.c.server, policyID)
 	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, "GetAgentNetworkPolicy", req, err, opts)
 }
@@ -341,6 +368,9 @@ func (s *AgentNetworkService) GetPolicy(ctx context.Context, policyID string, op
 //
 // NetBird API: GET /api/agent-network/providers/{providerId} (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) GetProvider(ctx context.Context, providerID string, opts ...RequestOption) (*api.AgentNetworkProvider, error) {
+	if err := checkPathParam("providerID", providerID); err != nil {
+		return nil, requestError("GetAgentNetworkProvider", err)
+	}
 	req, err := api.NewGetAgentNetworkProviderRequest(s.c.server, providerID)
 	return callJSON[*api.AgentNetworkProvider](ctx, s.c, "GetAgentNetworkProvider", req, err, opts)
 }
@@ -487,6 +517,9 @@ func (s *AgentNetworkService) ListProviders(ctx context.Context, opts ...Request
 //
 // NetBird API: PUT /api/agent-network/budget-rules/{ruleId} (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) UpdateBudgetRule(ctx context.Context, ruleID string, body api.AgentNetworkBudgetRuleRequest, opts ...RequestOption) (*api.AgentNetworkBudgetRule, error) {
+	if err := checkPathParam("ruleID", ruleID); err != nil {
+		return nil, requestError("UpdateAgentNetworkBudgetRule", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkBudgetRule", err)
 	}
@@ -500,6 +533,9 @@ func (s *AgentNetworkService) UpdateBudgetRule(ctx context.Context, ruleID strin
 //
 // NetBird API: PUT /api/agent-network/guardrails/{guardrailId} (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) UpdateGuardrail(ctx context.Context, guardrailID string, body api.AgentNetworkGuardrailRequest, opts ...RequestOption) (*api.AgentNetworkGuardrail, error) {
+	if err := checkPathParam("guardrailID", guardrailID); err != nil {
+		return nil, requestError("UpdateAgentNetworkGuardrail", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkGuardrail", err)
 	}
@@ -513,6 +549,9 @@ func (s *AgentNetworkService) UpdateGuardrail(ctx context.Context, guardrailID s
 //
 // NetBird API: PUT /api/agent-network/policies/{policyId} (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) UpdatePolicy(ctx context.Context, policyID string, body api.AgentNetworkPolicyRequest, opts ...RequestOption) (*api.AgentNetworkPolicy, error) {
+	if err := checkPathParam("policyID", policyID); err != nil {
+		return nil, requestError("UpdateAgentNetworkPolicy", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkPolicy", err)
 	}
@@ -526,6 +565,9 @@ func (s *AgentNetworkService) UpdatePolicy(ctx context.Context, policyID string,
 //
 // NetBird API: PUT /api/agent-network/providers/{providerId} (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) UpdateProvider(ctx context.Context, providerID string, body api.AgentNetworkProviderRequest, opts ...RequestOption) (*api.AgentNetworkProvider, error) {
+	if err := checkPathParam("providerID", providerID); err != nil {
+		return nil, requestError("UpdateAgentNetworkProvider", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkProvider", err)
 	}
@@ -624,6 +666,9 @@ func (s *BillingService) EnrichAWSMarketplace(ctx context.Context, body api.Enri
 //
 // NetBird API: GET /api/integrations/billing/invoices/{id}/csv (https://docs.netbird.io/api/resources/invoice).
 func (s *BillingService) GetInvoiceCSV(ctx context.Context, id string, opts ...RequestOption) ([]byte, error) {
+	if err := checkPathParam("id", id); err != nil {
+		return nil, requestError("GetInvoiceCSV", err)
+	}
 	req, err := api.NewGetInvoiceCSVRequest(s.c.server, id)
 	return callBytes(ctx, s.c, "GetInvoiceCSV", req, err, opts)
 }
@@ -634,6 +679,9 @@ func (s *BillingService) GetInvoiceCSV(ctx context.Context, id string, opts ...R
 //
 // NetBird API: GET /api/integrations/billing/invoices/{id}/pdf (https://docs.netbird.io/api/resources/invoice).
 func (s *BillingService) GetInvoicePDF(ctx context.Context, id string, opts ...RequestOption) (*api.InvoicePDFResponse, error) {
+	if err := checkPathParam("id", id); err != nil {
+		return nil, requestError("GetInvoicePDF", err)
+	}
 	req, err := api.NewGetInvoicePDFRequest(s.c.server, id)
 	return callJSON[*api.InvoicePDFResponse](ctx, s.c, "GetInvoicePDF", req, err, opts)
 }
@@ -721,6 +769,9 @@ func (s *DNSService) CreateNameserverGroup(ctx context.Context, body api.Nameser
 //
 // NetBird API: DELETE /api/dns/nameservers/{nsgroupId} (https://docs.netbird.io/api/resources/dns).
 func (s *DNSService) DeleteNameserverGroup(ctx context.Context, nsgroupID string, opts ...RequestOption) error {
+	if err := checkPathParam("nsgroupID", nsgroupID); err != nil {
+		return requestError("DeleteNameserverGroup", err)
+	}
 	req, err := api.NewDeleteNameserverGroupRequest(s.c.server, nsgroupID)
 	return callNoContent(ctx, s.c, "DeleteNameserverGroup", req, err, opts)
 }
@@ -731,6 +782,9 @@ func (s *DNSService) DeleteNameserverGroup(ctx context.Context, nsgroupID string
 //
 // NetBird API: GET /api/dns/nameservers/{nsgroupId} (https://docs.netbird.io/api/resources/dns).
 func (s *DNSService) GetNameserverGroup(ctx context.Context, nsgroupID string, opts ...RequestOption) (*api.NameserverGroup, error) {
+	if err := checkPathParam("nsgroupID", nsgroupID); err != nil {
+		return nil, requestError("GetNameserverGroup", err)
+	}
 	req, err := api.NewGetNameserverGroupRequest(s.c.server, nsgroupID)
 	return callJSON[*api.NameserverGroup](ctx, s.c, "GetNameserverGroup", req, err, opts)
 }
@@ -761,6 +815,9 @@ func (s *DNSService) ListNameserverGroups(ctx context.Context, opts ...RequestOp
 //
 // NetBird API: PUT /api/dns/nameservers/{nsgroupId} (https://docs.netbird.io/api/resources/dns).
 func (s *DNSService) UpdateNameserverGroup(ctx context.Context, nsgroupID string, body api.NameserverGroupRequest, opts ...RequestOption) (*api.NameserverGroup, error) {
+	if err := checkPathParam("nsgroupID", nsgroupID); err != nil {
+		return nil, requestError("UpdateNameserverGroup", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNameserverGroup", err)
 	}
@@ -817,6 +874,9 @@ func (s *DNSZonesService) Create(ctx context.Context, body api.ZoneRequest, opts
 //
 // NetBird API: POST /api/dns/zones/{zoneId}/records (https://docs.netbird.io/api/resources/dns-zones).
 func (s *DNSZonesService) CreateRecord(ctx context.Context, zoneID string, body api.DNSRecordRequest, opts ...RequestOption) (*api.DNSRecord, error) {
+	if err := checkPathParam("zoneID", zoneID); err != nil {
+		return nil, requestError("CreateDNSRecord", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateDNSRecord", err)
 	}
@@ -830,6 +890,9 @@ func (s *DNSZonesService) CreateRecord(ctx context.Context, zoneID string, body 
 //
 // NetBird API: DELETE /api/dns/zones/{zoneId} (https://docs.netbird.io/api/resources/dns-zones).
 func (s *DNSZonesService) Delete(ctx context.Context, zoneID string, opts ...RequestOption) error {
+	if err := checkPathParam("zoneID", zoneID); err != nil {
+		return requestError("DeleteDNSZone", err)
+	}
 	req, err := api.NewDeleteDNSZoneRequest(s.c.server, zoneID)
 	return callNoContent(ctx, s.c, "DeleteDNSZone", req, err, opts)
 }
@@ -840,6 +903,12 @@ func (s *DNSZonesService) Delete(ctx context.Context, zoneID string, opts ...Req
 //
 // NetBird API: DELETE /api/dns/zones/{zoneId}/records/{recordId} (https://docs.netbird.io/api/resources/dns-zones).
 func (s *DNSZonesService) DeleteRecord(ctx context.Context, zoneID string, recordID string, opts ...RequestOption) error {
+	if err := checkPathParam("zoneID", zoneID); err != nil {
+		return requestError("DeleteDNSRecord", err)
+	}
+	if err := checkPathParam("recordID", recordID); err != nil {
+		return requestError("DeleteDNSRecord", err)
+	}
 	req, err := api.NewDeleteDNSRecordRequest(s.c.server, zoneID, recordID)
 	return callNoContent(ctx, s.c, "DeleteDNSRecord", req, err, opts)
 }
@@ -850,6 +919,9 @@ func (s *DNSZonesService) DeleteRecord(ctx context.Context, zoneID string, recor
 //
 // NetBird API: GET /api/dns/zones/{zoneId} (https://docs.netbird.io/api/resources/dns-zones).
 func (s *DNSZonesService) Get(ctx context.Context, zoneID string, opts ...RequestOption) (*api.Zone, error) {
+	if err := checkPathParam("zoneID", zoneID); err != nil {
+		return nil, requestError("GetDNSZone", err)
+	}
 	req, err := api.NewGetDNSZoneRequest(s.c.server, zoneID)
 	return callJSON[*api.Zone](ctx, s.c, "GetDNSZone", req, err, opts)
 }
@@ -860,6 +932,12 @@ func (s *DNSZonesService) Get(ctx context.Context, zoneID string, opts ...Reques
 //
 // NetBird API: GET /api/dns/zones/{zoneId}/records/{recordId} (https://docs.netbird.io/api/resources/dns-zones).
 func (s *DNSZonesService) GetRecord(ctx context.Context, zoneID string, recordID string, opts ...RequestOption) (*api.DNSRecord, error) {
+	if err := checkPathParam("zoneID", zoneID); err != nil {
+		return nil, requestError("GetDNSRecord", err)
+	}
+	if err := checkPathParam("recordID", recordID); err != nil {
+		return nil, requestError("GetDNSRecord", err)
+	}
 	req, err := api.NewGetDNSRecordRequest(s.c.server, zoneID, recordID)
 	return callJSON[*api.DNSRecord](ctx, s.c, "GetDNSRecord", req, err, opts)
 }
@@ -880,6 +958,9 @@ func (s *DNSZonesService) List(ctx context.Context, opts ...RequestOption) ([]ap
 //
 // NetBird API: GET /api/dns/zones/{zoneId}/records (https://docs.netbird.io/api/resources/dns-zones).
 func (s *DNSZonesService) ListRecords(ctx context.Context, zoneID string, opts ...RequestOption) ([]api.DNSRecord, error) {
+	if err := checkPathParam("zoneID", zoneID); err != nil {
+		return nil, requestError("ListDNSRecords", err)
+	}
 	req, err := api.NewListDNSRecordsRequest(s.c.server, zoneID)
 	return callJSON[[]api.DNSRecord](ctx, s.c, "ListDNSRecords", req, err, opts)
 }
@@ -890,6 +971,9 @@ func (s *DNSZonesService) ListRecords(ctx context.Context, zoneID string, opts .
 //
 // NetBird API: PUT /api/dns/zones/{zoneId} (https://docs.netbird.io/api/resources/dns-zones).
 func (s *DNSZonesService) Update(ctx context.Context, zoneID string, body api.ZoneRequest, opts ...RequestOption) (*api.Zone, error) {
+	if err := checkPathParam("zoneID", zoneID); err != nil {
+		return nil, requestError("UpdateDNSZone", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateDNSZone", err)
 	}
@@ -903,6 +987,12 @@ func (s *DNSZonesService) Update(ctx context.Context, zoneID string, body api.Zo
 //
 // NetBird API: PUT /api/dns/zones/{zoneId}/records/{recordId} (https://docs.netbird.io/api/resources/dns-zones).
 func (s *DNSZonesService) UpdateRecord(ctx context.Context, zoneID string, recordID string, body api.DNSRecordRequest, opts ...RequestOption) (*api.DNSRecord, error) {
+	if err := checkPathParam("zoneID", zoneID); err != nil {
+		return nil, requestError("UpdateDNSRecord", err)
+	}
+	if err := checkPathParam("recordID", recordID); err != nil {
+		return nil, requestError("UpdateDNSRecord", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateDNSRecord", err)
 	}
@@ -952,6 +1042,9 @@ type EDRAPI interface {
 //
 // NetBird API: POST /api/peers/{peer-id}/edr/bypass (https://docs.netbird.io/api/resources/edr-peers).
 func (s *EDRService) BypassPeerCompliance(ctx context.Context, peerID string, opts ...RequestOption) (*api.BypassResponse, error) {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return nil, requestError("BypassPeerCompliance", err)
+	}
 	req, err := api.NewBypassPeerComplianceRequest(s.c.server, peerID)
 	return callJSON[*api.BypassResponse](ctx, s.c, "BypassPeerCompliance", req, err, opts)
 }
@@ -1171,6 +1264,9 @@ func (s *EDRService) ListBypassedPeers(ctx context.Context, opts ...RequestOptio
 //
 // NetBird API: DELETE /api/peers/{peer-id}/edr/bypass (https://docs.netbird.io/api/resources/edr-peers).
 func (s *EDRService) RevokePeerComplianceBypass(ctx context.Context, peerID string, opts ...RequestOption) error {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return requestError("RevokePeerComplianceBypass", err)
+	}
 	req, err := api.NewRevokePeerComplianceBypassRequest(s.c.server, peerID)
 	return callNoContent(ctx, s.c, "RevokePeerComplianceBypass", req, err, opts)
 }
@@ -1430,6 +1526,9 @@ type GeoLocationsAPI interface {
 //
 // NetBird API: GET /api/locations/countries/{country}/cities (https://docs.netbird.io/api/resources/geo-locations).
 func (s *GeoLocationsService) ListCities(ctx context.Context, country string, opts ...RequestOption) (*api.City, error) {
+	if err := checkPathParam("country", country); err != nil {
+		return nil, requestError("ListCountryCities", err)
+	}
 	req, err := api.NewListCountryCitiesRequest(s.c.server, country)
 	return callJSON[*api.City](ctx, s.c, "ListCountryCities", req, err, opts)
 }
@@ -1475,6 +1574,9 @@ func (s *GroupsService) Create(ctx context.Context, body api.GroupRequest, opts 
 //
 // NetBird API: DELETE /api/groups/{groupId} (https://docs.netbird.io/api/resources/groups).
 func (s *GroupsService) Delete(ctx context.Context, groupID string, opts ...RequestOption) error {
+	if err := checkPathParam("groupID", groupID); err != nil {
+		return requestError("DeleteGroup", err)
+	}
 	req, err := api.NewDeleteGroupRequest(s.c.server, groupID)
 	return callNoContent(ctx, s.c, "DeleteGroup", req, err, opts)
 }
@@ -1485,6 +1587,9 @@ func (s *GroupsService) Delete(ctx context.Context, groupID string, opts ...Requ
 //
 // NetBird API: GET /api/groups/{groupId} (https://docs.netbird.io/api/resources/groups).
 func (s *GroupsService) Get(ctx context.Context, groupID string, opts ...RequestOption) (*api.Group, error) {
+	if err := checkPathParam("groupID", groupID); err != nil {
+		return nil, requestError("GetGroup", err)
+	}
 	req, err := api.NewGetGroupRequest(s.c.server, groupID)
 	return callJSON[*api.Group](ctx, s.c, "GetGroup", req, err, opts)
 }
@@ -1505,6 +1610,9 @@ func (s *GroupsService) List(ctx context.Context, params *api.ListGroupsParams, 
 //
 // NetBird API: PUT /api/groups/{groupId} (https://docs.netbird.io/api/resources/groups).
 func (s *GroupsService) Update(ctx context.Context, groupID string, body api.GroupRequest, opts ...RequestOption) (*api.Group, error) {
+	if err := checkPathParam("groupID", groupID); err != nil {
+		return nil, requestError("UpdateGroup", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateGroup", err)
 	}
@@ -1940,6 +2048,9 @@ func (s *IdentityProvidersService) Create(ctx context.Context, body api.Identity
 //
 // NetBird API: DELETE /api/identity-providers/{idpId} (https://docs.netbird.io/api/resources/identity-providers).
 func (s *IdentityProvidersService) Delete(ctx context.Context, idpid string, opts ...RequestOption) error {
+	if err := checkPathParam("idpid", idpid); err != nil {
+		return requestError("DeleteIdentityProvider", err)
+	}
 	req, err := api.NewDeleteIdentityProviderRequest(s.c.server, idpid)
 	return callNoContent(ctx, s.c, "DeleteIdentityProvider", req, err, opts)
 }
@@ -1950,6 +2061,9 @@ func (s *IdentityProvidersService) Delete(ctx context.Context, idpid string, opt
 //
 // NetBird API: GET /api/identity-providers/{idpId} (https://docs.netbird.io/api/resources/identity-providers).
 func (s *IdentityProvidersService) Get(ctx context.Context, idpid string, opts ...RequestOption) (*api.IdentityProvider, error) {
+	if err := checkPathParam("idpid", idpid); err != nil {
+		return nil, requestError("GetIdentityProvider", err)
+	}
 	req, err := api.NewGetIdentityProviderRequest(s.c.server, idpid)
 	return callJSON[*api.IdentityProvider](ctx, s.c, "GetIdentityProvider", req, err, opts)
 }
@@ -1970,6 +2084,9 @@ func (s *IdentityProvidersService) List(ctx context.Context, opts ...RequestOpti
 //
 // NetBird API: PUT /api/identity-providers/{idpId} (https://docs.netbird.io/api/resources/identity-providers).
 func (s *IdentityProvidersService) Update(ctx context.Context, idpid string, body api.IdentityProviderRequest, opts ...RequestOption) (*api.IdentityProvider, error) {
+	if err := checkPathParam("idpid", idpid); err != nil {
+		return nil, requestError("UpdateIdentityProvider", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateIdentityProvider", err)
 	}
@@ -2019,6 +2136,9 @@ func (s *IngressPortsService) CreatePeer(ctx context.Context, body api.IngressPe
 //
 // NetBird API: POST /api/peers/{peerId}/ingress/ports (https://docs.netbird.io/api/resources/ingress-ports).
 func (s *IngressPortsService) CreatePortAllocation(ctx context.Context, peerID string, body api.IngressPortAllocationRequest, opts ...RequestOption) (*api.IngressPortAllocation, error) {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return nil, requestError("CreatePortAllocation", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreatePortAllocation", err)
 	}
@@ -2034,6 +2154,9 @@ func (s *IngressPortsService) CreatePortAllocation(ctx context.Context, peerID s
 //
 // NetBird API: DELETE /api/ingress/peers/{ingressPeerId} (https://docs.netbird.io/api/resources/ingress-ports).
 func (s *IngressPortsService) DeletePeer(ctx context.Context, ingressPeerID string, opts ...RequestOption) error {
+	if err := checkPathParam("ingressPeerID", ingressPeerID); err != nil {
+		return requestError("DeleteIngressPeer", err)
+	}
 	req, err := api.NewDeleteIngressPeerRequest(s.c.server, ingressPeerID)
 	return callNoContent(ctx, s.c, "DeleteIngressPeer", req, err, opts)
 }
@@ -2046,6 +2169,12 @@ func (s *IngressPortsService) DeletePeer(ctx context.Context, ingressPeerID stri
 //
 // NetBird API: DELETE /api/peers/{peerId}/ingress/ports/{allocationId} (https://docs.netbird.io/api/resources/ingress-ports).
 func (s *IngressPortsService) DeletePortAllocation(ctx context.Context, peerID string, allocationID string, opts ...RequestOption) error {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return requestError("DeletePortAllocation", err)
+	}
+	if err := checkPathParam("allocationID", allocationID); err != nil {
+		return requestError("DeletePortAllocation", err)
+	}
 	req, err := api.NewDeletePortAllocationRequest(s.c.server, peerID, allocationID)
 	return callNoContent(ctx, s.c, "DeletePortAllocation", req, err, opts)
 }
@@ -2058,6 +2187,9 @@ func (s *IngressPortsService) DeletePortAllocation(ctx context.Context, peerID s
 //
 // NetBird API: GET /api/ingress/peers/{ingressPeerId} (https://docs.netbird.io/api/resources/ingress-ports).
 func (s *IngressPortsService) GetPeer(ctx context.Context, ingressPeerID string, opts ...RequestOption) (*api.IngressPeer, error) {
+	if err := checkPathParam("ingressPeerID", ingressPeerID); err != nil {
+		return nil, requestError("GetIngressPeer", err)
+	}
 	req, err := api.NewGetIngressPeerRequest(s.c.server, ingressPeerID)
 	return callJSON[*api.IngressPeer](ctx, s.c, "GetIngressPeer", req, err, opts)
 }
@@ -2070,6 +2202,12 @@ func (s *IngressPortsService) GetPeer(ctx context.Context, ingressPeerID string,
 //
 // NetBird API: GET /api/peers/{peerId}/ingress/ports/{allocationId} (https://docs.netbird.io/api/resources/ingress-ports).
 func (s *IngressPortsService) GetPortAllocation(ctx context.Context, peerID string, allocationID string, opts ...RequestOption) (*api.IngressPortAllocation, error) {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return nil, requestError("GetPortAllocation", err)
+	}
+	if err := checkPathParam("allocationID", allocationID); err != nil {
+		return nil, requestError("GetPortAllocation", err)
+	}
 	req, err := api.NewGetPortAllocationRequest(s.c.server, peerID, allocationID)
 	return callJSON[*api.IngressPortAllocation](ctx, s.c, "GetPortAllocation", req, err, opts)
 }
@@ -2094,6 +2232,9 @@ func (s *IngressPortsService) ListPeers(ctx context.Context, opts ...RequestOpti
 //
 // NetBird API: GET /api/peers/{peerId}/ingress/ports (https://docs.netbird.io/api/resources/ingress-ports).
 func (s *IngressPortsService) ListPortAllocations(ctx context.Context, peerID string, params *api.ListPortAllocationsParams, opts ...RequestOption) ([]api.IngressPortAllocation, error) {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return nil, requestError("ListPortAllocations", err)
+	}
 	req, err := api.NewListPortAllocationsRequest(s.c.server, peerID, params)
 	return callJSON[[]api.IngressPortAllocation](ctx, s.c, "ListPortAllocations", req, err, opts)
 }
@@ -2106,6 +2247,9 @@ func (s *IngressPortsService) ListPortAllocations(ctx context.Context, peerID st
 //
 // NetBird API: PUT /api/ingress/peers/{ingressPeerId} (https://docs.netbird.io/api/resources/ingress-ports).
 func (s *IngressPortsService) UpdatePeer(ctx context.Context, ingressPeerID string, body api.IngressPeerUpdateRequest, opts ...RequestOption) (*api.IngressPeer, error) {
+	if err := checkPathParam("ingressPeerID", ingressPeerID); err != nil {
+		return nil, requestError("UpdateIngressPeer", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateIngressPeer", err)
 	}
@@ -2121,6 +2265,12 @@ func (s *IngressPortsService) UpdatePeer(ctx context.Context, ingressPeerID stri
 //
 // NetBird API: PUT /api/peers/{peerId}/ingress/ports/{allocationId} (https://docs.netbird.io/api/resources/ingress-ports).
 func (s *IngressPortsService) UpdatePortAllocation(ctx context.Context, peerID string, allocationID string, body api.IngressPortAllocationRequest, opts ...RequestOption) (*api.IngressPortAllocation, error) {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return nil, requestError("UpdatePortAllocation", err)
+	}
+	if err := checkPathParam("allocationID", allocationID); err != nil {
+		return nil, requestError("UpdatePortAllocation", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdatePortAllocation", err)
 	}
@@ -2191,6 +2341,9 @@ type JobsAPI interface {
 //
 // NetBird API: POST /api/peers/{peerId}/jobs (https://docs.netbird.io/api/resources/jobs).
 func (s *JobsService) Create(ctx context.Context, peerID string, body api.JobRequest, opts ...RequestOption) (*api.JobResponse, error) {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return nil, requestError("CreatePeerJob", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreatePeerJob", err)
 	}
@@ -2206,6 +2359,12 @@ func (s *JobsService) Create(ctx context.Context, peerID string, body api.JobReq
 //
 // NetBird API: GET /api/peers/{peerId}/jobs/{jobId} (https://docs.netbird.io/api/resources/jobs).
 func (s *JobsService) Get(ctx context.Context, peerID string, jobID string, opts ...RequestOption) (*api.JobResponse, error) {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return nil, requestError("GetPeerJob", err)
+	}
+	if err := checkPathParam("jobID", jobID); err != nil {
+		return nil, requestError("GetPeerJob", err)
+	}
 	req, err := api.NewGetPeerJobRequest(s.c.server, peerID, jobID)
 	return callJSON[*api.JobResponse](ctx, s.c, "GetPeerJob", req, err, opts)
 }
@@ -2218,6 +2377,9 @@ func (s *JobsService) Get(ctx context.Context, peerID string, jobID string, opts
 //
 // NetBird API: GET /api/peers/{peerId}/jobs (https://docs.netbird.io/api/resources/jobs).
 func (s *JobsService) List(ctx context.Context, peerID string, opts ...RequestOption) ([]api.JobResponse, error) {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return nil, requestError("ListPeerJobs", err)
+	}
 	req, err := api.NewListPeerJobsRequest(s.c.server, peerID)
 	return callJSON[[]api.JobResponse](ctx, s.c, "ListPeerJobs", req, err, opts)
 }
@@ -2258,6 +2420,9 @@ func (s *MSPService) CreateTenant(ctx context.Context, body api.CreateTenantRequ
 //
 // NetBird API: POST /api/integrations/msp/tenants/{id}/subscription (https://docs.netbird.io/api/resources/msp).
 func (s *MSPService) CreateTenantSubscription(ctx context.Context, id string, body api.CreateMSPTenantSubscriptionJSONRequestBody, opts ...RequestOption) error {
+	if err := checkPathParam("id", id); err != nil {
+		return requestError("CreateMSPTenantSubscription", err)
+	}
 	if err := body.Validate(); err != nil {
 		return requestError("CreateMSPTenantSubscription", err)
 	}
@@ -2271,6 +2436,9 @@ func (s *MSPService) CreateTenantSubscription(ctx context.Context, id string, bo
 //
 // NetBird API: POST /api/integrations/msp/tenants/{id}/invite (https://docs.netbird.io/api/resources/msp).
 func (s *MSPService) InviteTenant(ctx context.Context, id string, opts ...RequestOption) (*api.TenantResponse, error) {
+	if err := checkPathParam("id", id); err != nil {
+		return nil, requestError("InviteMSPTenant", err)
+	}
 	req, err := api.NewInviteMSPTenantRequest(s.c.server, id)
 	return callJSON[*api.TenantResponse](ctx, s.c, "InviteMSPTenant", req, err, opts)
 }
@@ -2291,6 +2459,9 @@ func (s *MSPService) ListTenants(ctx context.Context, opts ...RequestOption) (*a
 //
 // NetBird API: PUT /api/integrations/msp/tenants/{id}/invite (https://docs.netbird.io/api/resources/msp).
 func (s *MSPService) RespondToTenantInvite(ctx context.Context, id string, body api.RespondToMSPTenantInviteJSONRequestBody, opts ...RequestOption) error {
+	if err := checkPathParam("id", id); err != nil {
+		return requestError("RespondToMSPTenantInvite", err)
+	}
 	if err := body.Validate(); err != nil {
 		return requestError("RespondToMSPTenantInvite", err)
 	}
@@ -2304,6 +2475,9 @@ func (s *MSPService) RespondToTenantInvite(ctx context.Context, id string, body 
 //
 // NetBird API: POST /api/integrations/msp/tenants/{id}/unlink (https://docs.netbird.io/api/resources/msp).
 func (s *MSPService) UnlinkTenant(ctx context.Context, id string, body api.UnlinkMSPTenantJSONRequestBody, opts ...RequestOption) error {
+	if err := checkPathParam("id", id); err != nil {
+		return requestError("UnlinkMSPTenant", err)
+	}
 	if err := body.Validate(); err != nil {
 		return requestError("UnlinkMSPTenant", err)
 	}
@@ -2317,6 +2491,9 @@ func (s *MSPService) UnlinkTenant(ctx context.Context, id string, body api.Unlin
 //
 // NetBird API: PUT /api/integrations/msp/tenants/{id} (https://docs.netbird.io/api/resources/msp).
 func (s *MSPService) UpdateTenant(ctx context.Context, id string, body api.UpdateTenantRequest, opts ...RequestOption) (*api.TenantResponse, error) {
+	if err := checkPathParam("id", id); err != nil {
+		return nil, requestError("UpdateMSPTenant", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateMSPTenant", err)
 	}
@@ -2330,6 +2507,9 @@ func (s *MSPService) UpdateTenant(ctx context.Context, id string, body api.Updat
 //
 // NetBird API: POST /api/integrations/msp/tenants/{id}/dns (https://docs.netbird.io/api/resources/msp).
 func (s *MSPService) VerifyTenantDNS(ctx context.Context, id string, opts ...RequestOption) error {
+	if err := checkPathParam("id", id); err != nil {
+		return requestError("VerifyMSPTenantDNS", err)
+	}
 	req, err := api.NewVerifyMSPTenantDNSRequest(s.c.server, id)
 	return callNoContent(ctx, s.c, "VerifyMSPTenantDNS", req, err, opts)
 }
@@ -2376,6 +2556,9 @@ func (s *NetworksService) Create(ctx context.Context, body api.NetworkRequest, o
 //
 // NetBird API: POST /api/networks/{networkId}/resources (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) CreateResource(ctx context.Context, networkID string, body api.NetworkResourceRequest, opts ...RequestOption) (*api.NetworkResource, error) {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return nil, requestError("CreateNetworkResource", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNetworkResource", err)
 	}
@@ -2389,6 +2572,9 @@ func (s *NetworksService) CreateResource(ctx context.Context, networkID string, 
 //
 // NetBird API: POST /api/networks/{networkId}/routers (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) CreateRouter(ctx context.Context, networkID string, body api.NetworkRouterRequest, opts ...RequestOption) (*api.NetworkRouter, error) {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return nil, requestError("CreateNetworkRouter", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNetworkRouter", err)
 	}
@@ -2402,6 +2588,9 @@ func (s *NetworksService) CreateRouter(ctx context.Context, networkID string, bo
 //
 // NetBird API: DELETE /api/networks/{networkId} (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) Delete(ctx context.Context, networkID string, opts ...RequestOption) error {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return requestError("DeleteNetwork", err)
+	}
 	req, err := api.NewDeleteNetworkRequest(s.c.server, networkID)
 	return callNoContent(ctx, s.c, "DeleteNetwork", req, err, opts)
 }
@@ -2412,6 +2601,12 @@ func (s *NetworksService) Delete(ctx context.Context, networkID string, opts ...
 //
 // NetBird API: DELETE /api/networks/{networkId}/resources/{resourceId} (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) DeleteResource(ctx context.Context, networkID string, resourceID string, opts ...RequestOption) error {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return requestError("DeleteNetworkResource", err)
+	}
+	if err := checkPathParam("resourceID", resourceID); err != nil {
+		return requestError("DeleteNetworkResource", err)
+	}
 	req, err := api.NewDeleteNetworkResourceRequest(s.c.server, networkID, resourceID)
 	return callNoContent(ctx, s.c, "DeleteNetworkResource", req, err, opts)
 }
@@ -2422,6 +2617,12 @@ func (s *NetworksService) DeleteResource(ctx context.Context, networkID string, 
 //
 // NetBird API: DELETE /api/networks/{networkId}/routers/{routerId} (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) DeleteRouter(ctx context.Context, networkID string, routerID string, opts ...RequestOption) error {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return requestError("DeleteNetworkRouter", err)
+	}
+	if err := checkPathParam("routerID", routerID); err != nil {
+		return requestError("DeleteNetworkRouter", err)
+	}
 	req, err := api.NewDeleteNetworkRouterRequest(s.c.server, networkID, routerID)
 	return callNoContent(ctx, s.c, "DeleteNetworkRouter", req, err, opts)
 }
@@ -2432,6 +2633,9 @@ func (s *NetworksService) DeleteRouter(ctx context.Context, networkID string, ro
 //
 // NetBird API: GET /api/networks/{networkId} (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) Get(ctx context.Context, networkID string, opts ...RequestOption) (*api.Network, error) {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return nil, requestError("GetNetwork", err)
+	}
 	req, err := api.NewGetNetworkRequest(s.c.server, networkID)
 	return callJSON[*api.Network](ctx, s.c, "GetNetwork", req, err, opts)
 }
@@ -2442,6 +2646,12 @@ func (s *NetworksService) Get(ctx context.Context, networkID string, opts ...Req
 //
 // NetBird API: GET /api/networks/{networkId}/resources/{resourceId} (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) GetResource(ctx context.Context, networkID string, resourceID string, opts ...RequestOption) (*api.NetworkResource, error) {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return nil, requestError("GetNetworkResource", err)
+	}
+	if err := checkPathParam("resourceID", resourceID); err != nil {
+		return nil, requestError("GetNetworkResource", err)
+	}
 	req, err := api.NewGetNetworkResourceRequest(s.c.server, networkID, resourceID)
 	return callJSON[*api.NetworkResource](ctx, s.c, "GetNetworkResource", req, err, opts)
 }
@@ -2452,6 +2662,12 @@ func (s *NetworksService) GetResource(ctx context.Context, networkID string, res
 //
 // NetBird API: GET /api/networks/{networkId}/routers/{routerId} (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) GetRouter(ctx context.Context, networkID string, routerID string, opts ...RequestOption) (*api.NetworkRouter, error) {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return nil, requestError("GetNetworkRouter", err)
+	}
+	if err := checkPathParam("routerID", routerID); err != nil {
+		return nil, requestError("GetNetworkRouter", err)
+	}
 	req, err := api.NewGetNetworkRouterRequest(s.c.server, networkID, routerID)
 	return callJSON[*api.NetworkRouter](ctx, s.c, "GetNetworkRouter", req, err, opts)
 }
@@ -2482,6 +2698,9 @@ func (s *NetworksService) ListAllRouters(ctx context.Context, opts ...RequestOpt
 //
 // NetBird API: GET /api/networks/{networkId}/resources (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) ListResources(ctx context.Context, networkID string, opts ...RequestOption) ([]api.NetworkResource, error) {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return nil, requestError("ListNetworkResources", err)
+	}
 	req, err := api.NewListNetworkResourcesRequest(s.c.server, networkID)
 	return callJSON[[]api.NetworkResource](ctx, s.c, "ListNetworkResources", req, err, opts)
 }
@@ -2492,6 +2711,9 @@ func (s *NetworksService) ListResources(ctx context.Context, networkID string, o
 //
 // NetBird API: GET /api/networks/{networkId}/routers (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) ListRouters(ctx context.Context, networkID string, opts ...RequestOption) ([]api.NetworkRouter, error) {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return nil, requestError("ListNetworkRouters", err)
+	}
 	req, err := api.NewListNetworkRoutersRequest(s.c.server, networkID)
 	return callJSON[[]api.NetworkRouter](ctx, s.c, "ListNetworkRouters", req, err, opts)
 }
@@ -2502,6 +2724,9 @@ func (s *NetworksService) ListRouters(ctx context.Context, networkID string, opt
 //
 // NetBird API: PUT /api/networks/{networkId} (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) Update(ctx context.Context, networkID string, body api.NetworkRequest, opts ...RequestOption) (*api.Network, error) {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return nil, requestError("UpdateNetwork", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNetwork", err)
 	}
@@ -2515,6 +2740,12 @@ func (s *NetworksService) Update(ctx context.Context, networkID string, body api
 //
 // NetBird API: PUT /api/networks/{networkId}/resources/{resourceId} (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) UpdateResource(ctx context.Context, networkID string, resourceID string, body api.NetworkResourceRequest, opts ...RequestOption) (*api.NetworkResource, error) {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return nil, requestError("UpdateNetworkResource", err)
+	}
+	if err := checkPathParam("resourceID", resourceID); err != nil {
+		return nil, requestError("UpdateNetworkResource", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNetworkResource", err)
 	}
@@ -2528,6 +2759,12 @@ func (s *NetworksService) UpdateResource(ctx context.Context, networkID string, 
 //
 // NetBird API: PUT /api/networks/{networkId}/routers/{routerId} (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) UpdateRouter(ctx context.Context, networkID string, routerID string, body api.NetworkRouterRequest, opts ...RequestOption) (*api.NetworkRouter, error) {
+	if err := checkPathParam("networkID", networkID); err != nil {
+		return nil, requestError("UpdateNetworkRouter", err)
+	}
+	if err := checkPathParam("routerID", routerID); err != nil {
+		return nil, requestError("UpdateNetworkRouter", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNetworkRouter", err)
 	}
@@ -2574,6 +2811,9 @@ func (s *NotificationsService) CreateChannel(ctx context.Context, body api.Notif
 //
 // NetBird API: DELETE /api/integrations/notifications/channels/{channelId} (https://docs.netbird.io/api/resources/notifications).
 func (s *NotificationsService) DeleteChannel(ctx context.Context, channelID string, opts ...RequestOption) (map[string]interface{}, error) {
+	if err := checkPathParam("channelID", channelID); err != nil {
+		return nil, requestError("DeleteNotificationChannel", err)
+	}
 	req, err := api.NewDeleteNotificationChannelRequest(s.c.server, channelID)
 	return callJSON[map[string]interface{}](ctx, s.c, "DeleteNotificationChannel", req, err, opts)
 }
@@ -2586,6 +2826,9 @@ func (s *NotificationsService) DeleteChannel(ctx context.Context, channelID stri
 //
 // NetBird API: GET /api/integrations/notifications/channels/{channelId} (https://docs.netbird.io/api/resources/notifications).
 func (s *NotificationsService) GetChannel(ctx context.Context, channelID string, opts ...RequestOption) (*api.NotificationChannelResponse, error) {
+	if err := checkPathParam("channelID", channelID); err != nil {
+		return nil, requestError("GetNotificationChannel", err)
+	}
 	req, err := api.NewGetNotificationChannelRequest(s.c.server, channelID)
 	return callJSON[*api.NotificationChannelResponse](ctx, s.c, "GetNotificationChannel", req, err, opts)
 }
@@ -2624,6 +2867,9 @@ func (s *NotificationsService) ListEventTypes(ctx context.Context, opts ...Reque
 //
 // NetBird API: PUT /api/integrations/notifications/channels/{channelId} (https://docs.netbird.io/api/resources/notifications).
 func (s *NotificationsService) UpdateChannel(ctx context.Context, channelID string, body api.NotificationChannelRequest, opts ...RequestOption) (*api.NotificationChannelResponse, error) {
+	if err := checkPathParam("channelID", channelID); err != nil {
+		return nil, requestError("UpdateNotificationChannel", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNotificationChannel", err)
 	}
@@ -2650,6 +2896,9 @@ type PeersAPI interface {
 //
 // NetBird API: POST /api/peers/{peerId}/temporary-access (https://docs.netbird.io/api/resources/peers).
 func (s *PeersService) CreateTemporaryAccess(ctx context.Context, peerID string, body api.PeerTemporaryAccessRequest, opts ...RequestOption) (*api.PeerTemporaryAccessResponse, error) {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return nil, requestError("CreateTemporaryAccessPeer", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateTemporaryAccessPeer", err)
 	}
@@ -2663,6 +2912,9 @@ func (s *PeersService) CreateTemporaryAccess(ctx context.Context, peerID string,
 //
 // NetBird API: DELETE /api/peers/{peerId} (https://docs.netbird.io/api/resources/peers).
 func (s *PeersService) Delete(ctx context.Context, peerID string, opts ...RequestOption) error {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return requestError("DeletePeer", err)
+	}
 	req, err := api.NewDeletePeerRequest(s.c.server, peerID)
 	return callNoContent(ctx, s.c, "DeletePeer", req, err, opts)
 }
@@ -2673,6 +2925,9 @@ func (s *PeersService) Delete(ctx context.Context, peerID string, opts ...Reques
 //
 // NetBird API: GET /api/peers/{peerId} (https://docs.netbird.io/api/resources/peers).
 func (s *PeersService) Get(ctx context.Context, peerID string, opts ...RequestOption) (*api.Peer, error) {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return nil, requestError("GetPeer", err)
+	}
 	req, err := api.NewGetPeerRequest(s.c.server, peerID)
 	return callJSON[*api.Peer](ctx, s.c, "GetPeer", req, err, opts)
 }
@@ -2693,6 +2948,9 @@ func (s *PeersService) List(ctx context.Context, params *api.ListPeersParams, op
 //
 // NetBird API: GET /api/peers/{peerId}/accessible-peers (https://docs.netbird.io/api/resources/peers).
 func (s *PeersService) ListAccessible(ctx context.Context, peerID string, opts ...RequestOption) ([]api.AccessiblePeer, error) {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return nil, requestError("ListAccessiblePeers", err)
+	}
 	req, err := api.NewListAccessiblePeersRequest(s.c.server, peerID)
 	return callJSON[[]api.AccessiblePeer](ctx, s.c, "ListAccessiblePeers", req, err, opts)
 }
@@ -2703,6 +2961,9 @@ func (s *PeersService) ListAccessible(ctx context.Context, peerID string, opts .
 //
 // NetBird API: PUT /api/peers/{peerId} (https://docs.netbird.io/api/resources/peers).
 func (s *PeersService) Update(ctx context.Context, peerID string, body api.PeerRequest, opts ...RequestOption) (*api.Peer, error) {
+	if err := checkPathParam("peerID", peerID); err != nil {
+		return nil, requestError("UpdatePeer", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdatePeer", err)
 	}
@@ -2741,6 +3002,9 @@ func (s *PoliciesService) Create(ctx context.Context, body api.PolicyUpdate, opt
 //
 // NetBird API: DELETE /api/policies/{policyId} (https://docs.netbird.io/api/resources/policies).
 func (s *PoliciesService) Delete(ctx context.Context, policyID string, opts ...RequestOption) error {
+	if err := checkPathParam("policyID", policyID); err != nil {
+		return requestError("DeletePolicy", err)
+	}
 	req, err := api.NewDeletePolicyRequest(s.c.server, policyID)
 	return callNoContent(ctx, s.c, "DeletePolicy", req, err, opts)
 }
@@ -2751,6 +3015,9 @@ func (s *PoliciesService) Delete(ctx context.Context, policyID string, opts ...R
 //
 // NetBird API: GET /api/policies/{policyId} (https://docs.netbird.io/api/resources/policies).
 func (s *PoliciesService) Get(ctx context.Context, policyID string, opts ...RequestOption) (*api.Policy, error) {
+	if err := checkPathParam("policyID", policyID); err != nil {
+		return nil, requestError("GetPolicy", err)
+	}
 	req, err := api.NewGetPolicyRequest(s.c.server, policyID)
 	return callJSON[*api.Policy](ctx, s.c, "GetPolicy", req, err, opts)
 }
@@ -2771,6 +3038,9 @@ func (s *PoliciesService) List(ctx context.Context, opts ...RequestOption) ([]ap
 //
 // NetBird API: PUT /api/policies/{policyId} (https://docs.netbird.io/api/resources/policies).
 func (s *PoliciesService) Update(ctx context.Context, policyID string, body api.PolicyCreate, opts ...RequestOption) (*api.Policy, error) {
+	if err := checkPathParam("policyID", policyID); err != nil {
+		return nil, requestError("UpdatePolicy", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdatePolicy", err)
 	}
@@ -2809,6 +3079,9 @@ func (s *PostureChecksService) Create(ctx context.Context, body api.PostureCheck
 //
 // NetBird API: DELETE /api/posture-checks/{postureCheckId} (https://docs.netbird.io/api/resources/posture-checks).
 func (s *PostureChecksService) Delete(ctx context.Context, postureCheckID string, opts ...RequestOption) error {
+	if err := checkPathParam("postureCheckID", postureCheckID); err != nil {
+		return requestError("DeletePostureCheck", err)
+	}
 	req, err := api.NewDeletePostureCheckRequest(s.c.server, postureCheckID)
 	return callNoContent(ctx, s.c, "DeletePostureCheck", req, err, opts)
 }
@@ -2819,6 +3092,9 @@ func (s *PostureChecksService) Delete(ctx context.Context, postureCheckID string
 //
 // NetBird API: GET /api/posture-checks/{postureCheckId} (https://docs.netbird.io/api/resources/posture-checks).
 func (s *PostureChecksService) Get(ctx context.Context, postureCheckID string, opts ...RequestOption) (*api.PostureCheck, error) {
+	if err := checkPathParam("postureCheckID", postureCheckID); err != nil {
+		return nil, requestError("GetPostureCheck", err)
+	}
 	req, err := api.NewGetPostureCheckRequest(s.c.server, postureCheckID)
 	return callJSON[*api.PostureCheck](ctx, s.c, "GetPostureCheck", req, err, opts)
 }
@@ -2839,6 +3115,9 @@ func (s *PostureChecksService) List(ctx context.Context, opts ...RequestOption) 
 //
 // NetBird API: PUT /api/posture-checks/{postureCheckId} (https://docs.netbird.io/api/resources/posture-checks).
 func (s *PostureChecksService) Update(ctx context.Context, postureCheckID string, body api.PostureCheckUpdate, opts ...RequestOption) (*api.PostureCheck, error) {
+	if err := checkPathParam("postureCheckID", postureCheckID); err != nil {
+		return nil, requestError("UpdatePostureCheck", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdatePostureCheck", err)
 	}
@@ -2912,6 +3191,9 @@ func (s *ReverseProxiesService) CreateToken(ctx context.Context, body api.ProxyT
 //
 // NetBird API: DELETE /api/reverse-proxies/clusters/{clusterAddress} (https://docs.netbird.io/api/resources/services).
 func (s *ReverseProxiesService) DeleteCluster(ctx context.Context, clusterAddress string, opts ...RequestOption) error {
+	if err := checkPathParam("clusterAddress", clusterAddress); err != nil {
+		return requestError("DeleteProxyCluster", err)
+	}
 	req, err := api.NewDeleteProxyClusterRequest(s.c.server, clusterAddress)
 	return callNoContent(ctx, s.c, "DeleteProxyCluster", req, err, opts)
 }
@@ -2922,6 +3204,9 @@ func (s *ReverseProxiesService) DeleteCluster(ctx context.Context, clusterAddres
 //
 // NetBird API: DELETE /api/reverse-proxies/domains/{domainId} (https://docs.netbird.io/api/resources/services).
 func (s *ReverseProxiesService) DeleteDomain(ctx context.Context, domainID string, opts ...RequestOption) error {
+	if err := checkPathParam("domainID", domainID); err != nil {
+		return requestError("DeleteProxyDomain", err)
+	}
 	req, err := api.NewDeleteProxyDomainRequest(s.c.server, domainID)
 	return callNoContent(ctx, s.c, "DeleteProxyDomain", req, err, opts)
 }
@@ -2932,6 +3217,9 @@ func (s *ReverseProxiesService) DeleteDomain(ctx context.Context, domainID strin
 //
 // NetBird API: DELETE /api/reverse-proxies/services/{serviceId} (https://docs.netbird.io/api/resources/services).
 func (s *ReverseProxiesService) DeleteService(ctx context.Context, serviceID string, opts ...RequestOption) error {
+	if err := checkPathParam("serviceID", serviceID); err != nil {
+		return requestError("DeleteProxyService", err)
+	}
 	req, err := api.NewDeleteProxyServiceRequest(s.c.server, serviceID)
 	return callNoContent(ctx, s.c, "DeleteProxyService", req, err, opts)
 }
@@ -2942,6 +3230,9 @@ func (s *ReverseProxiesService) DeleteService(ctx context.Context, serviceID str
 //
 // NetBird API: GET /api/reverse-proxies/services/{serviceId} (https://docs.netbird.io/api/resources/services).
 func (s *ReverseProxiesService) GetService(ctx context.Context, serviceID string, opts ...RequestOption) (*api.Service, error) {
+	if err := checkPathParam("serviceID", serviceID); err != nil {
+		return nil, requestError("GetProxyService", err)
+	}
 	req, err := api.NewGetProxyServiceRequest(s.c.server, serviceID)
 	return callJSON[*api.Service](ctx, s.c, "GetProxyService", req, err, opts)
 }
@@ -2992,6 +3283,9 @@ func (s *ReverseProxiesService) ListTokens(ctx context.Context, opts ...RequestO
 //
 // NetBird API: DELETE /api/reverse-proxies/proxy-tokens/{tokenId} (https://docs.netbird.io/api/resources/self-hosted-proxies).
 func (s *ReverseProxiesService) RevokeToken(ctx context.Context, tokenID string, opts ...RequestOption) error {
+	if err := checkPathParam("tokenID", tokenID); err != nil {
+		return requestError("RevokeProxyToken", err)
+	}
 	req, err := api.NewRevokeProxyTokenRequest(s.c.server, tokenID)
 	return callNoContent(ctx, s.c, "RevokeProxyToken", req, err, opts)
 }
@@ -3002,6 +3296,9 @@ func (s *ReverseProxiesService) RevokeToken(ctx context.Context, tokenID string,
 //
 // NetBird API: PUT /api/reverse-proxies/services/{serviceId} (https://docs.netbird.io/api/resources/services).
 func (s *ReverseProxiesService) UpdateService(ctx context.Context, serviceID string, body api.ServiceRequest, opts ...RequestOption) (*api.Service, error) {
+	if err := checkPathParam("serviceID", serviceID); err != nil {
+		return nil, requestError("UpdateProxyService", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateProxyService", err)
 	}
@@ -3015,6 +3312,9 @@ func (s *ReverseProxiesService) UpdateService(ctx context.Context, serviceID str
 //
 // NetBird API: GET /api/reverse-proxies/domains/{domainId}/validate (https://docs.netbird.io/api/resources/services).
 func (s *ReverseProxiesService) ValidateDomain(ctx context.Context, domainID string, opts ...RequestOption) error {
+	if err := checkPathParam("domainID", domainID); err != nil {
+		return requestError("ValidateProxyDomain", err)
+	}
 	req, err := api.NewValidateProxyDomainRequest(s.c.server, domainID)
 	return callNoContent(ctx, s.c, "ValidateProxyDomain", req, err, opts)
 }
@@ -3050,6 +3350,9 @@ func (s *RoutesService) Create(ctx context.Context, body api.RouteRequest, opts 
 //
 // NetBird API: DELETE /api/routes/{routeId} (https://docs.netbird.io/api/resources/routes).
 func (s *RoutesService) Delete(ctx context.Context, routeID string, opts ...RequestOption) error {
+	if err := checkPathParam("routeID", routeID); err != nil {
+		return requestError("DeleteRoute", err)
+	}
 	req, err := api.NewDeleteRouteRequest(s.c.server, routeID)
 	return callNoContent(ctx, s.c, "DeleteRoute", req, err, opts)
 }
@@ -3060,6 +3363,9 @@ func (s *RoutesService) Delete(ctx context.Context, routeID string, opts ...Requ
 //
 // NetBird API: GET /api/routes/{routeId} (https://docs.netbird.io/api/resources/routes).
 func (s *RoutesService) Get(ctx context.Context, routeID string, opts ...RequestOption) (*api.Route, error) {
+	if err := checkPathParam("routeID", routeID); err != nil {
+		return nil, requestError("GetRoute", err)
+	}
 	req, err := api.NewGetRouteRequest(s.c.server, routeID)
 	return callJSON[*api.Route](ctx, s.c, "GetRoute", req, err, opts)
 }
@@ -3080,6 +3386,9 @@ func (s *RoutesService) List(ctx context.Context, opts ...RequestOption) ([]api.
 //
 // NetBird API: PUT /api/routes/{routeId} (https://docs.netbird.io/api/resources/routes).
 func (s *RoutesService) Update(ctx context.Context, routeID string, body api.RouteRequest, opts ...RequestOption) (*api.Route, error) {
+	if err := checkPathParam("routeID", routeID); err != nil {
+		return nil, requestError("UpdateRoute", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateRoute", err)
 	}
@@ -3118,6 +3427,9 @@ func (s *SetupKeysService) Create(ctx context.Context, body api.CreateSetupKeyRe
 //
 // NetBird API: DELETE /api/setup-keys/{keyId} (https://docs.netbird.io/api/resources/setup-keys).
 func (s *SetupKeysService) Delete(ctx context.Context, keyID string, opts ...RequestOption) error {
+	if err := checkPathParam("keyID", keyID); err != nil {
+		return requestError("DeleteSetupKey", err)
+	}
 	req, err := api.NewDeleteSetupKeyRequest(s.c.server, keyID)
 	return callNoContent(ctx, s.c, "DeleteSetupKey", req, err, opts)
 }
@@ -3128,6 +3440,9 @@ func (s *SetupKeysService) Delete(ctx context.Context, keyID string, opts ...Req
 //
 // NetBird API: GET /api/setup-keys/{keyId} (https://docs.netbird.io/api/resources/setup-keys).
 func (s *SetupKeysService) Get(ctx context.Context, keyID string, opts ...RequestOption) (*api.SetupKey, error) {
+	if err := checkPathParam("keyID", keyID); err != nil {
+		return nil, requestError("GetSetupKey", err)
+	}
 	req, err := api.NewGetSetupKeyRequest(s.c.server, keyID)
 	return callJSON[*api.SetupKey](ctx, s.c, "GetSetupKey", req, err, opts)
 }
@@ -3148,6 +3463,9 @@ func (s *SetupKeysService) List(ctx context.Context, opts ...RequestOption) ([]a
 //
 // NetBird API: PUT /api/setup-keys/{keyId} (https://docs.netbird.io/api/resources/setup-keys).
 func (s *SetupKeysService) Update(ctx context.Context, keyID string, body api.SetupKeyRequest, opts ...RequestOption) (*api.SetupKey, error) {
+	if err := checkPathParam("keyID", keyID); err != nil {
+		return nil, requestError("UpdateSetupKey", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateSetupKey", err)
 	}
@@ -3172,6 +3490,9 @@ type TokensAPI interface {
 //
 // NetBird API: POST /api/users/{userId}/tokens (https://docs.netbird.io/api/resources/tokens).
 func (s *TokensService) Create(ctx context.Context, userID string, body api.PersonalAccessTokenRequest, opts ...RequestOption) (*api.PersonalAccessTokenGenerated, error) {
+	if err := checkPathParam("userID", userID); err != nil {
+		return nil, requestError("CreateToken", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateToken", err)
 	}
@@ -3185,6 +3506,12 @@ func (s *TokensService) Create(ctx context.Context, userID string, body api.Pers
 //
 // NetBird API: DELETE /api/users/{userId}/tokens/{tokenId} (https://docs.netbird.io/api/resources/tokens).
 func (s *TokensService) Delete(ctx context.Context, userID string, tokenID string, opts ...RequestOption) error {
+	if err := checkPathParam("userID", userID); err != nil {
+		return requestError("DeleteToken", err)
+	}
+	if err := checkPathParam("tokenID", tokenID); err != nil {
+		return requestError("DeleteToken", err)
+	}
 	req, err := api.NewDeleteTokenRequest(s.c.server, userID, tokenID)
 	return callNoContent(ctx, s.c, "DeleteToken", req, err, opts)
 }
@@ -3195,6 +3522,12 @@ func (s *TokensService) Delete(ctx context.Context, userID string, tokenID strin
 //
 // NetBird API: GET /api/users/{userId}/tokens/{tokenId} (https://docs.netbird.io/api/resources/tokens).
 func (s *TokensService) Get(ctx context.Context, userID string, tokenID string, opts ...RequestOption) (*api.PersonalAccessToken, error) {
+	if err := checkPathParam("userID", userID); err != nil {
+		return nil, requestError("GetToken", err)
+	}
+	if err := checkPathParam("tokenID", tokenID); err != nil {
+		return nil, requestError("GetToken", err)
+	}
 	req, err := api.NewGetTokenRequest(s.c.server, userID, tokenID)
 	return callJSON[*api.PersonalAccessToken](ctx, s.c, "GetToken", req, err, opts)
 }
@@ -3205,6 +3538,9 @@ func (s *TokensService) Get(ctx context.Context, userID string, tokenID string, 
 //
 // NetBird API: GET /api/users/{userId}/tokens (https://docs.netbird.io/api/resources/tokens).
 func (s *TokensService) List(ctx context.Context, userID string, opts ...RequestOption) ([]api.PersonalAccessToken, error) {
+	if err := checkPathParam("userID", userID); err != nil {
+		return nil, requestError("ListTokens", err)
+	}
 	req, err := api.NewListTokensRequest(s.c.server, userID)
 	return callJSON[[]api.PersonalAccessToken](ctx, s.c, "ListTokens", req, err, opts)
 }
@@ -3237,6 +3573,9 @@ type UsersAPI interface {
 //
 // NetBird API: POST /api/users/invites/{token}/accept (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) AcceptInvite(ctx context.Context, token string, body api.UserInviteAcceptRequest, opts ...RequestOption) (*api.UserInviteAcceptResponse, error) {
+	if err := checkPathParam("token", token); err != nil {
+		return nil, requestError("AcceptUserInvite", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("AcceptUserInvite", err)
 	}
@@ -3250,6 +3589,9 @@ func (s *UsersService) AcceptInvite(ctx context.Context, token string, body api.
 //
 // NetBird API: POST /api/users/{userId}/approve (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) Approve(ctx context.Context, userID string, opts ...RequestOption) (*api.User, error) {
+	if err := checkPathParam("userID", userID); err != nil {
+		return nil, requestError("ApproveUser", err)
+	}
 	req, err := api.NewApproveUserRequest(s.c.server, userID)
 	return callJSON[*api.User](ctx, s.c, "ApproveUser", req, err, opts)
 }
@@ -3260,6 +3602,9 @@ func (s *UsersService) Approve(ctx context.Context, userID string, opts ...Reque
 //
 // NetBird API: PUT /api/users/{userId}/password (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) ChangePassword(ctx context.Context, userID string, body api.PasswordChangeRequest, opts ...RequestOption) error {
+	if err := checkPathParam("userID", userID); err != nil {
+		return requestError("ChangeUserPassword", err)
+	}
 	if err := body.Validate(); err != nil {
 		return requestError("ChangeUserPassword", err)
 	}
@@ -3309,6 +3654,9 @@ func (s *UsersService) Current(ctx context.Context, opts ...RequestOption) (*api
 //
 // NetBird API: DELETE /api/users/{userId} (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) Delete(ctx context.Context, userID string, opts ...RequestOption) error {
+	if err := checkPathParam("userID", userID); err != nil {
+		return requestError("DeleteUser", err)
+	}
 	req, err := api.NewDeleteUserRequest(s.c.server, userID)
 	return callNoContent(ctx, s.c, "DeleteUser", req, err, opts)
 }
@@ -3319,6 +3667,9 @@ func (s *UsersService) Delete(ctx context.Context, userID string, opts ...Reques
 //
 // NetBird API: DELETE /api/users/invites/{inviteId} (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) DeleteInvite(ctx context.Context, inviteID string, opts ...RequestOption) error {
+	if err := checkPathParam("inviteID", inviteID); err != nil {
+		return requestError("DeleteUserInvite", err)
+	}
 	req, err := api.NewDeleteUserInviteRequest(s.c.server, inviteID)
 	return callNoContent(ctx, s.c, "DeleteUserInvite", req, err, opts)
 }
@@ -3329,6 +3680,9 @@ func (s *UsersService) DeleteInvite(ctx context.Context, inviteID string, opts .
 //
 // NetBird API: GET /api/users/invites/{token} (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) GetInviteInfo(ctx context.Context, token string, opts ...RequestOption) (*api.UserInviteInfo, error) {
+	if err := checkPathParam("token", token); err != nil {
+		return nil, requestError("GetUserInviteInfo", err)
+	}
 	req, err := api.NewGetUserInviteInfoRequest(s.c.server, token)
 	return callJSON[*api.UserInviteInfo](ctx, s.c, "GetUserInviteInfo", req, err, opts)
 }
@@ -3339,6 +3693,9 @@ func (s *UsersService) GetInviteInfo(ctx context.Context, token string, opts ...
 //
 // NetBird API: POST /api/users/{userId}/invite (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) Invite(ctx context.Context, userID string, opts ...RequestOption) error {
+	if err := checkPathParam("userID", userID); err != nil {
+		return requestError("InviteUser", err)
+	}
 	req, err := api.NewInviteUserRequest(s.c.server, userID)
 	return callNoContent(ctx, s.c, "InviteUser", req, err, opts)
 }
@@ -3369,6 +3726,9 @@ func (s *UsersService) ListInvites(ctx context.Context, opts ...RequestOption) (
 //
 // NetBird API: POST /api/users/invites/{inviteId}/regenerate (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) RegenerateInvite(ctx context.Context, inviteID string, body api.UserInviteRegenerateRequest, opts ...RequestOption) (*api.UserInviteRegenerateResponse, error) {
+	if err := checkPathParam("inviteID", inviteID); err != nil {
+		return nil, requestError("RegenerateUserInvite", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("RegenerateUserInvite", err)
 	}
@@ -3382,6 +3742,9 @@ func (s *UsersService) RegenerateInvite(ctx context.Context, inviteID string, bo
 //
 // NetBird API: DELETE /api/users/{userId}/reject (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) Reject(ctx context.Context, userID string, opts ...RequestOption) error {
+	if err := checkPathParam("userID", userID); err != nil {
+		return requestError("RejectUser", err)
+	}
 	req, err := api.NewRejectUserRequest(s.c.server, userID)
 	return callNoContent(ctx, s.c, "RejectUser", req, err, opts)
 }
@@ -3392,6 +3755,9 @@ func (s *UsersService) Reject(ctx context.Context, userID string, opts ...Reques
 //
 // NetBird API: PUT /api/users/{userId} (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) Update(ctx context.Context, userID string, body api.UserRequest, opts ...RequestOption) (*api.User, error) {
+	if err := checkPathParam("userID", userID); err != nil {
+		return nil, requestError("UpdateUser", err)
+	}
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateUser", err)
 	}

@@ -69,7 +69,7 @@ func (p RetryPolicy) retrier(attempt *http.Client, idempotent bool) *retryableht
 		RetryWaitMin: p.MinWait,
 		RetryWaitMax: p.MaxWait,
 		RetryMax:     p.MaxRetries,
-		CheckRetry:   retryCheck(idempotent),
+		CheckRetry:   retryCheck(idempotent, p.MaxWait),
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler, // the last answer becomes an *APIError
 	}}
@@ -107,7 +107,7 @@ func (t attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // retryCheck applies RetryPolicy's rules to one attempt's outcome, for a
 // request whose method is idempotent or not.
-func retryCheck(idempotent bool) retryablehttp.CheckRetry {
+func retryCheck(idempotent bool, maxWait time.Duration) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if ctx.Err() != nil {
 			return false, ctx.Err()
@@ -118,6 +118,11 @@ func retryCheck(idempotent bool) retryablehttp.CheckRetry {
 			}
 			return idempotent && !permanent(err), nil
 		}
+		// A server that asks for a longer wait than MaxWait gets its answer
+		// passed on at once, rather than a call that hangs for its deadline.
+		if tooLong(resp, maxWait) {
+			return false, nil
+		}
 		switch resp.StatusCode {
 		case http.StatusTooManyRequests:
 			return true, nil
@@ -126,6 +131,19 @@ func retryCheck(idempotent bool) retryablehttp.CheckRetry {
 		}
 		return false, nil
 	}
+}
+
+// tooLong reports a 429 or 503 whose Retry-After asks for more than maxWait.
+func tooLong(resp *http.Response, maxWait time.Duration) bool {
+	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+		return false
+	}
+	if resp.Header.Get("Retry-After") == "" {
+		return false
+	}
+	// DefaultBackoff reads Retry-After; with min = max it returns the cap
+	// unless the header says otherwise.
+	return retryablehttp.DefaultBackoff(maxWait, maxWait, 0, resp) > maxWait
 }
 
 // backoff is exponential (go-retryablehttp's DefaultBackoff, which also

@@ -103,6 +103,11 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // Settings checks c and applies the defaults. The first problem found is
 // returned as a *ConfigError naming the field at fault.
 func (c Config) Settings() (*Settings, error) {
+	if looksLikeToken(c.Host) {
+		// Never echo it: it is probably the secret, put in the wrong place.
+		return nil, &ConfigError{Field: "Host", Reason: "looks like an API token, not a host " +
+			"(NETBIRD_HOST and NETBIRD_API_TOKEN swapped?); the value is not shown"}
+	}
 	h, err := parseHost(c.Host)
 	if err != nil {
 		return nil, err
@@ -290,4 +295,10 @@ func portOrDefault(u *url.URL) string {
 		return "80"
 	}
 	return "443"
+}
+
+// looksLikeToken reports a host that holds a PAT or a JWT.
+func looksLikeToken(host string) bool {
+	h := strings.TrimSpace(host)
+	return strings.Contains(h, "nbp_") || strings.HasPrefix(h, "eyJ") || strings.Contains(h, "://eyJ")
 }

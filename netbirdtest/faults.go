@@ -1,6 +1,8 @@
 package netbirdtest
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -88,6 +90,11 @@ func (s *Server) fault(w *statusWriter, r *http.Request, op *operation) bool {
 		return false
 	}
 	if f.Delay > 0 {
+		// Read the body first: only then does net/http watch the connection
+		// and end r.Context() when the client goes away. The request is
+		// answered normally afterwards, so keep what was read.
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		t := time.NewTimer(f.Delay)
 		select {
 		case <-t.C:

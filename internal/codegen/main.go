@@ -147,6 +147,9 @@ func run(p paths) error {
 	if err := writeValidators(filepath.Join(p.API, "validate.gen.go"), named, p.API); err != nil {
 		return err
 	}
+	if err := writeLogValuers(filepath.Join(p.API, "logvalue.gen.go"), p.API); err != nil {
+		return err
+	}
 	if err := writeServices(filepath.Join(p.Root, "gen.go"), named, p.API); err != nil {
 		return err
 	}

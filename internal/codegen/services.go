@@ -43,6 +43,7 @@ type operation struct {
 type arg struct {
 	Name, Type  string
 	IsBody      bool
+	IsPath      bool // a string path parameter: checked before sending
 	HasValidate bool // the body type has a generated Validate method
 }
 
@@ -245,6 +246,7 @@ func newOperation(method, path string, op *openapi3.Operation, tags map[string]*
 	for _, f := range builder.Type.Params.List[1:] { // [0] is the server URL
 		for _, n := range f.Names {
 			a := arg{Name: n.Name, Type: pkg.qualified(f.Type), IsBody: n.Name == "body"}
+			a.IsPath = !a.IsBody && n.Name != "params" && a.Type == "string"
 			if a.IsBody {
 				a.HasValidate = pkg.validates[strings.TrimPrefix(a.Type, "api.")]
 			}
