@@ -695,25 +695,40 @@ func TestFaultRateLimitStorm(t *testing.T) {
 
 // A Retry-After longer than the policy's MaxWait ("cap on any wait") ends
 // the retries at once: the caller gets the 429 and can decide, instead of
-// a call that hangs until its deadline.
-func TestFaultRetryAfterBeyondMaxWait(t *testing.T) {
-	var attempts atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		attempts.Add(1)
-		w.Header().Set("Retry-After", "3600")
-		writeJSON(w, 429, `{"message":"too many requests","code":429}`)
-	}))
-	defer srv.Close()
-	c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT, Timeout: 2 * time.Second}, fastRetries)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = returnsWithin(t, 30*time.Second, func() error { _, err := c.Peers.List(context.Background(), nil); return err })
-	if !netbird.IsRateLimited(err) {
-		t.Errorf("want the 429 (IsRateLimited), got %v", err)
-	}
-	if n := attempts.Load(); n != 1 {
-		t.Errorf("%d attempts, want 1", n)
+// a call that hangs until its deadline. One within MaxWait is waited for.
+func TestFaultRetryAfter(t *testing.T) {
+	for _, tc := range []struct {
+		name, value string
+		attempts    int64
+	}{
+		{"an hour", "3600", 1},
+		{"a date two hours ahead", time.Now().Add(2 * time.Hour).UTC().Format(http.TimeFormat), 1},
+		{"seconds that overflow a Duration", "99999999999999", 1},
+		{"seconds that overflow to a negative Duration", "9223372037", 1},
+		{"zero", "0", 4},
+		{"a date in the past", "Mon, 02 Jan 2006 15:04:05 GMT", 4},
+		{"not a number", "soon", 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var attempts atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				attempts.Add(1)
+				w.Header().Set("Retry-After", tc.value)
+				writeJSON(w, 429, `{"message":"too many requests","code":429}`)
+			}))
+			defer srv.Close()
+			c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT, Timeout: 2 * time.Second}, fastRetries)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = returnsWithin(t, 30*time.Second, func() error { _, err := c.Peers.List(context.Background(), nil); return err })
+			if !netbird.IsRateLimited(err) {
+				t.Errorf("want the 429 (IsRateLimited), got %v", err)
+			}
+			if n := attempts.Load(); n != tc.attempts {
+				t.Errorf("%d attempts, want %d", n, tc.attempts)
+			}
+		})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -134,16 +135,21 @@ func retryCheck(idempotent bool, maxWait time.Duration) retryablehttp.CheckRetry
 }
 
 // tooLong reports a 429 or 503 whose Retry-After asks for more than maxWait.
+// It reads the header itself: go-retryablehttp multiplies the seconds into
+// a Duration, which overflows (to a negative wait, an immediate retry) for
+// values past about 292 years.
 func tooLong(resp *http.Response, maxWait time.Duration) bool {
 	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
 		return false
 	}
-	if resp.Header.Get("Retry-After") == "" {
-		return false
+	v := resp.Header.Get("Retry-After")
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return s > int64(maxWait/time.Second) // in whole seconds: cannot overflow
 	}
-	// DefaultBackoff reads Retry-After; with min = max it returns the cap
-	// unless the header says otherwise.
-	return retryablehttp.DefaultBackoff(maxWait, maxWait, 0, resp) > maxWait
+	if t, err := http.ParseTime(v); err == nil {
+		return time.Until(t) > maxWait
+	}
+	return false
 }
 
 // backoff is exponential (go-retryablehttp's DefaultBackoff, which also

@@ -21,6 +21,13 @@ func (v CreateAzureIntegrationRequest) LogValue() slog.Value {
 	return slog.AnyValue(plain(v))
 }
 
+// LogValue logs CreateGoogleIntegrationRequest with its secrets redacted, for slog's JSON handler.
+func (v CreateGoogleIntegrationRequest) LogValue() slog.Value {
+	v.ServiceAccountKey = Secret(v.ServiceAccountKey.Redacted())
+	type plain CreateGoogleIntegrationRequest // no LogValue method: slog encodes it as it is
+	return slog.AnyValue(plain(v))
+}
+
 // LogValue logs EDRFalconRequest with its secrets redacted, for slog's JSON handler.
 func (v EDRFalconRequest) LogValue() slog.Value {
 	v.Secret = Secret(v.Secret.Redacted())
@@ -57,10 +64,31 @@ func (v EDRSentinelOneRequest) LogValue() slog.Value {
 	return slog.AnyValue(plain(v))
 }
 
+// LogValue logs HeaderAuthConfig with its secrets redacted, for slog's JSON handler.
+func (v HeaderAuthConfig) LogValue() slog.Value {
+	v.Value = Secret(v.Value.Redacted())
+	type plain HeaderAuthConfig // no LogValue method: slog encodes it as it is
+	return slog.AnyValue(plain(v))
+}
+
 // LogValue logs IdentityProviderRequest with its secrets redacted, for slog's JSON handler.
 func (v IdentityProviderRequest) LogValue() slog.Value {
 	v.ClientSecret = Secret(v.ClientSecret.Redacted())
 	type plain IdentityProviderRequest // no LogValue method: slog encodes it as it is
+	return slog.AnyValue(plain(v))
+}
+
+// LogValue logs OktaSCIMIntegration with its secrets redacted, for slog's JSON handler.
+func (v OktaSCIMIntegration) LogValue() slog.Value {
+	v.AuthToken = Secret(v.AuthToken.Redacted())
+	type plain OktaSCIMIntegration // no LogValue method: slog encodes it as it is
+	return slog.AnyValue(plain(v))
+}
+
+// LogValue logs PINAuthConfig with its secrets redacted, for slog's JSON handler.
+func (v PINAuthConfig) LogValue() slog.Value {
+	v.Pin = Secret(v.Pin.Redacted())
+	type plain PINAuthConfig // no LogValue method: slog encodes it as it is
 	return slog.AnyValue(plain(v))
 }
 
@@ -86,10 +114,31 @@ func (v PersonalAccessTokenGenerated) LogValue() slog.Value {
 	return slog.AnyValue(plain(v))
 }
 
+// LogValue logs ProxyTokenCreated with its secrets redacted, for slog's JSON handler.
+func (v ProxyTokenCreated) LogValue() slog.Value {
+	v.PlainToken = Secret(v.PlainToken.Redacted())
+	type plain ProxyTokenCreated // no LogValue method: slog encodes it as it is
+	return slog.AnyValue(plain(v))
+}
+
+// LogValue logs SCIMIntegration with its secrets redacted, for slog's JSON handler.
+func (v SCIMIntegration) LogValue() slog.Value {
+	v.AuthToken = Secret(v.AuthToken.Redacted())
+	type plain SCIMIntegration // no LogValue method: slog encodes it as it is
+	return slog.AnyValue(plain(v))
+}
+
 // LogValue logs SCIMTokenResponse with its secrets redacted, for slog's JSON handler.
 func (v SCIMTokenResponse) LogValue() slog.Value {
 	v.AuthToken = Secret(v.AuthToken.Redacted())
 	type plain SCIMTokenResponse // no LogValue method: slog encodes it as it is
+	return slog.AnyValue(plain(v))
+}
+
+// LogValue logs SetupKeyClear with its secrets redacted, for slog's JSON handler.
+func (v SetupKeyClear) LogValue() slog.Value {
+	v.Key = Secret(v.Key.Redacted())
+	type plain SetupKeyClear // no LogValue method: slog encodes it as it is
 	return slog.AnyValue(plain(v))
 }
 
@@ -117,6 +166,16 @@ func (v UpdateAzureIntegrationRequest) LogValue() slog.Value {
 		v.ClientSecret = &r
 	}
 	type plain UpdateAzureIntegrationRequest // no LogValue method: slog encodes it as it is
+	return slog.AnyValue(plain(v))
+}
+
+// LogValue logs UpdateGoogleIntegrationRequest with its secrets redacted, for slog's JSON handler.
+func (v UpdateGoogleIntegrationRequest) LogValue() slog.Value {
+	if v.ServiceAccountKey != nil {
+		r := Secret(v.ServiceAccountKey.Redacted())
+		v.ServiceAccountKey = &r
+	}
+	type plain UpdateGoogleIntegrationRequest // no LogValue method: slog encodes it as it is
 	return slog.AnyValue(plain(v))
 }
 

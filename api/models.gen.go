@@ -2649,7 +2649,7 @@ type CreateGoogleIntegrationRequest struct {
 	GroupPrefixes *[]string `json:"group_prefixes,omitempty"`
 
 	// ServiceAccountKey Base64-encoded Google service account key
-	ServiceAccountKey string `json:"service_account_key"`
+	ServiceAccountKey Secret `json:"service_account_key"`
 
 	// SyncInterval Sync interval in seconds (minimum 300). Defaults to 300 if not specified.
 	SyncInterval *int `json:"sync_interval,omitempty"`
@@ -3239,7 +3239,7 @@ type HeaderAuthConfig struct {
 	Header string `json:"header"`
 
 	// Value Expected header value. For Basic auth use "Basic base64(user:pass)". For Bearer use "Bearer token". Cleared in responses.
-	Value string `json:"value"`
+	Value Secret `json:"value"`
 }
 
 // HuntressMatchAttributes Attribute conditions to match when approving agents
@@ -4009,7 +4009,7 @@ type OSVersionCheck struct {
 // OktaSCIMIntegration defines model for OktaScimIntegration.
 type OktaSCIMIntegration struct {
 	// AuthToken SCIM API token (full on creation/regeneration, masked on retrieval)
-	AuthToken string `json:"auth_token"`
+	AuthToken Secret `json:"auth_token"`
 
 	// ConnectorID DEX connector ID for embedded IDP setups
 	ConnectorID *string `json:"connector_id,omitempty"`
@@ -4036,7 +4036,7 @@ type PINAuthConfig struct {
 	Enabled bool `json:"enabled"`
 
 	// Pin PIN value
-	Pin string `json:"pin"`
+	Pin Secret `json:"pin"`
 }
 
 // PasswordAuthConfig defines model for PasswordAuthConfig.
@@ -4801,7 +4801,7 @@ type ProxyTokenCreated struct {
 	Name      string     `json:"name"`
 
 	// PlainToken The plain text token (shown only once)
-	PlainToken string `json:"plain_token"`
+	PlainToken Secret `json:"plain_token"`
 	Revoked    bool   `json:"revoked"`
 }
 
@@ -4970,7 +4970,7 @@ type RulePortRange struct {
 // SCIMIntegration defines model for ScimIntegration.
 type SCIMIntegration struct {
 	// AuthToken SCIM API token (full on creation, masked otherwise)
-	AuthToken string `json:"auth_token"`
+	AuthToken Secret `json:"auth_token"`
 
 	// ConnectorID DEX connector ID for embedded IDP setups
 	ConnectorID *string `json:"connector_id,omitempty"`
@@ -5322,7 +5322,7 @@ type SetupKeyClear struct {
 	ID string `json:"id"`
 
 	// Key Setup Key as plain text
-	Key string `json:"key"`
+	Key Secret `json:"key"`
 
 	// LastUsed Setup key last usage date
 	LastUsed time.Time `json:"last_used"`
@@ -5513,7 +5513,7 @@ type UpdateGoogleIntegrationRequest struct {
 	GroupPrefixes *[]string `json:"group_prefixes,omitempty"`
 
 	// ServiceAccountKey Base64-encoded Google service account key
-	ServiceAccountKey *string `json:"service_account_key,omitempty"`
+	ServiceAccountKey *Secret `json:"service_account_key,omitempty"`
 
 	// SyncInterval Sync interval in seconds (minimum 300)
 	SyncInterval *int `json:"sync_interval,omitempty"`

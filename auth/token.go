@@ -80,8 +80,20 @@ const (
 // A Token never shows its secret when printed or logged: String, GoString,
 // Format and LogValue all give the [Token.Redacted] form.
 type Token struct {
-	kind  TokenKind // KindPAT or KindJWT once parsed
-	value string
+	kind TokenKind // KindPAT or KindJWT once parsed
+	// secret is behind a pointer so that fmt, which cannot call Format on
+	// a Token it reaches through unexported fields (a netbird.Client
+	// printed with %s, a Settings inside a caller's struct), prints an
+	// address there and never the token.
+	secret *string
+}
+
+// value returns the token itself, "" for the zero Token.
+func (t Token) value() string {
+	if t.secret == nil {
+		return ""
+	}
+	return *t.secret
 }
 
 // ParseToken checks s and returns it as a Token of the given kind; with
@@ -120,7 +132,7 @@ func ParseToken(s string, kind TokenKind) (Token, error) {
 	if reason != "" {
 		return Token{}, tokenError(reason)
 	}
-	return Token{kind: kind, value: s}, nil
+	return Token{kind: kind, secret: &s}, nil
 }
 
 // tokenError never carries a Value: no part of a token goes into an error.
@@ -248,7 +260,7 @@ func ValidPAT(s string) error {
 func (t Token) Kind() TokenKind { return t.kind }
 
 // IsZero reports whether t holds no token.
-func (t Token) IsZero() bool { return t.value == "" }
+func (t Token) IsZero() bool { return t.value() == "" }
 
 // Redacted returns a form of the token safe to show: "nbp_…" and the last
 // four characters for a PAT; for a JWT its "eyJ" header marker (when
@@ -256,20 +268,21 @@ func (t Token) IsZero() bool { return t.value == "" }
 // shorter than 16 characters). The zero Token gives "".
 func (t Token) Redacted() string {
 	const ellipsis = "…"
-	if t.value == "" {
+	v := t.value()
+	if v == "" {
 		return ""
 	}
 	if t.kind == KindPAT {
-		return patPrefix + ellipsis + t.value[len(t.value)-4:]
+		return patPrefix + ellipsis + v[len(v)-4:]
 	}
 	prefix := ""
-	if strings.HasPrefix(t.value, "eyJ") { // base64 of `{"`, the same in every JWT
+	if strings.HasPrefix(v, "eyJ") { // base64 of `{"`, the same in every JWT
 		prefix = "eyJ"
 	}
-	if len(t.value) < 16 {
+	if len(v) < 16 {
 		return prefix + ellipsis
 	}
-	return prefix + ellipsis + t.value[len(t.value)-4:]
+	return prefix + ellipsis + v[len(v)-4:]
 }
 
 // SetHeader sets the Authorization header in h ("Token <pat>" or
@@ -278,8 +291,8 @@ func (t Token) Redacted() string {
 func (t Token) SetHeader(h http.Header) {
 	switch t.kind {
 	case KindPAT:
-		h.Set("Authorization", "Token "+t.value)
+		h.Set("Authorization", "Token "+t.value())
 	case KindJWT:
-		h.Set("Authorization", "Bearer "+t.value)
+		h.Set("Authorization", "Bearer "+t.value())
 	}
 }

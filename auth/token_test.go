@@ -40,8 +40,8 @@ func TestParseTokenAccepts(t *testing.T) {
 			if want == "" {
 				want = strings.TrimSpace(tt.in)
 			}
-			if tok.value != want {
-				t.Errorf("value = %q, want %q", tok.value, want)
+			if tok.value() != want {
+				t.Errorf("value = %q, want %q", tok.value(), want)
 			}
 			h := http.Header{}
 			tok.SetHeader(h)

@@ -163,7 +163,7 @@ func crudSetupKeys(ctx context.Context, t *testing.T, c *api.ClientWithResponses
 	}
 	got, err := c.GetSetupKeyWithResponse(ctx, k.ID)
 	want(t, 200, got, err)
-	if got.JSON200.Key != k.Key[:5]+"****" {
+	if got.JSON200.Key != string(k.Key[:5])+"****" {
 		t.Errorf("GET shows key %q", got.JSON200.Key)
 	}
 	upd, err := c.UpdateSetupKeyWithResponse(ctx, k.ID, api.SetupKeyRequest{Revoked: true, AutoGroups: []string{}})
