@@ -12,11 +12,7 @@ import (
 // (where Secret must be the plain string, to send it in requests), logs
 // the secret redacted. It covers the model logged itself; a model nested
 // inside another one is encoded by encoding/json and is not covered.
-func writeLogValuers(path, apiDir string) error {
-	pkg, err := readAPIPackage(apiDir)
-	if err != nil {
-		return err
-	}
+func writeLogValuers(path string, pkg *apiPackage) error {
 	names := make([]string, 0, len(pkg.structs))
 	for name := range pkg.structs {
 		names = append(names, name)

@@ -147,10 +147,16 @@ func run(p paths) error {
 	if err := writeValidators(filepath.Join(p.API, "validate.gen.go"), named, p.API); err != nil {
 		return err
 	}
-	if err := writeLogValuers(filepath.Join(p.API, "logvalue.gen.go"), p.API); err != nil {
+	// One parse of the generated package serves the writers below: they
+	// need its models, request builders and Validate methods.
+	pkg, err := readAPIPackage(p.API)
+	if err != nil {
 		return err
 	}
-	if err := writeServices(filepath.Join(p.Root, "gen.go"), named, p.API); err != nil {
+	if err := writeLogValuers(filepath.Join(p.API, "logvalue.gen.go"), pkg); err != nil {
+		return err
+	}
+	if err := writeServices(filepath.Join(p.Root, "gen.go"), named, pkg); err != nil {
 		return err
 	}
 	if p.Embedded != "" {

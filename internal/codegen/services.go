@@ -57,11 +57,7 @@ type paging struct {
 //go:embed templates/services.tmpl
 var servicesTemplate string
 
-func writeServices(path string, doc *openapi3.T, apiDir string) error {
-	pkg, err := readAPIPackage(apiDir)
-	if err != nil {
-		return err
-	}
+func writeServices(path string, doc *openapi3.T, pkg *apiPackage) error {
 	services, err := collectServices(doc, pkg)
 	if err != nil {
 		return err
