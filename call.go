@@ -57,7 +57,7 @@ func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []
 	// second http.Client around it would only copy headers again.
 	resp, err := c.rt.RoundTrip(req)
 	if err != nil {
-		return nil, &TransportError{Op: op, Method: req.Method, Path: req.URL.Path, Err: unwrapURLError(err)}
+		return nil, &TransportError{Op: op, Method: req.Method, Path: req.URL.EscapedPath(), Err: unwrapURLError(err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer closeBody(resp)
@@ -125,7 +125,7 @@ func callBytes(ctx context.Context, c *Client, op string, req *http.Request, err
 	defer closeBody(resp)
 	var b bytes.Buffer
 	if _, err := b.ReadFrom(resp.Body); err != nil {
-		return nil, &TransportError{Op: op, Method: req.Method, Path: resp.Request.URL.Path, Err: err}
+		return nil, &TransportError{Op: op, Method: req.Method, Path: resp.Request.URL.EscapedPath(), Err: err}
 	}
 	return b.Bytes(), nil
 }

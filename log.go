@@ -19,7 +19,7 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
+		slog.String("path", req.URL.EscapedPath()), // escaped: an id can hold any byte
 		slog.Duration("duration", time.Since(start)),
 	}
 	if err != nil {
