@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/oapi-codegen/runtime"
 )
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
@@ -8447,7 +8445,7 @@ func NewDeleteAccountRequest(server string, accountID string) (*http.Request, er
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "accountId", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "accountId", accountID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -8492,7 +8490,7 @@ func NewUpdateAccountRequestWithBody(server string, accountID string, contentTyp
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "accountId", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "accountId", accountID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -8552,7 +8550,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "page", *params.Page, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8564,7 +8562,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "page_size", *params.PageSize, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8576,7 +8574,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.SortBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_by", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "sort_by", *params.SortBy, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8588,7 +8586,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.SortOrder != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_order", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "sort_order", *params.SortOrder, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8600,7 +8598,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.Search != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "search", *params.Search, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8612,7 +8610,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.UserID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "user_id", *params.UserID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8624,7 +8622,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.SessionID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "session_id", *params.SessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "session_id", *params.SessionID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8636,7 +8634,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.GroupID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "group_id", *params.GroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "group_id", *params.GroupID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8648,7 +8646,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.ProviderID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "provider_id", *params.ProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "provider_id", *params.ProviderID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8660,7 +8658,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.Model != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "model", *params.Model, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "model", *params.Model, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8672,7 +8670,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.Decision != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "decision", *params.Decision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "decision", *params.Decision, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8684,7 +8682,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.Path != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "path", *params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "path", *params.Path, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8696,7 +8694,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.StartDate != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "start_date", *params.StartDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := styleParam("form", true, "start_date", *params.StartDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8708,7 +8706,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.EndDate != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "end_date", *params.EndDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := styleParam("form", true, "end_date", *params.EndDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8762,7 +8760,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "page", *params.Page, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8774,7 +8772,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "page_size", *params.PageSize, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8786,7 +8784,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.SortBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_by", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "sort_by", *params.SortBy, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8798,7 +8796,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.SortOrder != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_order", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "sort_order", *params.SortOrder, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8810,7 +8808,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.Search != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "search", *params.Search, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8822,7 +8820,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.UserID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "user_id", *params.UserID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8834,7 +8832,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.SessionID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "session_id", *params.SessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "session_id", *params.SessionID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8846,7 +8844,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.GroupID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "group_id", *params.GroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "group_id", *params.GroupID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8858,7 +8856,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.ProviderID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "provider_id", *params.ProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "provider_id", *params.ProviderID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8870,7 +8868,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.Model != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "model", *params.Model, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "model", *params.Model, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8882,7 +8880,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.Decision != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "decision", *params.Decision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "decision", *params.Decision, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8894,7 +8892,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.Path != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "path", *params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "path", *params.Path, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8906,7 +8904,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.StartDate != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "start_date", *params.StartDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := styleParam("form", true, "start_date", *params.StartDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8918,7 +8916,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.EndDate != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "end_date", *params.EndDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := styleParam("form", true, "end_date", *params.EndDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9015,7 +9013,7 @@ func NewDeleteAgentNetworkBudgetRuleRequest(server string, ruleID string) (*http
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "ruleId", ruleID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9049,7 +9047,7 @@ func NewGetAgentNetworkBudgetRuleRequest(server string, ruleID string) (*http.Re
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "ruleId", ruleID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9094,7 +9092,7 @@ func NewUpdateAgentNetworkBudgetRuleRequestWithBody(server string, ruleID string
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "ruleId", ruleID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9251,7 +9249,7 @@ func NewDeleteAgentNetworkGuardrailRequest(server string, guardrailID string) (*
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "guardrailId", guardrailID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "guardrailId", guardrailID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9285,7 +9283,7 @@ func NewGetAgentNetworkGuardrailRequest(server string, guardrailID string) (*htt
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "guardrailId", guardrailID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "guardrailId", guardrailID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9330,7 +9328,7 @@ func NewUpdateAgentNetworkGuardrailRequestWithBody(server string, guardrailID st
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "guardrailId", guardrailID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "guardrailId", guardrailID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9433,7 +9431,7 @@ func NewDeleteAgentNetworkPolicyRequest(server string, policyID string) (*http.R
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policyId", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "policyId", policyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9467,7 +9465,7 @@ func NewGetAgentNetworkPolicyRequest(server string, policyID string) (*http.Requ
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policyId", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "policyId", policyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9512,7 +9510,7 @@ func NewUpdateAgentNetworkPolicyRequestWithBody(server string, policyID string, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policyId", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "policyId", policyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9615,7 +9613,7 @@ func NewDeleteAgentNetworkProviderRequest(server string, providerID string) (*ht
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "providerId", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "providerId", providerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9649,7 +9647,7 @@ func NewGetAgentNetworkProviderRequest(server string, providerID string) (*http.
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "providerId", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "providerId", providerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9694,7 +9692,7 @@ func NewUpdateAgentNetworkProviderRequestWithBody(server string, providerID stri
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "providerId", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "providerId", providerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9888,7 +9886,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.Granularity != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "granularity", *params.Granularity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "granularity", *params.Granularity, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9900,7 +9898,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.StartDate != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "start_date", *params.StartDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := styleParam("form", true, "start_date", *params.StartDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9912,7 +9910,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.EndDate != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "end_date", *params.EndDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := styleParam("form", true, "end_date", *params.EndDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9924,7 +9922,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.UserID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "user_id", *params.UserID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9936,7 +9934,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.SessionID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "session_id", *params.SessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "session_id", *params.SessionID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9948,7 +9946,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.GroupID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "group_id", *params.GroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "group_id", *params.GroupID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9960,7 +9958,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.ProviderID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "provider_id", *params.ProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "provider_id", *params.ProviderID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9972,7 +9970,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.Model != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "model", *params.Model, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "model", *params.Model, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10069,7 +10067,7 @@ func NewDeleteNameserverGroupRequest(server string, nsgroupID string) (*http.Req
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "nsgroupId", nsgroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "nsgroupId", nsgroupID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10103,7 +10101,7 @@ func NewGetNameserverGroupRequest(server string, nsgroupID string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "nsgroupId", nsgroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "nsgroupId", nsgroupID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10148,7 +10146,7 @@ func NewUpdateNameserverGroupRequestWithBody(server string, nsgroupID string, co
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "nsgroupId", nsgroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "nsgroupId", nsgroupID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10318,7 +10316,7 @@ func NewDeleteDNSZoneRequest(server string, zoneID string) (*http.Request, error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10352,7 +10350,7 @@ func NewGetDNSZoneRequest(server string, zoneID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10397,7 +10395,7 @@ func NewUpdateDNSZoneRequestWithBody(server string, zoneID string, contentType s
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10433,7 +10431,7 @@ func NewListDNSRecordsRequest(server string, zoneID string) (*http.Request, erro
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10478,7 +10476,7 @@ func NewCreateDNSRecordRequestWithBody(server string, zoneID string, contentType
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10514,14 +10512,14 @@ func NewDeleteDNSRecordRequest(server string, zoneID string, recordID string) (*
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "recordId", recordID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "recordId", recordID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10555,14 +10553,14 @@ func NewGetDNSRecordRequest(server string, zoneID string, recordID string) (*htt
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "recordId", recordID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "recordId", recordID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10607,14 +10605,14 @@ func NewUpdateDNSRecordRequestWithBody(server string, zoneID string, recordID st
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "recordId", recordID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "recordId", recordID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10717,7 +10715,7 @@ func NewDeleteEventStreamingIntegrationRequest(server string, id int) (*http.Req
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10751,7 +10749,7 @@ func NewGetEventStreamingIntegrationRequest(server string, id int) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10796,7 +10794,7 @@ func NewUpdateEventStreamingIntegrationRequestWithBody(server string, id int, co
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10883,7 +10881,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "page", *params.Page, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10895,7 +10893,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "page_size", *params.PageSize, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10907,7 +10905,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.UserID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "user_id", *params.UserID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10919,7 +10917,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.ReporterID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reporter_id", *params.ReporterID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "reporter_id", *params.ReporterID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10931,7 +10929,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.SourceID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "source_id", *params.SourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "source_id", *params.SourceID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10943,7 +10941,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.DestinationID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "destination_id", *params.DestinationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "destination_id", *params.DestinationID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10955,7 +10953,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.Protocol != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "protocol", *params.Protocol, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "protocol", *params.Protocol, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10967,7 +10965,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.Type != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "type", *params.Type, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10979,7 +10977,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.ConnectionType != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "connection_type", *params.ConnectionType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "connection_type", *params.ConnectionType, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10991,7 +10989,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.Direction != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "direction", *params.Direction, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11003,7 +11001,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.Search != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "search", *params.Search, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11015,7 +11013,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.StartDate != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "start_date", *params.StartDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := styleParam("form", true, "start_date", *params.StartDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11027,7 +11025,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.EndDate != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "end_date", *params.EndDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := styleParam("form", true, "end_date", *params.EndDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11081,7 +11079,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "page", *params.Page, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11093,7 +11091,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "page_size", *params.PageSize, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11105,7 +11103,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.SortBy != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_by", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "sort_by", *params.SortBy, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11117,7 +11115,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.SortOrder != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_order", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "sort_order", *params.SortOrder, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11129,7 +11127,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.Search != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "search", *params.Search, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11141,7 +11139,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.SourceIP != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "source_ip", *params.SourceIP, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "source_ip", *params.SourceIP, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11153,7 +11151,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.Host != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "host", *params.Host, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "host", *params.Host, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11165,7 +11163,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.Path != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "path", *params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "path", *params.Path, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11177,7 +11175,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.UserID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "user_id", *params.UserID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11189,7 +11187,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.UserEmail != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_email", *params.UserEmail, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "user_email", *params.UserEmail, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11201,7 +11199,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.UserName != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_name", *params.UserName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "user_name", *params.UserName, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11213,7 +11211,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.Method != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "method", *params.Method, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "method", *params.Method, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11225,7 +11223,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.Status != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "status", *params.Status, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11237,7 +11235,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.StatusCode != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status_code", *params.StatusCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "status_code", *params.StatusCode, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11249,7 +11247,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.StartDate != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "start_date", *params.StartDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := styleParam("form", true, "start_date", *params.StartDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11261,7 +11259,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.EndDate != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "end_date", *params.EndDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := styleParam("form", true, "end_date", *params.EndDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11315,7 +11313,7 @@ func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Reques
 
 		if params.Name != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "name", *params.Name, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11385,7 +11383,7 @@ func NewDeleteGroupRequest(server string, groupID string) (*http.Request, error)
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "groupId", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "groupId", groupID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11419,7 +11417,7 @@ func NewGetGroupRequest(server string, groupID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "groupId", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "groupId", groupID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11464,7 +11462,7 @@ func NewUpdateGroupRequestWithBody(server string, groupID string, contentType st
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "groupId", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "groupId", groupID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11567,7 +11565,7 @@ func NewDeleteIdentityProviderRequest(server string, idpid string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "idpId", idpid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "idpId", idpid, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11601,7 +11599,7 @@ func NewGetIdentityProviderRequest(server string, idpid string) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "idpId", idpid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "idpId", idpid, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11646,7 +11644,7 @@ func NewUpdateIdentityProviderRequestWithBody(server string, idpid string, conte
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "idpId", idpid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "idpId", idpid, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11749,7 +11747,7 @@ func NewDeleteIngressPeerRequest(server string, ingressPeerID string) (*http.Req
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ingressPeerId", ingressPeerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "ingressPeerId", ingressPeerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11783,7 +11781,7 @@ func NewGetIngressPeerRequest(server string, ingressPeerID string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ingressPeerId", ingressPeerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "ingressPeerId", ingressPeerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11828,7 +11826,7 @@ func NewUpdateIngressPeerRequestWithBody(server string, ingressPeerID string, co
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ingressPeerId", ingressPeerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "ingressPeerId", ingressPeerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11985,7 +11983,7 @@ func NewDeleteAzureIDPIntegrationRequest(server string, id int64) (*http.Request
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -12019,7 +12017,7 @@ func NewGetAzureIDPIntegrationRequest(server string, id int64) (*http.Request, e
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -12064,7 +12062,7 @@ func NewUpdateAzureIDPIntegrationRequestWithBody(server string, id int64, conten
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -12100,7 +12098,7 @@ func NewListAzureIDPIntegrationLogsRequest(server string, id int64) (*http.Reque
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -12134,7 +12132,7 @@ func NewSyncAzureIDPIntegrationRequest(server string, id int64) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -12315,7 +12313,7 @@ func NewGetInvoiceCSVRequest(server string, id string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -12349,7 +12347,7 @@ func NewGetInvoicePDFRequest(server string, id string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -12432,7 +12430,7 @@ func NewGetCustomerPortalRequest(server string, params *GetCustomerPortalParams)
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "baseURL", params.BaseURL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+		if queryFrag, err := styleParam("form", true, "baseURL", params.BaseURL, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 			return nil, err
 		} else {
 			for _, qp := range strings.Split(queryFrag, "&") {
@@ -13291,7 +13289,7 @@ func NewDeleteGoogleIDPIntegrationRequest(server string, id int64) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -13325,7 +13323,7 @@ func NewGetGoogleIDPIntegrationRequest(server string, id int64) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -13370,7 +13368,7 @@ func NewUpdateGoogleIDPIntegrationRequestWithBody(server string, id int64, conte
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -13406,7 +13404,7 @@ func NewListGoogleIDPIntegrationLogsRequest(server string, id int64) (*http.Requ
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -13440,7 +13438,7 @@ func NewSyncGoogleIDPIntegrationRequest(server string, id int64) (*http.Request,
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -13552,7 +13550,7 @@ func NewUpdateMSPTenantRequestWithBody(server string, id string, contentType str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13588,7 +13586,7 @@ func NewVerifyMSPTenantDNSRequest(server string, id string) (*http.Request, erro
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13622,7 +13620,7 @@ func NewInviteMSPTenantRequest(server string, id string) (*http.Request, error) 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13667,7 +13665,7 @@ func NewRespondToMSPTenantInviteRequestWithBody(server string, id string, conten
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13714,7 +13712,7 @@ func NewCreateMSPTenantSubscriptionRequestWithBody(server string, id string, con
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13761,7 +13759,7 @@ func NewUnlinkMSPTenantRequestWithBody(server string, id string, contentType str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13864,7 +13862,7 @@ func NewDeleteNotificationChannelRequest(server string, channelID string) (*http
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "channelId", channelID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13898,7 +13896,7 @@ func NewGetNotificationChannelRequest(server string, channelID string) (*http.Re
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "channelId", channelID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13943,7 +13941,7 @@ func NewUpdateNotificationChannelRequestWithBody(server string, channelID string
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "channelId", channelID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14073,7 +14071,7 @@ func NewDeleteOktaSCIMIntegrationRequest(server string, id int64) (*http.Request
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14107,7 +14105,7 @@ func NewGetOktaSCIMIntegrationRequest(server string, id int64) (*http.Request, e
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14152,7 +14150,7 @@ func NewUpdateOktaSCIMIntegrationRequestWithBody(server string, id int64, conten
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14188,7 +14186,7 @@ func NewListOktaSCIMIntegrationLogsRequest(server string, id int64) (*http.Reque
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14222,7 +14220,7 @@ func NewRegenerateOktaSCIMTokenRequest(server string, id int64) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14323,7 +14321,7 @@ func NewDeleteSCIMIntegrationRequest(server string, id int64) (*http.Request, er
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14357,7 +14355,7 @@ func NewGetSCIMIntegrationRequest(server string, id int64) (*http.Request, error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14402,7 +14400,7 @@ func NewUpdateSCIMIntegrationRequestWithBody(server string, id int64, contentTyp
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14438,7 +14436,7 @@ func NewListSCIMIntegrationLogsRequest(server string, id int64) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14472,7 +14470,7 @@ func NewRegenerateSCIMTokenRequest(server string, id int64) (*http.Request, erro
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14533,7 +14531,7 @@ func NewListCountryCitiesRequest(server string, country CountryCode) (*http.Requ
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "country", country, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "country", country, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14661,7 +14659,7 @@ func NewDeleteNetworkRequest(server string, networkID string) (*http.Request, er
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14695,7 +14693,7 @@ func NewGetNetworkRequest(server string, networkID string) (*http.Request, error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14740,7 +14738,7 @@ func NewUpdateNetworkRequestWithBody(server string, networkID string, contentTyp
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14776,7 +14774,7 @@ func NewListNetworkResourcesRequest(server string, networkID string) (*http.Requ
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14821,7 +14819,7 @@ func NewCreateNetworkResourceRequestWithBody(server string, networkID string, co
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14857,14 +14855,14 @@ func NewDeleteNetworkResourceRequest(server string, networkID string, resourceID
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "resourceId", resourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "resourceId", resourceID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14898,14 +14896,14 @@ func NewGetNetworkResourceRequest(server string, networkID string, resourceID st
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "resourceId", resourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "resourceId", resourceID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14950,14 +14948,14 @@ func NewUpdateNetworkResourceRequestWithBody(server string, networkID string, re
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "resourceId", resourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "resourceId", resourceID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14993,7 +14991,7 @@ func NewListNetworkRoutersRequest(server string, networkID string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15038,7 +15036,7 @@ func NewCreateNetworkRouterRequestWithBody(server string, networkID string, cont
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15074,14 +15072,14 @@ func NewDeleteNetworkRouterRequest(server string, networkID string, routerID str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "routerId", routerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "routerId", routerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15115,14 +15113,14 @@ func NewGetNetworkRouterRequest(server string, networkID string, routerID string
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "routerId", routerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "routerId", routerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15167,14 +15165,14 @@ func NewUpdateNetworkRouterRequestWithBody(server string, networkID string, rout
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "routerId", routerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "routerId", routerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15234,7 +15232,7 @@ func NewListPeersRequest(server string, params *ListPeersParams) (*http.Request,
 
 		if params.Name != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "name", *params.Name, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15246,7 +15244,7 @@ func NewListPeersRequest(server string, params *ListPeersParams) (*http.Request,
 
 		if params.IP != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ip", *params.IP, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "ip", *params.IP, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15303,7 +15301,7 @@ func NewRevokePeerComplianceBypassRequest(server string, peerID string) (*http.R
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peer-id", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peer-id", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15337,7 +15335,7 @@ func NewBypassPeerComplianceRequest(server string, peerID string) (*http.Request
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peer-id", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peer-id", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15371,7 +15369,7 @@ func NewDeletePeerRequest(server string, peerID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15405,7 +15403,7 @@ func NewGetPeerRequest(server string, peerID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15450,7 +15448,7 @@ func NewUpdatePeerRequestWithBody(server string, peerID string, contentType stri
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15486,7 +15484,7 @@ func NewListAccessiblePeersRequest(server string, peerID string) (*http.Request,
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15520,7 +15518,7 @@ func NewListPortAllocationsRequest(server string, peerID string, params *ListPor
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15551,7 +15549,7 @@ func NewListPortAllocationsRequest(server string, peerID string, params *ListPor
 
 		if params.Name != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "name", *params.Name, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15592,7 +15590,7 @@ func NewCreatePortAllocationRequestWithBody(server string, peerID string, conten
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15628,14 +15626,14 @@ func NewDeletePortAllocationRequest(server string, peerID string, allocationID s
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "allocationId", allocationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "allocationId", allocationID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15669,14 +15667,14 @@ func NewGetPortAllocationRequest(server string, peerID string, allocationID stri
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "allocationId", allocationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "allocationId", allocationID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15721,14 +15719,14 @@ func NewUpdatePortAllocationRequestWithBody(server string, peerID string, alloca
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "allocationId", allocationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "allocationId", allocationID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15764,7 +15762,7 @@ func NewListPeerJobsRequest(server string, peerID string) (*http.Request, error)
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15809,7 +15807,7 @@ func NewCreatePeerJobRequestWithBody(server string, peerID string, contentType s
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15845,14 +15843,14 @@ func NewGetPeerJobRequest(server string, peerID string, jobID string) (*http.Req
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "jobId", jobID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15897,7 +15895,7 @@ func NewCreateTemporaryAccessPeerRequestWithBody(server string, peerID string, c
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16000,7 +15998,7 @@ func NewDeletePolicyRequest(server string, policyID string) (*http.Request, erro
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policyId", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "policyId", policyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16034,7 +16032,7 @@ func NewGetPolicyRequest(server string, policyID string) (*http.Request, error) 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policyId", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "policyId", policyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16079,7 +16077,7 @@ func NewUpdatePolicyRequestWithBody(server string, policyID string, contentType 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policyId", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "policyId", policyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16182,7 +16180,7 @@ func NewDeletePostureCheckRequest(server string, postureCheckID string) (*http.R
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "postureCheckId", postureCheckID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "postureCheckId", postureCheckID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16216,7 +16214,7 @@ func NewGetPostureCheckRequest(server string, postureCheckID string) (*http.Requ
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "postureCheckId", postureCheckID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "postureCheckId", postureCheckID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16261,7 +16259,7 @@ func NewUpdatePostureCheckRequestWithBody(server string, postureCheckID string, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "postureCheckId", postureCheckID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "postureCheckId", postureCheckID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16324,7 +16322,7 @@ func NewDeleteProxyClusterRequest(server string, clusterAddress string) (*http.R
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "clusterAddress", clusterAddress, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "clusterAddress", clusterAddress, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16425,7 +16423,7 @@ func NewDeleteProxyDomainRequest(server string, domainID string) (*http.Request,
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "domainId", domainID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16459,7 +16457,7 @@ func NewValidateProxyDomainRequest(server string, domainID string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "domainId", domainID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16560,7 +16558,7 @@ func NewRevokeProxyTokenRequest(server string, tokenID string) (*http.Request, e
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "tokenId", tokenID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16661,7 +16659,7 @@ func NewDeleteProxyServiceRequest(server string, serviceID string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "serviceId", serviceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "serviceId", serviceID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16695,7 +16693,7 @@ func NewGetProxyServiceRequest(server string, serviceID string) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "serviceId", serviceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "serviceId", serviceID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16740,7 +16738,7 @@ func NewUpdateProxyServiceRequestWithBody(server string, serviceID string, conte
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "serviceId", serviceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "serviceId", serviceID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16843,7 +16841,7 @@ func NewDeleteRouteRequest(server string, routeID string) (*http.Request, error)
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "routeId", routeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "routeId", routeID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16877,7 +16875,7 @@ func NewGetRouteRequest(server string, routeID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "routeId", routeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "routeId", routeID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16922,7 +16920,7 @@ func NewUpdateRouteRequestWithBody(server string, routeID string, contentType st
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "routeId", routeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "routeId", routeID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17065,7 +17063,7 @@ func NewDeleteSetupKeyRequest(server string, keyID string) (*http.Request, error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "keyId", keyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "keyId", keyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17099,7 +17097,7 @@ func NewGetSetupKeyRequest(server string, keyID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "keyId", keyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "keyId", keyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17144,7 +17142,7 @@ func NewUpdateSetupKeyRequestWithBody(server string, keyID string, contentType s
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "keyId", keyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "keyId", keyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17204,7 +17202,7 @@ func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request,
 
 		if params.ServiceUser != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "service_user", *params.ServiceUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			if queryFrag, err := styleParam("form", true, "service_user", *params.ServiceUser, styleParamOptions{ParamLocation: paramLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -17368,7 +17366,7 @@ func NewDeleteUserInviteRequest(server string, inviteID string) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "inviteId", inviteID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "inviteId", inviteID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17413,7 +17411,7 @@ func NewRegenerateUserInviteRequestWithBody(server string, inviteID string, cont
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "inviteId", inviteID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "inviteId", inviteID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17449,7 +17447,7 @@ func NewGetUserInviteInfoRequest(server string, token string) (*http.Request, er
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token", token, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "token", token, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17494,7 +17492,7 @@ func NewAcceptUserInviteRequestWithBody(server string, token string, contentType
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token", token, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "token", token, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17530,7 +17528,7 @@ func NewDeleteUserRequest(server string, userID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17575,7 +17573,7 @@ func NewUpdateUserRequestWithBody(server string, userID string, contentType stri
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17611,7 +17609,7 @@ func NewApproveUserRequest(server string, userID string) (*http.Request, error) 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17645,7 +17643,7 @@ func NewInviteUserRequest(server string, userID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17690,7 +17688,7 @@ func NewChangeUserPasswordRequestWithBody(server string, userID string, contentT
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17726,7 +17724,7 @@ func NewRejectUserRequest(server string, userID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17760,7 +17758,7 @@ func NewListTokensRequest(server string, userID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17805,7 +17803,7 @@ func NewCreateTokenRequestWithBody(server string, userID string, contentType str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17841,14 +17839,14 @@ func NewDeleteTokenRequest(server string, userID string, tokenID string) (*http.
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "tokenId", tokenID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17882,14 +17880,14 @@ func NewGetTokenRequest(server string, userID string, tokenID string) (*http.Req
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = styleParam("simple", false, "tokenId", tokenID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -41509,7 +41507,7 @@ func ParseListAccountsResponse(rsp *http.Response) (*ListAccountsResponse, error
 		var headers ListAccountsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41519,7 +41517,7 @@ func ParseListAccountsResponse(rsp *http.Response) (*ListAccountsResponse, error
 		var headers ListAccountsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41529,7 +41527,7 @@ func ParseListAccountsResponse(rsp *http.Response) (*ListAccountsResponse, error
 		var headers ListAccountsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41539,7 +41537,7 @@ func ParseListAccountsResponse(rsp *http.Response) (*ListAccountsResponse, error
 		var headers ListAccountsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41568,7 +41566,7 @@ func ParseDeleteAccountResponse(rsp *http.Response) (*DeleteAccountResponse, err
 		var headers DeleteAccountResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41578,7 +41576,7 @@ func ParseDeleteAccountResponse(rsp *http.Response) (*DeleteAccountResponse, err
 		var headers DeleteAccountResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41588,7 +41586,7 @@ func ParseDeleteAccountResponse(rsp *http.Response) (*DeleteAccountResponse, err
 		var headers DeleteAccountResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41598,7 +41596,7 @@ func ParseDeleteAccountResponse(rsp *http.Response) (*DeleteAccountResponse, err
 		var headers DeleteAccountResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41649,7 +41647,7 @@ func ParseUpdateAccountResponse(rsp *http.Response) (*UpdateAccountResponse, err
 		var headers UpdateAccountResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41659,7 +41657,7 @@ func ParseUpdateAccountResponse(rsp *http.Response) (*UpdateAccountResponse, err
 		var headers UpdateAccountResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41669,7 +41667,7 @@ func ParseUpdateAccountResponse(rsp *http.Response) (*UpdateAccountResponse, err
 		var headers UpdateAccountResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41679,7 +41677,7 @@ func ParseUpdateAccountResponse(rsp *http.Response) (*UpdateAccountResponse, err
 		var headers UpdateAccountResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41727,7 +41725,7 @@ func ParseListAgentNetworkAccessLogSessionsResponse(rsp *http.Response) (*ListAg
 		var headers ListAgentNetworkAccessLogSessionsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41737,7 +41735,7 @@ func ParseListAgentNetworkAccessLogSessionsResponse(rsp *http.Response) (*ListAg
 		var headers ListAgentNetworkAccessLogSessionsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41747,7 +41745,7 @@ func ParseListAgentNetworkAccessLogSessionsResponse(rsp *http.Response) (*ListAg
 		var headers ListAgentNetworkAccessLogSessionsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41795,7 +41793,7 @@ func ParseListAgentNetworkAccessLogsResponse(rsp *http.Response) (*ListAgentNetw
 		var headers ListAgentNetworkAccessLogsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41805,7 +41803,7 @@ func ParseListAgentNetworkAccessLogsResponse(rsp *http.Response) (*ListAgentNetw
 		var headers ListAgentNetworkAccessLogsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41815,7 +41813,7 @@ func ParseListAgentNetworkAccessLogsResponse(rsp *http.Response) (*ListAgentNetw
 		var headers ListAgentNetworkAccessLogsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41863,7 +41861,7 @@ func ParseListAgentNetworkBudgetRulesResponse(rsp *http.Response) (*ListAgentNet
 		var headers ListAgentNetworkBudgetRulesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41873,7 +41871,7 @@ func ParseListAgentNetworkBudgetRulesResponse(rsp *http.Response) (*ListAgentNet
 		var headers ListAgentNetworkBudgetRulesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41883,7 +41881,7 @@ func ParseListAgentNetworkBudgetRulesResponse(rsp *http.Response) (*ListAgentNet
 		var headers ListAgentNetworkBudgetRulesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41934,7 +41932,7 @@ func ParseCreateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*CreateAgent
 		var headers CreateAgentNetworkBudgetRuleResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41944,7 +41942,7 @@ func ParseCreateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*CreateAgent
 		var headers CreateAgentNetworkBudgetRuleResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41954,7 +41952,7 @@ func ParseCreateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*CreateAgent
 		var headers CreateAgentNetworkBudgetRuleResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41964,7 +41962,7 @@ func ParseCreateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*CreateAgent
 		var headers CreateAgentNetworkBudgetRuleResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42018,7 +42016,7 @@ func ParseDeleteAgentNetworkBudgetRuleResponse(rsp *http.Response) (*DeleteAgent
 		var headers DeleteAgentNetworkBudgetRuleResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42028,7 +42026,7 @@ func ParseDeleteAgentNetworkBudgetRuleResponse(rsp *http.Response) (*DeleteAgent
 		var headers DeleteAgentNetworkBudgetRuleResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42038,7 +42036,7 @@ func ParseDeleteAgentNetworkBudgetRuleResponse(rsp *http.Response) (*DeleteAgent
 		var headers DeleteAgentNetworkBudgetRuleResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42048,7 +42046,7 @@ func ParseDeleteAgentNetworkBudgetRuleResponse(rsp *http.Response) (*DeleteAgent
 		var headers DeleteAgentNetworkBudgetRuleResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42058,7 +42056,7 @@ func ParseDeleteAgentNetworkBudgetRuleResponse(rsp *http.Response) (*DeleteAgent
 		var headers DeleteAgentNetworkBudgetRuleResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42112,7 +42110,7 @@ func ParseGetAgentNetworkBudgetRuleResponse(rsp *http.Response) (*GetAgentNetwor
 		var headers GetAgentNetworkBudgetRuleResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42122,7 +42120,7 @@ func ParseGetAgentNetworkBudgetRuleResponse(rsp *http.Response) (*GetAgentNetwor
 		var headers GetAgentNetworkBudgetRuleResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42132,7 +42130,7 @@ func ParseGetAgentNetworkBudgetRuleResponse(rsp *http.Response) (*GetAgentNetwor
 		var headers GetAgentNetworkBudgetRuleResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42142,7 +42140,7 @@ func ParseGetAgentNetworkBudgetRuleResponse(rsp *http.Response) (*GetAgentNetwor
 		var headers GetAgentNetworkBudgetRuleResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42152,7 +42150,7 @@ func ParseGetAgentNetworkBudgetRuleResponse(rsp *http.Response) (*GetAgentNetwor
 		var headers GetAgentNetworkBudgetRuleResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42206,7 +42204,7 @@ func ParseUpdateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*UpdateAgent
 		var headers UpdateAgentNetworkBudgetRuleResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42216,7 +42214,7 @@ func ParseUpdateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*UpdateAgent
 		var headers UpdateAgentNetworkBudgetRuleResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42226,7 +42224,7 @@ func ParseUpdateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*UpdateAgent
 		var headers UpdateAgentNetworkBudgetRuleResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42236,7 +42234,7 @@ func ParseUpdateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*UpdateAgent
 		var headers UpdateAgentNetworkBudgetRuleResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42246,7 +42244,7 @@ func ParseUpdateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*UpdateAgent
 		var headers UpdateAgentNetworkBudgetRuleResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42294,7 +42292,7 @@ func ParseListAgentNetworkCatalogProvidersResponse(rsp *http.Response) (*ListAge
 		var headers ListAgentNetworkCatalogProvidersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42304,7 +42302,7 @@ func ParseListAgentNetworkCatalogProvidersResponse(rsp *http.Response) (*ListAge
 		var headers ListAgentNetworkCatalogProvidersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42314,7 +42312,7 @@ func ParseListAgentNetworkCatalogProvidersResponse(rsp *http.Response) (*ListAge
 		var headers ListAgentNetworkCatalogProvidersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42362,7 +42360,7 @@ func ParseListAgentNetworkConsumptionResponse(rsp *http.Response) (*ListAgentNet
 		var headers ListAgentNetworkConsumptionResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42372,7 +42370,7 @@ func ParseListAgentNetworkConsumptionResponse(rsp *http.Response) (*ListAgentNet
 		var headers ListAgentNetworkConsumptionResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42382,7 +42380,7 @@ func ParseListAgentNetworkConsumptionResponse(rsp *http.Response) (*ListAgentNet
 		var headers ListAgentNetworkConsumptionResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42430,7 +42428,7 @@ func ParseListAgentNetworkGuardrailsResponse(rsp *http.Response) (*ListAgentNetw
 		var headers ListAgentNetworkGuardrailsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42440,7 +42438,7 @@ func ParseListAgentNetworkGuardrailsResponse(rsp *http.Response) (*ListAgentNetw
 		var headers ListAgentNetworkGuardrailsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42450,7 +42448,7 @@ func ParseListAgentNetworkGuardrailsResponse(rsp *http.Response) (*ListAgentNetw
 		var headers ListAgentNetworkGuardrailsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42508,7 +42506,7 @@ func ParseCreateAgentNetworkGuardrailResponse(rsp *http.Response) (*CreateAgentN
 		var headers CreateAgentNetworkGuardrailResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42518,7 +42516,7 @@ func ParseCreateAgentNetworkGuardrailResponse(rsp *http.Response) (*CreateAgentN
 		var headers CreateAgentNetworkGuardrailResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42528,7 +42526,7 @@ func ParseCreateAgentNetworkGuardrailResponse(rsp *http.Response) (*CreateAgentN
 		var headers CreateAgentNetworkGuardrailResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42538,7 +42536,7 @@ func ParseCreateAgentNetworkGuardrailResponse(rsp *http.Response) (*CreateAgentN
 		var headers CreateAgentNetworkGuardrailResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42548,7 +42546,7 @@ func ParseCreateAgentNetworkGuardrailResponse(rsp *http.Response) (*CreateAgentN
 		var headers CreateAgentNetworkGuardrailResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42577,7 +42575,7 @@ func ParseDeleteAgentNetworkGuardrailResponse(rsp *http.Response) (*DeleteAgentN
 		var headers DeleteAgentNetworkGuardrailResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42587,7 +42585,7 @@ func ParseDeleteAgentNetworkGuardrailResponse(rsp *http.Response) (*DeleteAgentN
 		var headers DeleteAgentNetworkGuardrailResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42597,7 +42595,7 @@ func ParseDeleteAgentNetworkGuardrailResponse(rsp *http.Response) (*DeleteAgentN
 		var headers DeleteAgentNetworkGuardrailResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42607,7 +42605,7 @@ func ParseDeleteAgentNetworkGuardrailResponse(rsp *http.Response) (*DeleteAgentN
 		var headers DeleteAgentNetworkGuardrailResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42617,7 +42615,7 @@ func ParseDeleteAgentNetworkGuardrailResponse(rsp *http.Response) (*DeleteAgentN
 		var headers DeleteAgentNetworkGuardrailResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42671,7 +42669,7 @@ func ParseGetAgentNetworkGuardrailResponse(rsp *http.Response) (*GetAgentNetwork
 		var headers GetAgentNetworkGuardrailResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42681,7 +42679,7 @@ func ParseGetAgentNetworkGuardrailResponse(rsp *http.Response) (*GetAgentNetwork
 		var headers GetAgentNetworkGuardrailResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42691,7 +42689,7 @@ func ParseGetAgentNetworkGuardrailResponse(rsp *http.Response) (*GetAgentNetwork
 		var headers GetAgentNetworkGuardrailResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42701,7 +42699,7 @@ func ParseGetAgentNetworkGuardrailResponse(rsp *http.Response) (*GetAgentNetwork
 		var headers GetAgentNetworkGuardrailResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42711,7 +42709,7 @@ func ParseGetAgentNetworkGuardrailResponse(rsp *http.Response) (*GetAgentNetwork
 		var headers GetAgentNetworkGuardrailResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42772,7 +42770,7 @@ func ParseUpdateAgentNetworkGuardrailResponse(rsp *http.Response) (*UpdateAgentN
 		var headers UpdateAgentNetworkGuardrailResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42782,7 +42780,7 @@ func ParseUpdateAgentNetworkGuardrailResponse(rsp *http.Response) (*UpdateAgentN
 		var headers UpdateAgentNetworkGuardrailResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42792,7 +42790,7 @@ func ParseUpdateAgentNetworkGuardrailResponse(rsp *http.Response) (*UpdateAgentN
 		var headers UpdateAgentNetworkGuardrailResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42802,7 +42800,7 @@ func ParseUpdateAgentNetworkGuardrailResponse(rsp *http.Response) (*UpdateAgentN
 		var headers UpdateAgentNetworkGuardrailResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42812,7 +42810,7 @@ func ParseUpdateAgentNetworkGuardrailResponse(rsp *http.Response) (*UpdateAgentN
 		var headers UpdateAgentNetworkGuardrailResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42822,7 +42820,7 @@ func ParseUpdateAgentNetworkGuardrailResponse(rsp *http.Response) (*UpdateAgentN
 		var headers UpdateAgentNetworkGuardrailResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42870,7 +42868,7 @@ func ParseListAgentNetworkPoliciesResponse(rsp *http.Response) (*ListAgentNetwor
 		var headers ListAgentNetworkPoliciesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42880,7 +42878,7 @@ func ParseListAgentNetworkPoliciesResponse(rsp *http.Response) (*ListAgentNetwor
 		var headers ListAgentNetworkPoliciesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42890,7 +42888,7 @@ func ParseListAgentNetworkPoliciesResponse(rsp *http.Response) (*ListAgentNetwor
 		var headers ListAgentNetworkPoliciesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42948,7 +42946,7 @@ func ParseCreateAgentNetworkPolicyResponse(rsp *http.Response) (*CreateAgentNetw
 		var headers CreateAgentNetworkPolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42958,7 +42956,7 @@ func ParseCreateAgentNetworkPolicyResponse(rsp *http.Response) (*CreateAgentNetw
 		var headers CreateAgentNetworkPolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42968,7 +42966,7 @@ func ParseCreateAgentNetworkPolicyResponse(rsp *http.Response) (*CreateAgentNetw
 		var headers CreateAgentNetworkPolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42978,7 +42976,7 @@ func ParseCreateAgentNetworkPolicyResponse(rsp *http.Response) (*CreateAgentNetw
 		var headers CreateAgentNetworkPolicyResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42988,7 +42986,7 @@ func ParseCreateAgentNetworkPolicyResponse(rsp *http.Response) (*CreateAgentNetw
 		var headers CreateAgentNetworkPolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43017,7 +43015,7 @@ func ParseDeleteAgentNetworkPolicyResponse(rsp *http.Response) (*DeleteAgentNetw
 		var headers DeleteAgentNetworkPolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43027,7 +43025,7 @@ func ParseDeleteAgentNetworkPolicyResponse(rsp *http.Response) (*DeleteAgentNetw
 		var headers DeleteAgentNetworkPolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43037,7 +43035,7 @@ func ParseDeleteAgentNetworkPolicyResponse(rsp *http.Response) (*DeleteAgentNetw
 		var headers DeleteAgentNetworkPolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43047,7 +43045,7 @@ func ParseDeleteAgentNetworkPolicyResponse(rsp *http.Response) (*DeleteAgentNetw
 		var headers DeleteAgentNetworkPolicyResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43057,7 +43055,7 @@ func ParseDeleteAgentNetworkPolicyResponse(rsp *http.Response) (*DeleteAgentNetw
 		var headers DeleteAgentNetworkPolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43111,7 +43109,7 @@ func ParseGetAgentNetworkPolicyResponse(rsp *http.Response) (*GetAgentNetworkPol
 		var headers GetAgentNetworkPolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43121,7 +43119,7 @@ func ParseGetAgentNetworkPolicyResponse(rsp *http.Response) (*GetAgentNetworkPol
 		var headers GetAgentNetworkPolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43131,7 +43129,7 @@ func ParseGetAgentNetworkPolicyResponse(rsp *http.Response) (*GetAgentNetworkPol
 		var headers GetAgentNetworkPolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43141,7 +43139,7 @@ func ParseGetAgentNetworkPolicyResponse(rsp *http.Response) (*GetAgentNetworkPol
 		var headers GetAgentNetworkPolicyResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43151,7 +43149,7 @@ func ParseGetAgentNetworkPolicyResponse(rsp *http.Response) (*GetAgentNetworkPol
 		var headers GetAgentNetworkPolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43212,7 +43210,7 @@ func ParseUpdateAgentNetworkPolicyResponse(rsp *http.Response) (*UpdateAgentNetw
 		var headers UpdateAgentNetworkPolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43222,7 +43220,7 @@ func ParseUpdateAgentNetworkPolicyResponse(rsp *http.Response) (*UpdateAgentNetw
 		var headers UpdateAgentNetworkPolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43232,7 +43230,7 @@ func ParseUpdateAgentNetworkPolicyResponse(rsp *http.Response) (*UpdateAgentNetw
 		var headers UpdateAgentNetworkPolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43242,7 +43240,7 @@ func ParseUpdateAgentNetworkPolicyResponse(rsp *http.Response) (*UpdateAgentNetw
 		var headers UpdateAgentNetworkPolicyResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43252,7 +43250,7 @@ func ParseUpdateAgentNetworkPolicyResponse(rsp *http.Response) (*UpdateAgentNetw
 		var headers UpdateAgentNetworkPolicyResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43262,7 +43260,7 @@ func ParseUpdateAgentNetworkPolicyResponse(rsp *http.Response) (*UpdateAgentNetw
 		var headers UpdateAgentNetworkPolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43310,7 +43308,7 @@ func ParseListAgentNetworkProvidersResponse(rsp *http.Response) (*ListAgentNetwo
 		var headers ListAgentNetworkProvidersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43320,7 +43318,7 @@ func ParseListAgentNetworkProvidersResponse(rsp *http.Response) (*ListAgentNetwo
 		var headers ListAgentNetworkProvidersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43330,7 +43328,7 @@ func ParseListAgentNetworkProvidersResponse(rsp *http.Response) (*ListAgentNetwo
 		var headers ListAgentNetworkProvidersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43388,7 +43386,7 @@ func ParseCreateAgentNetworkProviderResponse(rsp *http.Response) (*CreateAgentNe
 		var headers CreateAgentNetworkProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43398,7 +43396,7 @@ func ParseCreateAgentNetworkProviderResponse(rsp *http.Response) (*CreateAgentNe
 		var headers CreateAgentNetworkProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43408,7 +43406,7 @@ func ParseCreateAgentNetworkProviderResponse(rsp *http.Response) (*CreateAgentNe
 		var headers CreateAgentNetworkProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43418,7 +43416,7 @@ func ParseCreateAgentNetworkProviderResponse(rsp *http.Response) (*CreateAgentNe
 		var headers CreateAgentNetworkProviderResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43428,7 +43426,7 @@ func ParseCreateAgentNetworkProviderResponse(rsp *http.Response) (*CreateAgentNe
 		var headers CreateAgentNetworkProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43457,7 +43455,7 @@ func ParseDeleteAgentNetworkProviderResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43467,7 +43465,7 @@ func ParseDeleteAgentNetworkProviderResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43477,7 +43475,7 @@ func ParseDeleteAgentNetworkProviderResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43487,7 +43485,7 @@ func ParseDeleteAgentNetworkProviderResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkProviderResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43497,7 +43495,7 @@ func ParseDeleteAgentNetworkProviderResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43551,7 +43549,7 @@ func ParseGetAgentNetworkProviderResponse(rsp *http.Response) (*GetAgentNetworkP
 		var headers GetAgentNetworkProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43561,7 +43559,7 @@ func ParseGetAgentNetworkProviderResponse(rsp *http.Response) (*GetAgentNetworkP
 		var headers GetAgentNetworkProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43571,7 +43569,7 @@ func ParseGetAgentNetworkProviderResponse(rsp *http.Response) (*GetAgentNetworkP
 		var headers GetAgentNetworkProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43581,7 +43579,7 @@ func ParseGetAgentNetworkProviderResponse(rsp *http.Response) (*GetAgentNetworkP
 		var headers GetAgentNetworkProviderResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43591,7 +43589,7 @@ func ParseGetAgentNetworkProviderResponse(rsp *http.Response) (*GetAgentNetworkP
 		var headers GetAgentNetworkProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43652,7 +43650,7 @@ func ParseUpdateAgentNetworkProviderResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43662,7 +43660,7 @@ func ParseUpdateAgentNetworkProviderResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43672,7 +43670,7 @@ func ParseUpdateAgentNetworkProviderResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43682,7 +43680,7 @@ func ParseUpdateAgentNetworkProviderResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkProviderResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43692,7 +43690,7 @@ func ParseUpdateAgentNetworkProviderResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkProviderResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43702,7 +43700,7 @@ func ParseUpdateAgentNetworkProviderResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43731,7 +43729,7 @@ func ParseDeleteAgentNetworkSettingsResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkSettingsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43741,7 +43739,7 @@ func ParseDeleteAgentNetworkSettingsResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkSettingsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43751,7 +43749,7 @@ func ParseDeleteAgentNetworkSettingsResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkSettingsResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43761,7 +43759,7 @@ func ParseDeleteAgentNetworkSettingsResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkSettingsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43809,7 +43807,7 @@ func ParseGetAgentNetworkSettingsResponse(rsp *http.Response) (*GetAgentNetworkS
 		var headers GetAgentNetworkSettingsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43819,7 +43817,7 @@ func ParseGetAgentNetworkSettingsResponse(rsp *http.Response) (*GetAgentNetworkS
 		var headers GetAgentNetworkSettingsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43829,7 +43827,7 @@ func ParseGetAgentNetworkSettingsResponse(rsp *http.Response) (*GetAgentNetworkS
 		var headers GetAgentNetworkSettingsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43890,7 +43888,7 @@ func ParseBootstrapAgentNetworkSettingsResponse(rsp *http.Response) (*BootstrapA
 		var headers BootstrapAgentNetworkSettingsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43900,7 +43898,7 @@ func ParseBootstrapAgentNetworkSettingsResponse(rsp *http.Response) (*BootstrapA
 		var headers BootstrapAgentNetworkSettingsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43910,7 +43908,7 @@ func ParseBootstrapAgentNetworkSettingsResponse(rsp *http.Response) (*BootstrapA
 		var headers BootstrapAgentNetworkSettingsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43920,7 +43918,7 @@ func ParseBootstrapAgentNetworkSettingsResponse(rsp *http.Response) (*BootstrapA
 		var headers BootstrapAgentNetworkSettingsResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43930,7 +43928,7 @@ func ParseBootstrapAgentNetworkSettingsResponse(rsp *http.Response) (*BootstrapA
 		var headers BootstrapAgentNetworkSettingsResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43940,7 +43938,7 @@ func ParseBootstrapAgentNetworkSettingsResponse(rsp *http.Response) (*BootstrapA
 		var headers BootstrapAgentNetworkSettingsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43997,7 +43995,7 @@ func ParseUpdateAgentNetworkSettingsResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkSettingsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44007,7 +44005,7 @@ func ParseUpdateAgentNetworkSettingsResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkSettingsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44017,7 +44015,7 @@ func ParseUpdateAgentNetworkSettingsResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkSettingsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44027,7 +44025,7 @@ func ParseUpdateAgentNetworkSettingsResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkSettingsResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44037,7 +44035,7 @@ func ParseUpdateAgentNetworkSettingsResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkSettingsResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44047,7 +44045,7 @@ func ParseUpdateAgentNetworkSettingsResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkSettingsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44095,7 +44093,7 @@ func ParseGetAgentNetworkUsageOverviewResponse(rsp *http.Response) (*GetAgentNet
 		var headers GetAgentNetworkUsageOverviewResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44105,7 +44103,7 @@ func ParseGetAgentNetworkUsageOverviewResponse(rsp *http.Response) (*GetAgentNet
 		var headers GetAgentNetworkUsageOverviewResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44115,7 +44113,7 @@ func ParseGetAgentNetworkUsageOverviewResponse(rsp *http.Response) (*GetAgentNet
 		var headers GetAgentNetworkUsageOverviewResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44166,7 +44164,7 @@ func ParseListNameserverGroupsResponse(rsp *http.Response) (*ListNameserverGroup
 		var headers ListNameserverGroupsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44176,7 +44174,7 @@ func ParseListNameserverGroupsResponse(rsp *http.Response) (*ListNameserverGroup
 		var headers ListNameserverGroupsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44186,7 +44184,7 @@ func ParseListNameserverGroupsResponse(rsp *http.Response) (*ListNameserverGroup
 		var headers ListNameserverGroupsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44196,7 +44194,7 @@ func ParseListNameserverGroupsResponse(rsp *http.Response) (*ListNameserverGroup
 		var headers ListNameserverGroupsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44247,7 +44245,7 @@ func ParseCreateNameserverGroupResponse(rsp *http.Response) (*CreateNameserverGr
 		var headers CreateNameserverGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44257,7 +44255,7 @@ func ParseCreateNameserverGroupResponse(rsp *http.Response) (*CreateNameserverGr
 		var headers CreateNameserverGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44267,7 +44265,7 @@ func ParseCreateNameserverGroupResponse(rsp *http.Response) (*CreateNameserverGr
 		var headers CreateNameserverGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44277,7 +44275,7 @@ func ParseCreateNameserverGroupResponse(rsp *http.Response) (*CreateNameserverGr
 		var headers CreateNameserverGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44306,7 +44304,7 @@ func ParseDeleteNameserverGroupResponse(rsp *http.Response) (*DeleteNameserverGr
 		var headers DeleteNameserverGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44316,7 +44314,7 @@ func ParseDeleteNameserverGroupResponse(rsp *http.Response) (*DeleteNameserverGr
 		var headers DeleteNameserverGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44326,7 +44324,7 @@ func ParseDeleteNameserverGroupResponse(rsp *http.Response) (*DeleteNameserverGr
 		var headers DeleteNameserverGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44336,7 +44334,7 @@ func ParseDeleteNameserverGroupResponse(rsp *http.Response) (*DeleteNameserverGr
 		var headers DeleteNameserverGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44387,7 +44385,7 @@ func ParseGetNameserverGroupResponse(rsp *http.Response) (*GetNameserverGroupRes
 		var headers GetNameserverGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44397,7 +44395,7 @@ func ParseGetNameserverGroupResponse(rsp *http.Response) (*GetNameserverGroupRes
 		var headers GetNameserverGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44407,7 +44405,7 @@ func ParseGetNameserverGroupResponse(rsp *http.Response) (*GetNameserverGroupRes
 		var headers GetNameserverGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44417,7 +44415,7 @@ func ParseGetNameserverGroupResponse(rsp *http.Response) (*GetNameserverGroupRes
 		var headers GetNameserverGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44468,7 +44466,7 @@ func ParseUpdateNameserverGroupResponse(rsp *http.Response) (*UpdateNameserverGr
 		var headers UpdateNameserverGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44478,7 +44476,7 @@ func ParseUpdateNameserverGroupResponse(rsp *http.Response) (*UpdateNameserverGr
 		var headers UpdateNameserverGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44488,7 +44486,7 @@ func ParseUpdateNameserverGroupResponse(rsp *http.Response) (*UpdateNameserverGr
 		var headers UpdateNameserverGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44498,7 +44496,7 @@ func ParseUpdateNameserverGroupResponse(rsp *http.Response) (*UpdateNameserverGr
 		var headers UpdateNameserverGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44549,7 +44547,7 @@ func ParseGetDNSSettingsResponse(rsp *http.Response) (*GetDNSSettingsResponse, e
 		var headers GetDNSSettingsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44559,7 +44557,7 @@ func ParseGetDNSSettingsResponse(rsp *http.Response) (*GetDNSSettingsResponse, e
 		var headers GetDNSSettingsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44569,7 +44567,7 @@ func ParseGetDNSSettingsResponse(rsp *http.Response) (*GetDNSSettingsResponse, e
 		var headers GetDNSSettingsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44579,7 +44577,7 @@ func ParseGetDNSSettingsResponse(rsp *http.Response) (*GetDNSSettingsResponse, e
 		var headers GetDNSSettingsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44630,7 +44628,7 @@ func ParseUpdateDNSSettingsResponse(rsp *http.Response) (*UpdateDNSSettingsRespo
 		var headers UpdateDNSSettingsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44640,7 +44638,7 @@ func ParseUpdateDNSSettingsResponse(rsp *http.Response) (*UpdateDNSSettingsRespo
 		var headers UpdateDNSSettingsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44650,7 +44648,7 @@ func ParseUpdateDNSSettingsResponse(rsp *http.Response) (*UpdateDNSSettingsRespo
 		var headers UpdateDNSSettingsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44660,7 +44658,7 @@ func ParseUpdateDNSSettingsResponse(rsp *http.Response) (*UpdateDNSSettingsRespo
 		var headers UpdateDNSSettingsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44708,7 +44706,7 @@ func ParseListDNSZonesResponse(rsp *http.Response) (*ListDNSZonesResponse, error
 		var headers ListDNSZonesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44718,7 +44716,7 @@ func ParseListDNSZonesResponse(rsp *http.Response) (*ListDNSZonesResponse, error
 		var headers ListDNSZonesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44728,7 +44726,7 @@ func ParseListDNSZonesResponse(rsp *http.Response) (*ListDNSZonesResponse, error
 		var headers ListDNSZonesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44779,7 +44777,7 @@ func ParseCreateDNSZoneResponse(rsp *http.Response) (*CreateDNSZoneResponse, err
 		var headers CreateDNSZoneResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44789,7 +44787,7 @@ func ParseCreateDNSZoneResponse(rsp *http.Response) (*CreateDNSZoneResponse, err
 		var headers CreateDNSZoneResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44799,7 +44797,7 @@ func ParseCreateDNSZoneResponse(rsp *http.Response) (*CreateDNSZoneResponse, err
 		var headers CreateDNSZoneResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44809,7 +44807,7 @@ func ParseCreateDNSZoneResponse(rsp *http.Response) (*CreateDNSZoneResponse, err
 		var headers CreateDNSZoneResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44838,7 +44836,7 @@ func ParseDeleteDNSZoneResponse(rsp *http.Response) (*DeleteDNSZoneResponse, err
 		var headers DeleteDNSZoneResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44848,7 +44846,7 @@ func ParseDeleteDNSZoneResponse(rsp *http.Response) (*DeleteDNSZoneResponse, err
 		var headers DeleteDNSZoneResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44858,7 +44856,7 @@ func ParseDeleteDNSZoneResponse(rsp *http.Response) (*DeleteDNSZoneResponse, err
 		var headers DeleteDNSZoneResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44868,7 +44866,7 @@ func ParseDeleteDNSZoneResponse(rsp *http.Response) (*DeleteDNSZoneResponse, err
 		var headers DeleteDNSZoneResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44878,7 +44876,7 @@ func ParseDeleteDNSZoneResponse(rsp *http.Response) (*DeleteDNSZoneResponse, err
 		var headers DeleteDNSZoneResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44932,7 +44930,7 @@ func ParseGetDNSZoneResponse(rsp *http.Response) (*GetDNSZoneResponse, error) {
 		var headers GetDNSZoneResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44942,7 +44940,7 @@ func ParseGetDNSZoneResponse(rsp *http.Response) (*GetDNSZoneResponse, error) {
 		var headers GetDNSZoneResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44952,7 +44950,7 @@ func ParseGetDNSZoneResponse(rsp *http.Response) (*GetDNSZoneResponse, error) {
 		var headers GetDNSZoneResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44962,7 +44960,7 @@ func ParseGetDNSZoneResponse(rsp *http.Response) (*GetDNSZoneResponse, error) {
 		var headers GetDNSZoneResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44972,7 +44970,7 @@ func ParseGetDNSZoneResponse(rsp *http.Response) (*GetDNSZoneResponse, error) {
 		var headers GetDNSZoneResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45026,7 +45024,7 @@ func ParseUpdateDNSZoneResponse(rsp *http.Response) (*UpdateDNSZoneResponse, err
 		var headers UpdateDNSZoneResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45036,7 +45034,7 @@ func ParseUpdateDNSZoneResponse(rsp *http.Response) (*UpdateDNSZoneResponse, err
 		var headers UpdateDNSZoneResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45046,7 +45044,7 @@ func ParseUpdateDNSZoneResponse(rsp *http.Response) (*UpdateDNSZoneResponse, err
 		var headers UpdateDNSZoneResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45056,7 +45054,7 @@ func ParseUpdateDNSZoneResponse(rsp *http.Response) (*UpdateDNSZoneResponse, err
 		var headers UpdateDNSZoneResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45066,7 +45064,7 @@ func ParseUpdateDNSZoneResponse(rsp *http.Response) (*UpdateDNSZoneResponse, err
 		var headers UpdateDNSZoneResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45117,7 +45115,7 @@ func ParseListDNSRecordsResponse(rsp *http.Response) (*ListDNSRecordsResponse, e
 		var headers ListDNSRecordsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45127,7 +45125,7 @@ func ParseListDNSRecordsResponse(rsp *http.Response) (*ListDNSRecordsResponse, e
 		var headers ListDNSRecordsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45137,7 +45135,7 @@ func ParseListDNSRecordsResponse(rsp *http.Response) (*ListDNSRecordsResponse, e
 		var headers ListDNSRecordsResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45147,7 +45145,7 @@ func ParseListDNSRecordsResponse(rsp *http.Response) (*ListDNSRecordsResponse, e
 		var headers ListDNSRecordsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45201,7 +45199,7 @@ func ParseCreateDNSRecordResponse(rsp *http.Response) (*CreateDNSRecordResponse,
 		var headers CreateDNSRecordResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45211,7 +45209,7 @@ func ParseCreateDNSRecordResponse(rsp *http.Response) (*CreateDNSRecordResponse,
 		var headers CreateDNSRecordResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45221,7 +45219,7 @@ func ParseCreateDNSRecordResponse(rsp *http.Response) (*CreateDNSRecordResponse,
 		var headers CreateDNSRecordResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45231,7 +45229,7 @@ func ParseCreateDNSRecordResponse(rsp *http.Response) (*CreateDNSRecordResponse,
 		var headers CreateDNSRecordResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45241,7 +45239,7 @@ func ParseCreateDNSRecordResponse(rsp *http.Response) (*CreateDNSRecordResponse,
 		var headers CreateDNSRecordResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45270,7 +45268,7 @@ func ParseDeleteDNSRecordResponse(rsp *http.Response) (*DeleteDNSRecordResponse,
 		var headers DeleteDNSRecordResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45280,7 +45278,7 @@ func ParseDeleteDNSRecordResponse(rsp *http.Response) (*DeleteDNSRecordResponse,
 		var headers DeleteDNSRecordResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45290,7 +45288,7 @@ func ParseDeleteDNSRecordResponse(rsp *http.Response) (*DeleteDNSRecordResponse,
 		var headers DeleteDNSRecordResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45300,7 +45298,7 @@ func ParseDeleteDNSRecordResponse(rsp *http.Response) (*DeleteDNSRecordResponse,
 		var headers DeleteDNSRecordResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45310,7 +45308,7 @@ func ParseDeleteDNSRecordResponse(rsp *http.Response) (*DeleteDNSRecordResponse,
 		var headers DeleteDNSRecordResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45364,7 +45362,7 @@ func ParseGetDNSRecordResponse(rsp *http.Response) (*GetDNSRecordResponse, error
 		var headers GetDNSRecordResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45374,7 +45372,7 @@ func ParseGetDNSRecordResponse(rsp *http.Response) (*GetDNSRecordResponse, error
 		var headers GetDNSRecordResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45384,7 +45382,7 @@ func ParseGetDNSRecordResponse(rsp *http.Response) (*GetDNSRecordResponse, error
 		var headers GetDNSRecordResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45394,7 +45392,7 @@ func ParseGetDNSRecordResponse(rsp *http.Response) (*GetDNSRecordResponse, error
 		var headers GetDNSRecordResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45404,7 +45402,7 @@ func ParseGetDNSRecordResponse(rsp *http.Response) (*GetDNSRecordResponse, error
 		var headers GetDNSRecordResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45458,7 +45456,7 @@ func ParseUpdateDNSRecordResponse(rsp *http.Response) (*UpdateDNSRecordResponse,
 		var headers UpdateDNSRecordResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45468,7 +45466,7 @@ func ParseUpdateDNSRecordResponse(rsp *http.Response) (*UpdateDNSRecordResponse,
 		var headers UpdateDNSRecordResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45478,7 +45476,7 @@ func ParseUpdateDNSRecordResponse(rsp *http.Response) (*UpdateDNSRecordResponse,
 		var headers UpdateDNSRecordResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45488,7 +45486,7 @@ func ParseUpdateDNSRecordResponse(rsp *http.Response) (*UpdateDNSRecordResponse,
 		var headers UpdateDNSRecordResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45498,7 +45496,7 @@ func ParseUpdateDNSRecordResponse(rsp *http.Response) (*UpdateDNSRecordResponse,
 		var headers UpdateDNSRecordResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45798,7 +45796,7 @@ func ParseListAuditEventsResponse(rsp *http.Response) (*ListAuditEventsResponse,
 		var headers ListAuditEventsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45808,7 +45806,7 @@ func ParseListAuditEventsResponse(rsp *http.Response) (*ListAuditEventsResponse,
 		var headers ListAuditEventsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45818,7 +45816,7 @@ func ParseListAuditEventsResponse(rsp *http.Response) (*ListAuditEventsResponse,
 		var headers ListAuditEventsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45828,7 +45826,7 @@ func ParseListAuditEventsResponse(rsp *http.Response) (*ListAuditEventsResponse,
 		var headers ListAuditEventsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45879,7 +45877,7 @@ func ParseListNetworkTrafficEventsResponse(rsp *http.Response) (*ListNetworkTraf
 		var headers ListNetworkTrafficEventsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45889,7 +45887,7 @@ func ParseListNetworkTrafficEventsResponse(rsp *http.Response) (*ListNetworkTraf
 		var headers ListNetworkTrafficEventsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45899,7 +45897,7 @@ func ParseListNetworkTrafficEventsResponse(rsp *http.Response) (*ListNetworkTraf
 		var headers ListNetworkTrafficEventsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45909,7 +45907,7 @@ func ParseListNetworkTrafficEventsResponse(rsp *http.Response) (*ListNetworkTraf
 		var headers ListNetworkTrafficEventsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45957,7 +45955,7 @@ func ParseListProxyAccessLogsResponse(rsp *http.Response) (*ListProxyAccessLogsR
 		var headers ListProxyAccessLogsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45967,7 +45965,7 @@ func ParseListProxyAccessLogsResponse(rsp *http.Response) (*ListProxyAccessLogsR
 		var headers ListProxyAccessLogsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45977,7 +45975,7 @@ func ParseListProxyAccessLogsResponse(rsp *http.Response) (*ListProxyAccessLogsR
 		var headers ListProxyAccessLogsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46031,7 +46029,7 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		var headers ListGroupsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46041,7 +46039,7 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		var headers ListGroupsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46051,7 +46049,7 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		var headers ListGroupsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46061,7 +46059,7 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		var headers ListGroupsResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46071,7 +46069,7 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		var headers ListGroupsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46122,7 +46120,7 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 		var headers CreateGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46132,7 +46130,7 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 		var headers CreateGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46142,7 +46140,7 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 		var headers CreateGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46152,7 +46150,7 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 		var headers CreateGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46181,7 +46179,7 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 		var headers DeleteGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46191,7 +46189,7 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 		var headers DeleteGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46201,7 +46199,7 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 		var headers DeleteGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46211,7 +46209,7 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 		var headers DeleteGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46262,7 +46260,7 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 		var headers GetGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46272,7 +46270,7 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 		var headers GetGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46282,7 +46280,7 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 		var headers GetGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46292,7 +46290,7 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 		var headers GetGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46343,7 +46341,7 @@ func ParseUpdateGroupResponse(rsp *http.Response) (*UpdateGroupResponse, error) 
 		var headers UpdateGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46353,7 +46351,7 @@ func ParseUpdateGroupResponse(rsp *http.Response) (*UpdateGroupResponse, error) 
 		var headers UpdateGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46363,7 +46361,7 @@ func ParseUpdateGroupResponse(rsp *http.Response) (*UpdateGroupResponse, error) 
 		var headers UpdateGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46373,7 +46371,7 @@ func ParseUpdateGroupResponse(rsp *http.Response) (*UpdateGroupResponse, error) 
 		var headers UpdateGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46424,7 +46422,7 @@ func ParseListIdentityProvidersResponse(rsp *http.Response) (*ListIdentityProvid
 		var headers ListIdentityProvidersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46434,7 +46432,7 @@ func ParseListIdentityProvidersResponse(rsp *http.Response) (*ListIdentityProvid
 		var headers ListIdentityProvidersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46444,7 +46442,7 @@ func ParseListIdentityProvidersResponse(rsp *http.Response) (*ListIdentityProvid
 		var headers ListIdentityProvidersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46454,7 +46452,7 @@ func ParseListIdentityProvidersResponse(rsp *http.Response) (*ListIdentityProvid
 		var headers ListIdentityProvidersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46505,7 +46503,7 @@ func ParseCreateIdentityProviderResponse(rsp *http.Response) (*CreateIdentityPro
 		var headers CreateIdentityProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46515,7 +46513,7 @@ func ParseCreateIdentityProviderResponse(rsp *http.Response) (*CreateIdentityPro
 		var headers CreateIdentityProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46525,7 +46523,7 @@ func ParseCreateIdentityProviderResponse(rsp *http.Response) (*CreateIdentityPro
 		var headers CreateIdentityProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46535,7 +46533,7 @@ func ParseCreateIdentityProviderResponse(rsp *http.Response) (*CreateIdentityPro
 		var headers CreateIdentityProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46564,7 +46562,7 @@ func ParseDeleteIdentityProviderResponse(rsp *http.Response) (*DeleteIdentityPro
 		var headers DeleteIdentityProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46574,7 +46572,7 @@ func ParseDeleteIdentityProviderResponse(rsp *http.Response) (*DeleteIdentityPro
 		var headers DeleteIdentityProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46584,7 +46582,7 @@ func ParseDeleteIdentityProviderResponse(rsp *http.Response) (*DeleteIdentityPro
 		var headers DeleteIdentityProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46594,7 +46592,7 @@ func ParseDeleteIdentityProviderResponse(rsp *http.Response) (*DeleteIdentityPro
 		var headers DeleteIdentityProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46645,7 +46643,7 @@ func ParseGetIdentityProviderResponse(rsp *http.Response) (*GetIdentityProviderR
 		var headers GetIdentityProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46655,7 +46653,7 @@ func ParseGetIdentityProviderResponse(rsp *http.Response) (*GetIdentityProviderR
 		var headers GetIdentityProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46665,7 +46663,7 @@ func ParseGetIdentityProviderResponse(rsp *http.Response) (*GetIdentityProviderR
 		var headers GetIdentityProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46675,7 +46673,7 @@ func ParseGetIdentityProviderResponse(rsp *http.Response) (*GetIdentityProviderR
 		var headers GetIdentityProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46726,7 +46724,7 @@ func ParseUpdateIdentityProviderResponse(rsp *http.Response) (*UpdateIdentityPro
 		var headers UpdateIdentityProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46736,7 +46734,7 @@ func ParseUpdateIdentityProviderResponse(rsp *http.Response) (*UpdateIdentityPro
 		var headers UpdateIdentityProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46746,7 +46744,7 @@ func ParseUpdateIdentityProviderResponse(rsp *http.Response) (*UpdateIdentityPro
 		var headers UpdateIdentityProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46756,7 +46754,7 @@ func ParseUpdateIdentityProviderResponse(rsp *http.Response) (*UpdateIdentityPro
 		var headers UpdateIdentityProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46807,7 +46805,7 @@ func ParseListIngressPeersResponse(rsp *http.Response) (*ListIngressPeersRespons
 		var headers ListIngressPeersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46817,7 +46815,7 @@ func ParseListIngressPeersResponse(rsp *http.Response) (*ListIngressPeersRespons
 		var headers ListIngressPeersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46827,7 +46825,7 @@ func ParseListIngressPeersResponse(rsp *http.Response) (*ListIngressPeersRespons
 		var headers ListIngressPeersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46837,7 +46835,7 @@ func ParseListIngressPeersResponse(rsp *http.Response) (*ListIngressPeersRespons
 		var headers ListIngressPeersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46888,7 +46886,7 @@ func ParseCreateIngressPeerResponse(rsp *http.Response) (*CreateIngressPeerRespo
 		var headers CreateIngressPeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46898,7 +46896,7 @@ func ParseCreateIngressPeerResponse(rsp *http.Response) (*CreateIngressPeerRespo
 		var headers CreateIngressPeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46908,7 +46906,7 @@ func ParseCreateIngressPeerResponse(rsp *http.Response) (*CreateIngressPeerRespo
 		var headers CreateIngressPeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46918,7 +46916,7 @@ func ParseCreateIngressPeerResponse(rsp *http.Response) (*CreateIngressPeerRespo
 		var headers CreateIngressPeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46947,7 +46945,7 @@ func ParseDeleteIngressPeerResponse(rsp *http.Response) (*DeleteIngressPeerRespo
 		var headers DeleteIngressPeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46957,7 +46955,7 @@ func ParseDeleteIngressPeerResponse(rsp *http.Response) (*DeleteIngressPeerRespo
 		var headers DeleteIngressPeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46967,7 +46965,7 @@ func ParseDeleteIngressPeerResponse(rsp *http.Response) (*DeleteIngressPeerRespo
 		var headers DeleteIngressPeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46977,7 +46975,7 @@ func ParseDeleteIngressPeerResponse(rsp *http.Response) (*DeleteIngressPeerRespo
 		var headers DeleteIngressPeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47028,7 +47026,7 @@ func ParseGetIngressPeerResponse(rsp *http.Response) (*GetIngressPeerResponse, e
 		var headers GetIngressPeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47038,7 +47036,7 @@ func ParseGetIngressPeerResponse(rsp *http.Response) (*GetIngressPeerResponse, e
 		var headers GetIngressPeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47048,7 +47046,7 @@ func ParseGetIngressPeerResponse(rsp *http.Response) (*GetIngressPeerResponse, e
 		var headers GetIngressPeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47058,7 +47056,7 @@ func ParseGetIngressPeerResponse(rsp *http.Response) (*GetIngressPeerResponse, e
 		var headers GetIngressPeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47109,7 +47107,7 @@ func ParseUpdateIngressPeerResponse(rsp *http.Response) (*UpdateIngressPeerRespo
 		var headers UpdateIngressPeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47119,7 +47117,7 @@ func ParseUpdateIngressPeerResponse(rsp *http.Response) (*UpdateIngressPeerRespo
 		var headers UpdateIngressPeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47129,7 +47127,7 @@ func ParseUpdateIngressPeerResponse(rsp *http.Response) (*UpdateIngressPeerRespo
 		var headers UpdateIngressPeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47139,7 +47137,7 @@ func ParseUpdateIngressPeerResponse(rsp *http.Response) (*UpdateIngressPeerRespo
 		var headers UpdateIngressPeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47181,7 +47179,7 @@ func ParseGetInstanceStatusResponse(rsp *http.Response) (*GetInstanceStatusRespo
 		var headers GetInstanceStatusResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47229,7 +47227,7 @@ func ParseGetInstanceVersionResponse(rsp *http.Response) (*GetInstanceVersionRes
 		var headers GetInstanceVersionResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47239,7 +47237,7 @@ func ParseGetInstanceVersionResponse(rsp *http.Response) (*GetInstanceVersionRes
 		var headers GetInstanceVersionResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47249,7 +47247,7 @@ func ParseGetInstanceVersionResponse(rsp *http.Response) (*GetInstanceVersionRes
 		var headers GetInstanceVersionResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47635,7 +47633,7 @@ func ParseActivateAWSMarketplaceResponse(rsp *http.Response) (*ActivateAWSMarket
 		var headers ActivateAWSMarketplaceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47645,7 +47643,7 @@ func ParseActivateAWSMarketplaceResponse(rsp *http.Response) (*ActivateAWSMarket
 		var headers ActivateAWSMarketplaceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47655,7 +47653,7 @@ func ParseActivateAWSMarketplaceResponse(rsp *http.Response) (*ActivateAWSMarket
 		var headers ActivateAWSMarketplaceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47684,7 +47682,7 @@ func ParseEnrichAWSMarketplaceResponse(rsp *http.Response) (*EnrichAWSMarketplac
 		var headers EnrichAWSMarketplaceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47694,7 +47692,7 @@ func ParseEnrichAWSMarketplaceResponse(rsp *http.Response) (*EnrichAWSMarketplac
 		var headers EnrichAWSMarketplaceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47704,7 +47702,7 @@ func ParseEnrichAWSMarketplaceResponse(rsp *http.Response) (*EnrichAWSMarketplac
 		var headers EnrichAWSMarketplaceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47752,7 +47750,7 @@ func ParseCreateCheckoutSessionResponse(rsp *http.Response) (*CreateCheckoutSess
 		var headers CreateCheckoutSessionResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47762,7 +47760,7 @@ func ParseCreateCheckoutSessionResponse(rsp *http.Response) (*CreateCheckoutSess
 		var headers CreateCheckoutSessionResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47772,7 +47770,7 @@ func ParseCreateCheckoutSessionResponse(rsp *http.Response) (*CreateCheckoutSess
 		var headers CreateCheckoutSessionResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47820,7 +47818,7 @@ func ParseListInvoicesResponse(rsp *http.Response) (*ListInvoicesResponse, error
 		var headers ListInvoicesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47830,7 +47828,7 @@ func ParseListInvoicesResponse(rsp *http.Response) (*ListInvoicesResponse, error
 		var headers ListInvoicesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47840,7 +47838,7 @@ func ParseListInvoicesResponse(rsp *http.Response) (*ListInvoicesResponse, error
 		var headers ListInvoicesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47869,7 +47867,7 @@ func ParseGetInvoiceCSVResponse(rsp *http.Response) (*GetInvoiceCSVResponse, err
 		var headers GetInvoiceCSVResponse200Headers
 		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "Content-Disposition", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.ContentDisposition = &value
@@ -47879,7 +47877,7 @@ func ParseGetInvoiceCSVResponse(rsp *http.Response) (*GetInvoiceCSVResponse, err
 		var headers GetInvoiceCSVResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47889,7 +47887,7 @@ func ParseGetInvoiceCSVResponse(rsp *http.Response) (*GetInvoiceCSVResponse, err
 		var headers GetInvoiceCSVResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47899,7 +47897,7 @@ func ParseGetInvoiceCSVResponse(rsp *http.Response) (*GetInvoiceCSVResponse, err
 		var headers GetInvoiceCSVResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47947,7 +47945,7 @@ func ParseGetInvoicePDFResponse(rsp *http.Response) (*GetInvoicePDFResponse, err
 		var headers GetInvoicePDFResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47957,7 +47955,7 @@ func ParseGetInvoicePDFResponse(rsp *http.Response) (*GetInvoicePDFResponse, err
 		var headers GetInvoicePDFResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47967,7 +47965,7 @@ func ParseGetInvoicePDFResponse(rsp *http.Response) (*GetInvoicePDFResponse, err
 		var headers GetInvoicePDFResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48012,7 +48010,7 @@ func ParseListPlansResponse(rsp *http.Response) (*ListPlansResponse, error) {
 		var headers ListPlansResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48022,7 +48020,7 @@ func ParseListPlansResponse(rsp *http.Response) (*ListPlansResponse, error) {
 		var headers ListPlansResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48070,7 +48068,7 @@ func ParseGetCustomerPortalResponse(rsp *http.Response) (*GetCustomerPortalRespo
 		var headers GetCustomerPortalResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48080,7 +48078,7 @@ func ParseGetCustomerPortalResponse(rsp *http.Response) (*GetCustomerPortalRespo
 		var headers GetCustomerPortalResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48090,7 +48088,7 @@ func ParseGetCustomerPortalResponse(rsp *http.Response) (*GetCustomerPortalRespo
 		var headers GetCustomerPortalResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48138,7 +48136,7 @@ func ParseGetSubscriptionResponse(rsp *http.Response) (*GetSubscriptionResponse,
 		var headers GetSubscriptionResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48148,7 +48146,7 @@ func ParseGetSubscriptionResponse(rsp *http.Response) (*GetSubscriptionResponse,
 		var headers GetSubscriptionResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48177,7 +48175,7 @@ func ParseChangeSubscriptionResponse(rsp *http.Response) (*ChangeSubscriptionRes
 		var headers ChangeSubscriptionResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48187,7 +48185,7 @@ func ParseChangeSubscriptionResponse(rsp *http.Response) (*ChangeSubscriptionRes
 		var headers ChangeSubscriptionResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48197,7 +48195,7 @@ func ParseChangeSubscriptionResponse(rsp *http.Response) (*ChangeSubscriptionRes
 		var headers ChangeSubscriptionResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48242,7 +48240,7 @@ func ParseGetBillingUsageResponse(rsp *http.Response) (*GetBillingUsageResponse,
 		var headers GetBillingUsageResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48252,7 +48250,7 @@ func ParseGetBillingUsageResponse(rsp *http.Response) (*GetBillingUsageResponse,
 		var headers GetBillingUsageResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49698,7 +49696,7 @@ func ParseListMSPTenantsResponse(rsp *http.Response) (*ListMSPTenantsResponse, e
 		var headers ListMSPTenantsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49708,7 +49706,7 @@ func ParseListMSPTenantsResponse(rsp *http.Response) (*ListMSPTenantsResponse, e
 		var headers ListMSPTenantsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49718,7 +49716,7 @@ func ParseListMSPTenantsResponse(rsp *http.Response) (*ListMSPTenantsResponse, e
 		var headers ListMSPTenantsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49766,7 +49764,7 @@ func ParseCreateMSPTenantResponse(rsp *http.Response) (*CreateMSPTenantResponse,
 		var headers CreateMSPTenantResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49776,7 +49774,7 @@ func ParseCreateMSPTenantResponse(rsp *http.Response) (*CreateMSPTenantResponse,
 		var headers CreateMSPTenantResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49786,7 +49784,7 @@ func ParseCreateMSPTenantResponse(rsp *http.Response) (*CreateMSPTenantResponse,
 		var headers CreateMSPTenantResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49834,7 +49832,7 @@ func ParseUpdateMSPTenantResponse(rsp *http.Response) (*UpdateMSPTenantResponse,
 		var headers UpdateMSPTenantResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49844,7 +49842,7 @@ func ParseUpdateMSPTenantResponse(rsp *http.Response) (*UpdateMSPTenantResponse,
 		var headers UpdateMSPTenantResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49854,7 +49852,7 @@ func ParseUpdateMSPTenantResponse(rsp *http.Response) (*UpdateMSPTenantResponse,
 		var headers UpdateMSPTenantResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49908,7 +49906,7 @@ func ParseVerifyMSPTenantDNSResponse(rsp *http.Response) (*VerifyMSPTenantDNSRes
 		var headers VerifyMSPTenantDNSResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49918,7 +49916,7 @@ func ParseVerifyMSPTenantDNSResponse(rsp *http.Response) (*VerifyMSPTenantDNSRes
 		var headers VerifyMSPTenantDNSResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49928,7 +49926,7 @@ func ParseVerifyMSPTenantDNSResponse(rsp *http.Response) (*VerifyMSPTenantDNSRes
 		var headers VerifyMSPTenantDNSResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49979,7 +49977,7 @@ func ParseInviteMSPTenantResponse(rsp *http.Response) (*InviteMSPTenantResponse,
 		var headers InviteMSPTenantResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49989,7 +49987,7 @@ func ParseInviteMSPTenantResponse(rsp *http.Response) (*InviteMSPTenantResponse,
 		var headers InviteMSPTenantResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49999,7 +49997,7 @@ func ParseInviteMSPTenantResponse(rsp *http.Response) (*InviteMSPTenantResponse,
 		var headers InviteMSPTenantResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50028,7 +50026,7 @@ func ParseRespondToMSPTenantInviteResponse(rsp *http.Response) (*RespondToMSPTen
 		var headers RespondToMSPTenantInviteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50038,7 +50036,7 @@ func ParseRespondToMSPTenantInviteResponse(rsp *http.Response) (*RespondToMSPTen
 		var headers RespondToMSPTenantInviteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50048,7 +50046,7 @@ func ParseRespondToMSPTenantInviteResponse(rsp *http.Response) (*RespondToMSPTen
 		var headers RespondToMSPTenantInviteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50077,7 +50075,7 @@ func ParseCreateMSPTenantSubscriptionResponse(rsp *http.Response) (*CreateMSPTen
 		var headers CreateMSPTenantSubscriptionResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50087,7 +50085,7 @@ func ParseCreateMSPTenantSubscriptionResponse(rsp *http.Response) (*CreateMSPTen
 		var headers CreateMSPTenantSubscriptionResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50097,7 +50095,7 @@ func ParseCreateMSPTenantSubscriptionResponse(rsp *http.Response) (*CreateMSPTen
 		var headers CreateMSPTenantSubscriptionResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50126,7 +50124,7 @@ func ParseUnlinkMSPTenantResponse(rsp *http.Response) (*UnlinkMSPTenantResponse,
 		var headers UnlinkMSPTenantResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50136,7 +50134,7 @@ func ParseUnlinkMSPTenantResponse(rsp *http.Response) (*UnlinkMSPTenantResponse,
 		var headers UnlinkMSPTenantResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50146,7 +50144,7 @@ func ParseUnlinkMSPTenantResponse(rsp *http.Response) (*UnlinkMSPTenantResponse,
 		var headers UnlinkMSPTenantResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50200,7 +50198,7 @@ func ParseListNotificationChannelsResponse(rsp *http.Response) (*ListNotificatio
 		var headers ListNotificationChannelsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50210,7 +50208,7 @@ func ParseListNotificationChannelsResponse(rsp *http.Response) (*ListNotificatio
 		var headers ListNotificationChannelsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50220,7 +50218,7 @@ func ParseListNotificationChannelsResponse(rsp *http.Response) (*ListNotificatio
 		var headers ListNotificationChannelsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50230,7 +50228,7 @@ func ParseListNotificationChannelsResponse(rsp *http.Response) (*ListNotificatio
 		var headers ListNotificationChannelsResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50240,7 +50238,7 @@ func ParseListNotificationChannelsResponse(rsp *http.Response) (*ListNotificatio
 		var headers ListNotificationChannelsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50294,7 +50292,7 @@ func ParseCreateNotificationChannelResponse(rsp *http.Response) (*CreateNotifica
 		var headers CreateNotificationChannelResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50304,7 +50302,7 @@ func ParseCreateNotificationChannelResponse(rsp *http.Response) (*CreateNotifica
 		var headers CreateNotificationChannelResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50314,7 +50312,7 @@ func ParseCreateNotificationChannelResponse(rsp *http.Response) (*CreateNotifica
 		var headers CreateNotificationChannelResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50324,7 +50322,7 @@ func ParseCreateNotificationChannelResponse(rsp *http.Response) (*CreateNotifica
 		var headers CreateNotificationChannelResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50334,7 +50332,7 @@ func ParseCreateNotificationChannelResponse(rsp *http.Response) (*CreateNotifica
 		var headers CreateNotificationChannelResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50388,7 +50386,7 @@ func ParseDeleteNotificationChannelResponse(rsp *http.Response) (*DeleteNotifica
 		var headers DeleteNotificationChannelResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50398,7 +50396,7 @@ func ParseDeleteNotificationChannelResponse(rsp *http.Response) (*DeleteNotifica
 		var headers DeleteNotificationChannelResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50408,7 +50406,7 @@ func ParseDeleteNotificationChannelResponse(rsp *http.Response) (*DeleteNotifica
 		var headers DeleteNotificationChannelResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50418,7 +50416,7 @@ func ParseDeleteNotificationChannelResponse(rsp *http.Response) (*DeleteNotifica
 		var headers DeleteNotificationChannelResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50428,7 +50426,7 @@ func ParseDeleteNotificationChannelResponse(rsp *http.Response) (*DeleteNotifica
 		var headers DeleteNotificationChannelResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50482,7 +50480,7 @@ func ParseGetNotificationChannelResponse(rsp *http.Response) (*GetNotificationCh
 		var headers GetNotificationChannelResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50492,7 +50490,7 @@ func ParseGetNotificationChannelResponse(rsp *http.Response) (*GetNotificationCh
 		var headers GetNotificationChannelResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50502,7 +50500,7 @@ func ParseGetNotificationChannelResponse(rsp *http.Response) (*GetNotificationCh
 		var headers GetNotificationChannelResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50512,7 +50510,7 @@ func ParseGetNotificationChannelResponse(rsp *http.Response) (*GetNotificationCh
 		var headers GetNotificationChannelResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50522,7 +50520,7 @@ func ParseGetNotificationChannelResponse(rsp *http.Response) (*GetNotificationCh
 		var headers GetNotificationChannelResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50576,7 +50574,7 @@ func ParseUpdateNotificationChannelResponse(rsp *http.Response) (*UpdateNotifica
 		var headers UpdateNotificationChannelResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50586,7 +50584,7 @@ func ParseUpdateNotificationChannelResponse(rsp *http.Response) (*UpdateNotifica
 		var headers UpdateNotificationChannelResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50596,7 +50594,7 @@ func ParseUpdateNotificationChannelResponse(rsp *http.Response) (*UpdateNotifica
 		var headers UpdateNotificationChannelResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50606,7 +50604,7 @@ func ParseUpdateNotificationChannelResponse(rsp *http.Response) (*UpdateNotifica
 		var headers UpdateNotificationChannelResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50616,7 +50614,7 @@ func ParseUpdateNotificationChannelResponse(rsp *http.Response) (*UpdateNotifica
 		var headers UpdateNotificationChannelResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50670,7 +50668,7 @@ func ParseListNotificationEventTypesResponse(rsp *http.Response) (*ListNotificat
 		var headers ListNotificationEventTypesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50680,7 +50678,7 @@ func ParseListNotificationEventTypesResponse(rsp *http.Response) (*ListNotificat
 		var headers ListNotificationEventTypesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50690,7 +50688,7 @@ func ParseListNotificationEventTypesResponse(rsp *http.Response) (*ListNotificat
 		var headers ListNotificationEventTypesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50700,7 +50698,7 @@ func ParseListNotificationEventTypesResponse(rsp *http.Response) (*ListNotificat
 		var headers ListNotificationEventTypesResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50710,7 +50708,7 @@ func ParseListNotificationEventTypesResponse(rsp *http.Response) (*ListNotificat
 		var headers ListNotificationEventTypesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51475,7 +51473,7 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		var headers ListCountriesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51485,7 +51483,7 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		var headers ListCountriesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51495,7 +51493,7 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		var headers ListCountriesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51505,7 +51503,7 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		var headers ListCountriesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51556,7 +51554,7 @@ func ParseListCountryCitiesResponse(rsp *http.Response) (*ListCountryCitiesRespo
 		var headers ListCountryCitiesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51566,7 +51564,7 @@ func ParseListCountryCitiesResponse(rsp *http.Response) (*ListCountryCitiesRespo
 		var headers ListCountryCitiesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51576,7 +51574,7 @@ func ParseListCountryCitiesResponse(rsp *http.Response) (*ListCountryCitiesRespo
 		var headers ListCountryCitiesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51586,7 +51584,7 @@ func ParseListCountryCitiesResponse(rsp *http.Response) (*ListCountryCitiesRespo
 		var headers ListCountryCitiesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51637,7 +51635,7 @@ func ParseListNetworksResponse(rsp *http.Response) (*ListNetworksResponse, error
 		var headers ListNetworksResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51647,7 +51645,7 @@ func ParseListNetworksResponse(rsp *http.Response) (*ListNetworksResponse, error
 		var headers ListNetworksResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51657,7 +51655,7 @@ func ParseListNetworksResponse(rsp *http.Response) (*ListNetworksResponse, error
 		var headers ListNetworksResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51667,7 +51665,7 @@ func ParseListNetworksResponse(rsp *http.Response) (*ListNetworksResponse, error
 		var headers ListNetworksResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51718,7 +51716,7 @@ func ParseCreateNetworkResponse(rsp *http.Response) (*CreateNetworkResponse, err
 		var headers CreateNetworkResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51728,7 +51726,7 @@ func ParseCreateNetworkResponse(rsp *http.Response) (*CreateNetworkResponse, err
 		var headers CreateNetworkResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51738,7 +51736,7 @@ func ParseCreateNetworkResponse(rsp *http.Response) (*CreateNetworkResponse, err
 		var headers CreateNetworkResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51748,7 +51746,7 @@ func ParseCreateNetworkResponse(rsp *http.Response) (*CreateNetworkResponse, err
 		var headers CreateNetworkResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51799,7 +51797,7 @@ func ParseListAllNetworkRoutersResponse(rsp *http.Response) (*ListAllNetworkRout
 		var headers ListAllNetworkRoutersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51809,7 +51807,7 @@ func ParseListAllNetworkRoutersResponse(rsp *http.Response) (*ListAllNetworkRout
 		var headers ListAllNetworkRoutersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51819,7 +51817,7 @@ func ParseListAllNetworkRoutersResponse(rsp *http.Response) (*ListAllNetworkRout
 		var headers ListAllNetworkRoutersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51829,7 +51827,7 @@ func ParseListAllNetworkRoutersResponse(rsp *http.Response) (*ListAllNetworkRout
 		var headers ListAllNetworkRoutersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51858,7 +51856,7 @@ func ParseDeleteNetworkResponse(rsp *http.Response) (*DeleteNetworkResponse, err
 		var headers DeleteNetworkResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51868,7 +51866,7 @@ func ParseDeleteNetworkResponse(rsp *http.Response) (*DeleteNetworkResponse, err
 		var headers DeleteNetworkResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51878,7 +51876,7 @@ func ParseDeleteNetworkResponse(rsp *http.Response) (*DeleteNetworkResponse, err
 		var headers DeleteNetworkResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51888,7 +51886,7 @@ func ParseDeleteNetworkResponse(rsp *http.Response) (*DeleteNetworkResponse, err
 		var headers DeleteNetworkResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51939,7 +51937,7 @@ func ParseGetNetworkResponse(rsp *http.Response) (*GetNetworkResponse, error) {
 		var headers GetNetworkResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51949,7 +51947,7 @@ func ParseGetNetworkResponse(rsp *http.Response) (*GetNetworkResponse, error) {
 		var headers GetNetworkResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51959,7 +51957,7 @@ func ParseGetNetworkResponse(rsp *http.Response) (*GetNetworkResponse, error) {
 		var headers GetNetworkResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51969,7 +51967,7 @@ func ParseGetNetworkResponse(rsp *http.Response) (*GetNetworkResponse, error) {
 		var headers GetNetworkResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52020,7 +52018,7 @@ func ParseUpdateNetworkResponse(rsp *http.Response) (*UpdateNetworkResponse, err
 		var headers UpdateNetworkResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52030,7 +52028,7 @@ func ParseUpdateNetworkResponse(rsp *http.Response) (*UpdateNetworkResponse, err
 		var headers UpdateNetworkResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52040,7 +52038,7 @@ func ParseUpdateNetworkResponse(rsp *http.Response) (*UpdateNetworkResponse, err
 		var headers UpdateNetworkResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52050,7 +52048,7 @@ func ParseUpdateNetworkResponse(rsp *http.Response) (*UpdateNetworkResponse, err
 		var headers UpdateNetworkResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52101,7 +52099,7 @@ func ParseListNetworkResourcesResponse(rsp *http.Response) (*ListNetworkResource
 		var headers ListNetworkResourcesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52111,7 +52109,7 @@ func ParseListNetworkResourcesResponse(rsp *http.Response) (*ListNetworkResource
 		var headers ListNetworkResourcesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52121,7 +52119,7 @@ func ParseListNetworkResourcesResponse(rsp *http.Response) (*ListNetworkResource
 		var headers ListNetworkResourcesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52131,7 +52129,7 @@ func ParseListNetworkResourcesResponse(rsp *http.Response) (*ListNetworkResource
 		var headers ListNetworkResourcesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52182,7 +52180,7 @@ func ParseCreateNetworkResourceResponse(rsp *http.Response) (*CreateNetworkResou
 		var headers CreateNetworkResourceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52192,7 +52190,7 @@ func ParseCreateNetworkResourceResponse(rsp *http.Response) (*CreateNetworkResou
 		var headers CreateNetworkResourceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52202,7 +52200,7 @@ func ParseCreateNetworkResourceResponse(rsp *http.Response) (*CreateNetworkResou
 		var headers CreateNetworkResourceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52212,7 +52210,7 @@ func ParseCreateNetworkResourceResponse(rsp *http.Response) (*CreateNetworkResou
 		var headers CreateNetworkResourceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52241,7 +52239,7 @@ func ParseDeleteNetworkResourceResponse(rsp *http.Response) (*DeleteNetworkResou
 		var headers DeleteNetworkResourceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52251,7 +52249,7 @@ func ParseDeleteNetworkResourceResponse(rsp *http.Response) (*DeleteNetworkResou
 		var headers DeleteNetworkResourceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52261,7 +52259,7 @@ func ParseDeleteNetworkResourceResponse(rsp *http.Response) (*DeleteNetworkResou
 		var headers DeleteNetworkResourceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52271,7 +52269,7 @@ func ParseDeleteNetworkResourceResponse(rsp *http.Response) (*DeleteNetworkResou
 		var headers DeleteNetworkResourceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52322,7 +52320,7 @@ func ParseGetNetworkResourceResponse(rsp *http.Response) (*GetNetworkResourceRes
 		var headers GetNetworkResourceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52332,7 +52330,7 @@ func ParseGetNetworkResourceResponse(rsp *http.Response) (*GetNetworkResourceRes
 		var headers GetNetworkResourceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52342,7 +52340,7 @@ func ParseGetNetworkResourceResponse(rsp *http.Response) (*GetNetworkResourceRes
 		var headers GetNetworkResourceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52352,7 +52350,7 @@ func ParseGetNetworkResourceResponse(rsp *http.Response) (*GetNetworkResourceRes
 		var headers GetNetworkResourceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52403,7 +52401,7 @@ func ParseUpdateNetworkResourceResponse(rsp *http.Response) (*UpdateNetworkResou
 		var headers UpdateNetworkResourceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52413,7 +52411,7 @@ func ParseUpdateNetworkResourceResponse(rsp *http.Response) (*UpdateNetworkResou
 		var headers UpdateNetworkResourceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52423,7 +52421,7 @@ func ParseUpdateNetworkResourceResponse(rsp *http.Response) (*UpdateNetworkResou
 		var headers UpdateNetworkResourceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52433,7 +52431,7 @@ func ParseUpdateNetworkResourceResponse(rsp *http.Response) (*UpdateNetworkResou
 		var headers UpdateNetworkResourceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52484,7 +52482,7 @@ func ParseListNetworkRoutersResponse(rsp *http.Response) (*ListNetworkRoutersRes
 		var headers ListNetworkRoutersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52494,7 +52492,7 @@ func ParseListNetworkRoutersResponse(rsp *http.Response) (*ListNetworkRoutersRes
 		var headers ListNetworkRoutersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52504,7 +52502,7 @@ func ParseListNetworkRoutersResponse(rsp *http.Response) (*ListNetworkRoutersRes
 		var headers ListNetworkRoutersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52514,7 +52512,7 @@ func ParseListNetworkRoutersResponse(rsp *http.Response) (*ListNetworkRoutersRes
 		var headers ListNetworkRoutersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52565,7 +52563,7 @@ func ParseCreateNetworkRouterResponse(rsp *http.Response) (*CreateNetworkRouterR
 		var headers CreateNetworkRouterResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52575,7 +52573,7 @@ func ParseCreateNetworkRouterResponse(rsp *http.Response) (*CreateNetworkRouterR
 		var headers CreateNetworkRouterResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52585,7 +52583,7 @@ func ParseCreateNetworkRouterResponse(rsp *http.Response) (*CreateNetworkRouterR
 		var headers CreateNetworkRouterResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52595,7 +52593,7 @@ func ParseCreateNetworkRouterResponse(rsp *http.Response) (*CreateNetworkRouterR
 		var headers CreateNetworkRouterResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52624,7 +52622,7 @@ func ParseDeleteNetworkRouterResponse(rsp *http.Response) (*DeleteNetworkRouterR
 		var headers DeleteNetworkRouterResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52634,7 +52632,7 @@ func ParseDeleteNetworkRouterResponse(rsp *http.Response) (*DeleteNetworkRouterR
 		var headers DeleteNetworkRouterResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52644,7 +52642,7 @@ func ParseDeleteNetworkRouterResponse(rsp *http.Response) (*DeleteNetworkRouterR
 		var headers DeleteNetworkRouterResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52654,7 +52652,7 @@ func ParseDeleteNetworkRouterResponse(rsp *http.Response) (*DeleteNetworkRouterR
 		var headers DeleteNetworkRouterResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52705,7 +52703,7 @@ func ParseGetNetworkRouterResponse(rsp *http.Response) (*GetNetworkRouterRespons
 		var headers GetNetworkRouterResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52715,7 +52713,7 @@ func ParseGetNetworkRouterResponse(rsp *http.Response) (*GetNetworkRouterRespons
 		var headers GetNetworkRouterResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52725,7 +52723,7 @@ func ParseGetNetworkRouterResponse(rsp *http.Response) (*GetNetworkRouterRespons
 		var headers GetNetworkRouterResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52735,7 +52733,7 @@ func ParseGetNetworkRouterResponse(rsp *http.Response) (*GetNetworkRouterRespons
 		var headers GetNetworkRouterResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52786,7 +52784,7 @@ func ParseUpdateNetworkRouterResponse(rsp *http.Response) (*UpdateNetworkRouterR
 		var headers UpdateNetworkRouterResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52796,7 +52794,7 @@ func ParseUpdateNetworkRouterResponse(rsp *http.Response) (*UpdateNetworkRouterR
 		var headers UpdateNetworkRouterResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52806,7 +52804,7 @@ func ParseUpdateNetworkRouterResponse(rsp *http.Response) (*UpdateNetworkRouterR
 		var headers UpdateNetworkRouterResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52816,7 +52814,7 @@ func ParseUpdateNetworkRouterResponse(rsp *http.Response) (*UpdateNetworkRouterR
 		var headers UpdateNetworkRouterResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52867,7 +52865,7 @@ func ParseListPeersResponse(rsp *http.Response) (*ListPeersResponse, error) {
 		var headers ListPeersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52877,7 +52875,7 @@ func ParseListPeersResponse(rsp *http.Response) (*ListPeersResponse, error) {
 		var headers ListPeersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52887,7 +52885,7 @@ func ParseListPeersResponse(rsp *http.Response) (*ListPeersResponse, error) {
 		var headers ListPeersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52897,7 +52895,7 @@ func ParseListPeersResponse(rsp *http.Response) (*ListPeersResponse, error) {
 		var headers ListPeersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53070,7 +53068,7 @@ func ParseDeletePeerResponse(rsp *http.Response) (*DeletePeerResponse, error) {
 		var headers DeletePeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53080,7 +53078,7 @@ func ParseDeletePeerResponse(rsp *http.Response) (*DeletePeerResponse, error) {
 		var headers DeletePeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53090,7 +53088,7 @@ func ParseDeletePeerResponse(rsp *http.Response) (*DeletePeerResponse, error) {
 		var headers DeletePeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53100,7 +53098,7 @@ func ParseDeletePeerResponse(rsp *http.Response) (*DeletePeerResponse, error) {
 		var headers DeletePeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53151,7 +53149,7 @@ func ParseGetPeerResponse(rsp *http.Response) (*GetPeerResponse, error) {
 		var headers GetPeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53161,7 +53159,7 @@ func ParseGetPeerResponse(rsp *http.Response) (*GetPeerResponse, error) {
 		var headers GetPeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53171,7 +53169,7 @@ func ParseGetPeerResponse(rsp *http.Response) (*GetPeerResponse, error) {
 		var headers GetPeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53181,7 +53179,7 @@ func ParseGetPeerResponse(rsp *http.Response) (*GetPeerResponse, error) {
 		var headers GetPeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53232,7 +53230,7 @@ func ParseUpdatePeerResponse(rsp *http.Response) (*UpdatePeerResponse, error) {
 		var headers UpdatePeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53242,7 +53240,7 @@ func ParseUpdatePeerResponse(rsp *http.Response) (*UpdatePeerResponse, error) {
 		var headers UpdatePeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53252,7 +53250,7 @@ func ParseUpdatePeerResponse(rsp *http.Response) (*UpdatePeerResponse, error) {
 		var headers UpdatePeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53262,7 +53260,7 @@ func ParseUpdatePeerResponse(rsp *http.Response) (*UpdatePeerResponse, error) {
 		var headers UpdatePeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53313,7 +53311,7 @@ func ParseListAccessiblePeersResponse(rsp *http.Response) (*ListAccessiblePeersR
 		var headers ListAccessiblePeersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53323,7 +53321,7 @@ func ParseListAccessiblePeersResponse(rsp *http.Response) (*ListAccessiblePeersR
 		var headers ListAccessiblePeersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53333,7 +53331,7 @@ func ParseListAccessiblePeersResponse(rsp *http.Response) (*ListAccessiblePeersR
 		var headers ListAccessiblePeersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53343,7 +53341,7 @@ func ParseListAccessiblePeersResponse(rsp *http.Response) (*ListAccessiblePeersR
 		var headers ListAccessiblePeersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53394,7 +53392,7 @@ func ParseListPortAllocationsResponse(rsp *http.Response) (*ListPortAllocationsR
 		var headers ListPortAllocationsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53404,7 +53402,7 @@ func ParseListPortAllocationsResponse(rsp *http.Response) (*ListPortAllocationsR
 		var headers ListPortAllocationsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53414,7 +53412,7 @@ func ParseListPortAllocationsResponse(rsp *http.Response) (*ListPortAllocationsR
 		var headers ListPortAllocationsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53424,7 +53422,7 @@ func ParseListPortAllocationsResponse(rsp *http.Response) (*ListPortAllocationsR
 		var headers ListPortAllocationsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53475,7 +53473,7 @@ func ParseCreatePortAllocationResponse(rsp *http.Response) (*CreatePortAllocatio
 		var headers CreatePortAllocationResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53485,7 +53483,7 @@ func ParseCreatePortAllocationResponse(rsp *http.Response) (*CreatePortAllocatio
 		var headers CreatePortAllocationResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53495,7 +53493,7 @@ func ParseCreatePortAllocationResponse(rsp *http.Response) (*CreatePortAllocatio
 		var headers CreatePortAllocationResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53505,7 +53503,7 @@ func ParseCreatePortAllocationResponse(rsp *http.Response) (*CreatePortAllocatio
 		var headers CreatePortAllocationResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53534,7 +53532,7 @@ func ParseDeletePortAllocationResponse(rsp *http.Response) (*DeletePortAllocatio
 		var headers DeletePortAllocationResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53544,7 +53542,7 @@ func ParseDeletePortAllocationResponse(rsp *http.Response) (*DeletePortAllocatio
 		var headers DeletePortAllocationResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53554,7 +53552,7 @@ func ParseDeletePortAllocationResponse(rsp *http.Response) (*DeletePortAllocatio
 		var headers DeletePortAllocationResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53564,7 +53562,7 @@ func ParseDeletePortAllocationResponse(rsp *http.Response) (*DeletePortAllocatio
 		var headers DeletePortAllocationResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53615,7 +53613,7 @@ func ParseGetPortAllocationResponse(rsp *http.Response) (*GetPortAllocationRespo
 		var headers GetPortAllocationResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53625,7 +53623,7 @@ func ParseGetPortAllocationResponse(rsp *http.Response) (*GetPortAllocationRespo
 		var headers GetPortAllocationResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53635,7 +53633,7 @@ func ParseGetPortAllocationResponse(rsp *http.Response) (*GetPortAllocationRespo
 		var headers GetPortAllocationResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53645,7 +53643,7 @@ func ParseGetPortAllocationResponse(rsp *http.Response) (*GetPortAllocationRespo
 		var headers GetPortAllocationResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53696,7 +53694,7 @@ func ParseUpdatePortAllocationResponse(rsp *http.Response) (*UpdatePortAllocatio
 		var headers UpdatePortAllocationResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53706,7 +53704,7 @@ func ParseUpdatePortAllocationResponse(rsp *http.Response) (*UpdatePortAllocatio
 		var headers UpdatePortAllocationResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53716,7 +53714,7 @@ func ParseUpdatePortAllocationResponse(rsp *http.Response) (*UpdatePortAllocatio
 		var headers UpdatePortAllocationResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53726,7 +53724,7 @@ func ParseUpdatePortAllocationResponse(rsp *http.Response) (*UpdatePortAllocatio
 		var headers UpdatePortAllocationResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53777,7 +53775,7 @@ func ParseListPeerJobsResponse(rsp *http.Response) (*ListPeerJobsResponse, error
 		var headers ListPeerJobsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53787,7 +53785,7 @@ func ParseListPeerJobsResponse(rsp *http.Response) (*ListPeerJobsResponse, error
 		var headers ListPeerJobsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53797,7 +53795,7 @@ func ParseListPeerJobsResponse(rsp *http.Response) (*ListPeerJobsResponse, error
 		var headers ListPeerJobsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53807,7 +53805,7 @@ func ParseListPeerJobsResponse(rsp *http.Response) (*ListPeerJobsResponse, error
 		var headers ListPeerJobsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53858,7 +53856,7 @@ func ParseCreatePeerJobResponse(rsp *http.Response) (*CreatePeerJobResponse, err
 		var headers CreatePeerJobResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53868,7 +53866,7 @@ func ParseCreatePeerJobResponse(rsp *http.Response) (*CreatePeerJobResponse, err
 		var headers CreatePeerJobResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53878,7 +53876,7 @@ func ParseCreatePeerJobResponse(rsp *http.Response) (*CreatePeerJobResponse, err
 		var headers CreatePeerJobResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53888,7 +53886,7 @@ func ParseCreatePeerJobResponse(rsp *http.Response) (*CreatePeerJobResponse, err
 		var headers CreatePeerJobResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53939,7 +53937,7 @@ func ParseGetPeerJobResponse(rsp *http.Response) (*GetPeerJobResponse, error) {
 		var headers GetPeerJobResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53949,7 +53947,7 @@ func ParseGetPeerJobResponse(rsp *http.Response) (*GetPeerJobResponse, error) {
 		var headers GetPeerJobResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53959,7 +53957,7 @@ func ParseGetPeerJobResponse(rsp *http.Response) (*GetPeerJobResponse, error) {
 		var headers GetPeerJobResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53969,7 +53967,7 @@ func ParseGetPeerJobResponse(rsp *http.Response) (*GetPeerJobResponse, error) {
 		var headers GetPeerJobResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54020,7 +54018,7 @@ func ParseCreateTemporaryAccessPeerResponse(rsp *http.Response) (*CreateTemporar
 		var headers CreateTemporaryAccessPeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54030,7 +54028,7 @@ func ParseCreateTemporaryAccessPeerResponse(rsp *http.Response) (*CreateTemporar
 		var headers CreateTemporaryAccessPeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54040,7 +54038,7 @@ func ParseCreateTemporaryAccessPeerResponse(rsp *http.Response) (*CreateTemporar
 		var headers CreateTemporaryAccessPeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54050,7 +54048,7 @@ func ParseCreateTemporaryAccessPeerResponse(rsp *http.Response) (*CreateTemporar
 		var headers CreateTemporaryAccessPeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54101,7 +54099,7 @@ func ParseListPoliciesResponse(rsp *http.Response) (*ListPoliciesResponse, error
 		var headers ListPoliciesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54111,7 +54109,7 @@ func ParseListPoliciesResponse(rsp *http.Response) (*ListPoliciesResponse, error
 		var headers ListPoliciesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54121,7 +54119,7 @@ func ParseListPoliciesResponse(rsp *http.Response) (*ListPoliciesResponse, error
 		var headers ListPoliciesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54131,7 +54129,7 @@ func ParseListPoliciesResponse(rsp *http.Response) (*ListPoliciesResponse, error
 		var headers ListPoliciesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54186,7 +54184,7 @@ func ParseDeletePolicyResponse(rsp *http.Response) (*DeletePolicyResponse, error
 		var headers DeletePolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54196,7 +54194,7 @@ func ParseDeletePolicyResponse(rsp *http.Response) (*DeletePolicyResponse, error
 		var headers DeletePolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54206,7 +54204,7 @@ func ParseDeletePolicyResponse(rsp *http.Response) (*DeletePolicyResponse, error
 		var headers DeletePolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54216,7 +54214,7 @@ func ParseDeletePolicyResponse(rsp *http.Response) (*DeletePolicyResponse, error
 		var headers DeletePolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54267,7 +54265,7 @@ func ParseGetPolicyResponse(rsp *http.Response) (*GetPolicyResponse, error) {
 		var headers GetPolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54277,7 +54275,7 @@ func ParseGetPolicyResponse(rsp *http.Response) (*GetPolicyResponse, error) {
 		var headers GetPolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54287,7 +54285,7 @@ func ParseGetPolicyResponse(rsp *http.Response) (*GetPolicyResponse, error) {
 		var headers GetPolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54297,7 +54295,7 @@ func ParseGetPolicyResponse(rsp *http.Response) (*GetPolicyResponse, error) {
 		var headers GetPolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54348,7 +54346,7 @@ func ParseUpdatePolicyResponse(rsp *http.Response) (*UpdatePolicyResponse, error
 		var headers UpdatePolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54358,7 +54356,7 @@ func ParseUpdatePolicyResponse(rsp *http.Response) (*UpdatePolicyResponse, error
 		var headers UpdatePolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54368,7 +54366,7 @@ func ParseUpdatePolicyResponse(rsp *http.Response) (*UpdatePolicyResponse, error
 		var headers UpdatePolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54378,7 +54376,7 @@ func ParseUpdatePolicyResponse(rsp *http.Response) (*UpdatePolicyResponse, error
 		var headers UpdatePolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54429,7 +54427,7 @@ func ParseListPostureChecksResponse(rsp *http.Response) (*ListPostureChecksRespo
 		var headers ListPostureChecksResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54439,7 +54437,7 @@ func ParseListPostureChecksResponse(rsp *http.Response) (*ListPostureChecksRespo
 		var headers ListPostureChecksResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54449,7 +54447,7 @@ func ParseListPostureChecksResponse(rsp *http.Response) (*ListPostureChecksRespo
 		var headers ListPostureChecksResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54459,7 +54457,7 @@ func ParseListPostureChecksResponse(rsp *http.Response) (*ListPostureChecksRespo
 		var headers ListPostureChecksResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54514,7 +54512,7 @@ func ParseDeletePostureCheckResponse(rsp *http.Response) (*DeletePostureCheckRes
 		var headers DeletePostureCheckResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54524,7 +54522,7 @@ func ParseDeletePostureCheckResponse(rsp *http.Response) (*DeletePostureCheckRes
 		var headers DeletePostureCheckResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54534,7 +54532,7 @@ func ParseDeletePostureCheckResponse(rsp *http.Response) (*DeletePostureCheckRes
 		var headers DeletePostureCheckResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54544,7 +54542,7 @@ func ParseDeletePostureCheckResponse(rsp *http.Response) (*DeletePostureCheckRes
 		var headers DeletePostureCheckResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54595,7 +54593,7 @@ func ParseGetPostureCheckResponse(rsp *http.Response) (*GetPostureCheckResponse,
 		var headers GetPostureCheckResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54605,7 +54603,7 @@ func ParseGetPostureCheckResponse(rsp *http.Response) (*GetPostureCheckResponse,
 		var headers GetPostureCheckResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54615,7 +54613,7 @@ func ParseGetPostureCheckResponse(rsp *http.Response) (*GetPostureCheckResponse,
 		var headers GetPostureCheckResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54625,7 +54623,7 @@ func ParseGetPostureCheckResponse(rsp *http.Response) (*GetPostureCheckResponse,
 		var headers GetPostureCheckResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54676,7 +54674,7 @@ func ParseUpdatePostureCheckResponse(rsp *http.Response) (*UpdatePostureCheckRes
 		var headers UpdatePostureCheckResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54686,7 +54684,7 @@ func ParseUpdatePostureCheckResponse(rsp *http.Response) (*UpdatePostureCheckRes
 		var headers UpdatePostureCheckResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54696,7 +54694,7 @@ func ParseUpdatePostureCheckResponse(rsp *http.Response) (*UpdatePostureCheckRes
 		var headers UpdatePostureCheckResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54706,7 +54704,7 @@ func ParseUpdatePostureCheckResponse(rsp *http.Response) (*UpdatePostureCheckRes
 		var headers UpdatePostureCheckResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54754,7 +54752,7 @@ func ParseListProxyClustersResponse(rsp *http.Response) (*ListProxyClustersRespo
 		var headers ListProxyClustersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54764,7 +54762,7 @@ func ParseListProxyClustersResponse(rsp *http.Response) (*ListProxyClustersRespo
 		var headers ListProxyClustersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54774,7 +54772,7 @@ func ParseListProxyClustersResponse(rsp *http.Response) (*ListProxyClustersRespo
 		var headers ListProxyClustersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54803,7 +54801,7 @@ func ParseDeleteProxyClusterResponse(rsp *http.Response) (*DeleteProxyClusterRes
 		var headers DeleteProxyClusterResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54813,7 +54811,7 @@ func ParseDeleteProxyClusterResponse(rsp *http.Response) (*DeleteProxyClusterRes
 		var headers DeleteProxyClusterResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54823,7 +54821,7 @@ func ParseDeleteProxyClusterResponse(rsp *http.Response) (*DeleteProxyClusterRes
 		var headers DeleteProxyClusterResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54833,7 +54831,7 @@ func ParseDeleteProxyClusterResponse(rsp *http.Response) (*DeleteProxyClusterRes
 		var headers DeleteProxyClusterResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54843,7 +54841,7 @@ func ParseDeleteProxyClusterResponse(rsp *http.Response) (*DeleteProxyClusterRes
 		var headers DeleteProxyClusterResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54897,7 +54895,7 @@ func ParseListProxyDomainsResponse(rsp *http.Response) (*ListProxyDomainsRespons
 		var headers ListProxyDomainsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54907,7 +54905,7 @@ func ParseListProxyDomainsResponse(rsp *http.Response) (*ListProxyDomainsRespons
 		var headers ListProxyDomainsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54917,7 +54915,7 @@ func ParseListProxyDomainsResponse(rsp *http.Response) (*ListProxyDomainsRespons
 		var headers ListProxyDomainsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54927,7 +54925,7 @@ func ParseListProxyDomainsResponse(rsp *http.Response) (*ListProxyDomainsRespons
 		var headers ListProxyDomainsResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54937,7 +54935,7 @@ func ParseListProxyDomainsResponse(rsp *http.Response) (*ListProxyDomainsRespons
 		var headers ListProxyDomainsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54991,7 +54989,7 @@ func ParseCreateProxyDomainResponse(rsp *http.Response) (*CreateProxyDomainRespo
 		var headers CreateProxyDomainResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55001,7 +54999,7 @@ func ParseCreateProxyDomainResponse(rsp *http.Response) (*CreateProxyDomainRespo
 		var headers CreateProxyDomainResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55011,7 +55009,7 @@ func ParseCreateProxyDomainResponse(rsp *http.Response) (*CreateProxyDomainRespo
 		var headers CreateProxyDomainResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55021,7 +55019,7 @@ func ParseCreateProxyDomainResponse(rsp *http.Response) (*CreateProxyDomainRespo
 		var headers CreateProxyDomainResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55031,7 +55029,7 @@ func ParseCreateProxyDomainResponse(rsp *http.Response) (*CreateProxyDomainRespo
 		var headers CreateProxyDomainResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55060,7 +55058,7 @@ func ParseDeleteProxyDomainResponse(rsp *http.Response) (*DeleteProxyDomainRespo
 		var headers DeleteProxyDomainResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55070,7 +55068,7 @@ func ParseDeleteProxyDomainResponse(rsp *http.Response) (*DeleteProxyDomainRespo
 		var headers DeleteProxyDomainResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55080,7 +55078,7 @@ func ParseDeleteProxyDomainResponse(rsp *http.Response) (*DeleteProxyDomainRespo
 		var headers DeleteProxyDomainResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55090,7 +55088,7 @@ func ParseDeleteProxyDomainResponse(rsp *http.Response) (*DeleteProxyDomainRespo
 		var headers DeleteProxyDomainResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55100,7 +55098,7 @@ func ParseDeleteProxyDomainResponse(rsp *http.Response) (*DeleteProxyDomainRespo
 		var headers DeleteProxyDomainResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55129,7 +55127,7 @@ func ParseValidateProxyDomainResponse(rsp *http.Response) (*ValidateProxyDomainR
 		var headers ValidateProxyDomainResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55139,7 +55137,7 @@ func ParseValidateProxyDomainResponse(rsp *http.Response) (*ValidateProxyDomainR
 		var headers ValidateProxyDomainResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55149,7 +55147,7 @@ func ParseValidateProxyDomainResponse(rsp *http.Response) (*ValidateProxyDomainR
 		var headers ValidateProxyDomainResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55159,7 +55157,7 @@ func ParseValidateProxyDomainResponse(rsp *http.Response) (*ValidateProxyDomainR
 		var headers ValidateProxyDomainResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55169,7 +55167,7 @@ func ParseValidateProxyDomainResponse(rsp *http.Response) (*ValidateProxyDomainR
 		var headers ValidateProxyDomainResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55217,7 +55215,7 @@ func ParseListProxyTokensResponse(rsp *http.Response) (*ListProxyTokensResponse,
 		var headers ListProxyTokensResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55227,7 +55225,7 @@ func ParseListProxyTokensResponse(rsp *http.Response) (*ListProxyTokensResponse,
 		var headers ListProxyTokensResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55237,7 +55235,7 @@ func ParseListProxyTokensResponse(rsp *http.Response) (*ListProxyTokensResponse,
 		var headers ListProxyTokensResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55288,7 +55286,7 @@ func ParseCreateProxyTokenResponse(rsp *http.Response) (*CreateProxyTokenRespons
 		var headers CreateProxyTokenResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55298,7 +55296,7 @@ func ParseCreateProxyTokenResponse(rsp *http.Response) (*CreateProxyTokenRespons
 		var headers CreateProxyTokenResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55308,7 +55306,7 @@ func ParseCreateProxyTokenResponse(rsp *http.Response) (*CreateProxyTokenRespons
 		var headers CreateProxyTokenResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55318,7 +55316,7 @@ func ParseCreateProxyTokenResponse(rsp *http.Response) (*CreateProxyTokenRespons
 		var headers CreateProxyTokenResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55347,7 +55345,7 @@ func ParseRevokeProxyTokenResponse(rsp *http.Response) (*RevokeProxyTokenRespons
 		var headers RevokeProxyTokenResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55357,7 +55355,7 @@ func ParseRevokeProxyTokenResponse(rsp *http.Response) (*RevokeProxyTokenRespons
 		var headers RevokeProxyTokenResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55367,7 +55365,7 @@ func ParseRevokeProxyTokenResponse(rsp *http.Response) (*RevokeProxyTokenRespons
 		var headers RevokeProxyTokenResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55377,7 +55375,7 @@ func ParseRevokeProxyTokenResponse(rsp *http.Response) (*RevokeProxyTokenRespons
 		var headers RevokeProxyTokenResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55425,7 +55423,7 @@ func ParseListProxyServicesResponse(rsp *http.Response) (*ListProxyServicesRespo
 		var headers ListProxyServicesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55435,7 +55433,7 @@ func ParseListProxyServicesResponse(rsp *http.Response) (*ListProxyServicesRespo
 		var headers ListProxyServicesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55445,7 +55443,7 @@ func ParseListProxyServicesResponse(rsp *http.Response) (*ListProxyServicesRespo
 		var headers ListProxyServicesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55503,7 +55501,7 @@ func ParseCreateProxyServiceResponse(rsp *http.Response) (*CreateProxyServiceRes
 		var headers CreateProxyServiceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55513,7 +55511,7 @@ func ParseCreateProxyServiceResponse(rsp *http.Response) (*CreateProxyServiceRes
 		var headers CreateProxyServiceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55523,7 +55521,7 @@ func ParseCreateProxyServiceResponse(rsp *http.Response) (*CreateProxyServiceRes
 		var headers CreateProxyServiceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55533,7 +55531,7 @@ func ParseCreateProxyServiceResponse(rsp *http.Response) (*CreateProxyServiceRes
 		var headers CreateProxyServiceResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55543,7 +55541,7 @@ func ParseCreateProxyServiceResponse(rsp *http.Response) (*CreateProxyServiceRes
 		var headers CreateProxyServiceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55572,7 +55570,7 @@ func ParseDeleteProxyServiceResponse(rsp *http.Response) (*DeleteProxyServiceRes
 		var headers DeleteProxyServiceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55582,7 +55580,7 @@ func ParseDeleteProxyServiceResponse(rsp *http.Response) (*DeleteProxyServiceRes
 		var headers DeleteProxyServiceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55592,7 +55590,7 @@ func ParseDeleteProxyServiceResponse(rsp *http.Response) (*DeleteProxyServiceRes
 		var headers DeleteProxyServiceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55602,7 +55600,7 @@ func ParseDeleteProxyServiceResponse(rsp *http.Response) (*DeleteProxyServiceRes
 		var headers DeleteProxyServiceResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55612,7 +55610,7 @@ func ParseDeleteProxyServiceResponse(rsp *http.Response) (*DeleteProxyServiceRes
 		var headers DeleteProxyServiceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55666,7 +55664,7 @@ func ParseGetProxyServiceResponse(rsp *http.Response) (*GetProxyServiceResponse,
 		var headers GetProxyServiceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55676,7 +55674,7 @@ func ParseGetProxyServiceResponse(rsp *http.Response) (*GetProxyServiceResponse,
 		var headers GetProxyServiceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55686,7 +55684,7 @@ func ParseGetProxyServiceResponse(rsp *http.Response) (*GetProxyServiceResponse,
 		var headers GetProxyServiceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55696,7 +55694,7 @@ func ParseGetProxyServiceResponse(rsp *http.Response) (*GetProxyServiceResponse,
 		var headers GetProxyServiceResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55706,7 +55704,7 @@ func ParseGetProxyServiceResponse(rsp *http.Response) (*GetProxyServiceResponse,
 		var headers GetProxyServiceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55767,7 +55765,7 @@ func ParseUpdateProxyServiceResponse(rsp *http.Response) (*UpdateProxyServiceRes
 		var headers UpdateProxyServiceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55777,7 +55775,7 @@ func ParseUpdateProxyServiceResponse(rsp *http.Response) (*UpdateProxyServiceRes
 		var headers UpdateProxyServiceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55787,7 +55785,7 @@ func ParseUpdateProxyServiceResponse(rsp *http.Response) (*UpdateProxyServiceRes
 		var headers UpdateProxyServiceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55797,7 +55795,7 @@ func ParseUpdateProxyServiceResponse(rsp *http.Response) (*UpdateProxyServiceRes
 		var headers UpdateProxyServiceResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55807,7 +55805,7 @@ func ParseUpdateProxyServiceResponse(rsp *http.Response) (*UpdateProxyServiceRes
 		var headers UpdateProxyServiceResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55817,7 +55815,7 @@ func ParseUpdateProxyServiceResponse(rsp *http.Response) (*UpdateProxyServiceRes
 		var headers UpdateProxyServiceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55868,7 +55866,7 @@ func ParseListRoutesResponse(rsp *http.Response) (*ListRoutesResponse, error) {
 		var headers ListRoutesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55878,7 +55876,7 @@ func ParseListRoutesResponse(rsp *http.Response) (*ListRoutesResponse, error) {
 		var headers ListRoutesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55888,7 +55886,7 @@ func ParseListRoutesResponse(rsp *http.Response) (*ListRoutesResponse, error) {
 		var headers ListRoutesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55898,7 +55896,7 @@ func ParseListRoutesResponse(rsp *http.Response) (*ListRoutesResponse, error) {
 		var headers ListRoutesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55949,7 +55947,7 @@ func ParseCreateRouteResponse(rsp *http.Response) (*CreateRouteResponse, error) 
 		var headers CreateRouteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55959,7 +55957,7 @@ func ParseCreateRouteResponse(rsp *http.Response) (*CreateRouteResponse, error) 
 		var headers CreateRouteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55969,7 +55967,7 @@ func ParseCreateRouteResponse(rsp *http.Response) (*CreateRouteResponse, error) 
 		var headers CreateRouteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55979,7 +55977,7 @@ func ParseCreateRouteResponse(rsp *http.Response) (*CreateRouteResponse, error) 
 		var headers CreateRouteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56008,7 +56006,7 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 		var headers DeleteRouteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56018,7 +56016,7 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 		var headers DeleteRouteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56028,7 +56026,7 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 		var headers DeleteRouteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56038,7 +56036,7 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 		var headers DeleteRouteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56089,7 +56087,7 @@ func ParseGetRouteResponse(rsp *http.Response) (*GetRouteResponse, error) {
 		var headers GetRouteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56099,7 +56097,7 @@ func ParseGetRouteResponse(rsp *http.Response) (*GetRouteResponse, error) {
 		var headers GetRouteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56109,7 +56107,7 @@ func ParseGetRouteResponse(rsp *http.Response) (*GetRouteResponse, error) {
 		var headers GetRouteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56119,7 +56117,7 @@ func ParseGetRouteResponse(rsp *http.Response) (*GetRouteResponse, error) {
 		var headers GetRouteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56170,7 +56168,7 @@ func ParseUpdateRouteResponse(rsp *http.Response) (*UpdateRouteResponse, error) 
 		var headers UpdateRouteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56180,7 +56178,7 @@ func ParseUpdateRouteResponse(rsp *http.Response) (*UpdateRouteResponse, error) 
 		var headers UpdateRouteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56190,7 +56188,7 @@ func ParseUpdateRouteResponse(rsp *http.Response) (*UpdateRouteResponse, error) 
 		var headers UpdateRouteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56200,7 +56198,7 @@ func ParseUpdateRouteResponse(rsp *http.Response) (*UpdateRouteResponse, error) 
 		var headers UpdateRouteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56248,7 +56246,7 @@ func ParseSetupInstanceResponse(rsp *http.Response) (*SetupInstanceResponse, err
 		var headers SetupInstanceResponse200Headers
 		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "Cache-Control", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.CacheControl = &value
@@ -56258,7 +56256,7 @@ func ParseSetupInstanceResponse(rsp *http.Response) (*SetupInstanceResponse, err
 		var headers SetupInstanceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56268,7 +56266,7 @@ func ParseSetupInstanceResponse(rsp *http.Response) (*SetupInstanceResponse, err
 		var headers SetupInstanceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56319,7 +56317,7 @@ func ParseListSetupKeysResponse(rsp *http.Response) (*ListSetupKeysResponse, err
 		var headers ListSetupKeysResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56329,7 +56327,7 @@ func ParseListSetupKeysResponse(rsp *http.Response) (*ListSetupKeysResponse, err
 		var headers ListSetupKeysResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56339,7 +56337,7 @@ func ParseListSetupKeysResponse(rsp *http.Response) (*ListSetupKeysResponse, err
 		var headers ListSetupKeysResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56349,7 +56347,7 @@ func ParseListSetupKeysResponse(rsp *http.Response) (*ListSetupKeysResponse, err
 		var headers ListSetupKeysResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56400,7 +56398,7 @@ func ParseCreateSetupKeyResponse(rsp *http.Response) (*CreateSetupKeyResponse, e
 		var headers CreateSetupKeyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56410,7 +56408,7 @@ func ParseCreateSetupKeyResponse(rsp *http.Response) (*CreateSetupKeyResponse, e
 		var headers CreateSetupKeyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56420,7 +56418,7 @@ func ParseCreateSetupKeyResponse(rsp *http.Response) (*CreateSetupKeyResponse, e
 		var headers CreateSetupKeyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56430,7 +56428,7 @@ func ParseCreateSetupKeyResponse(rsp *http.Response) (*CreateSetupKeyResponse, e
 		var headers CreateSetupKeyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56459,7 +56457,7 @@ func ParseDeleteSetupKeyResponse(rsp *http.Response) (*DeleteSetupKeyResponse, e
 		var headers DeleteSetupKeyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56469,7 +56467,7 @@ func ParseDeleteSetupKeyResponse(rsp *http.Response) (*DeleteSetupKeyResponse, e
 		var headers DeleteSetupKeyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56479,7 +56477,7 @@ func ParseDeleteSetupKeyResponse(rsp *http.Response) (*DeleteSetupKeyResponse, e
 		var headers DeleteSetupKeyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56489,7 +56487,7 @@ func ParseDeleteSetupKeyResponse(rsp *http.Response) (*DeleteSetupKeyResponse, e
 		var headers DeleteSetupKeyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56540,7 +56538,7 @@ func ParseGetSetupKeyResponse(rsp *http.Response) (*GetSetupKeyResponse, error) 
 		var headers GetSetupKeyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56550,7 +56548,7 @@ func ParseGetSetupKeyResponse(rsp *http.Response) (*GetSetupKeyResponse, error) 
 		var headers GetSetupKeyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56560,7 +56558,7 @@ func ParseGetSetupKeyResponse(rsp *http.Response) (*GetSetupKeyResponse, error) 
 		var headers GetSetupKeyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56570,7 +56568,7 @@ func ParseGetSetupKeyResponse(rsp *http.Response) (*GetSetupKeyResponse, error) 
 		var headers GetSetupKeyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56621,7 +56619,7 @@ func ParseUpdateSetupKeyResponse(rsp *http.Response) (*UpdateSetupKeyResponse, e
 		var headers UpdateSetupKeyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56631,7 +56629,7 @@ func ParseUpdateSetupKeyResponse(rsp *http.Response) (*UpdateSetupKeyResponse, e
 		var headers UpdateSetupKeyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56641,7 +56639,7 @@ func ParseUpdateSetupKeyResponse(rsp *http.Response) (*UpdateSetupKeyResponse, e
 		var headers UpdateSetupKeyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56651,7 +56649,7 @@ func ParseUpdateSetupKeyResponse(rsp *http.Response) (*UpdateSetupKeyResponse, e
 		var headers UpdateSetupKeyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56702,7 +56700,7 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 		var headers ListUsersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56712,7 +56710,7 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 		var headers ListUsersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56722,7 +56720,7 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 		var headers ListUsersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56732,7 +56730,7 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 		var headers ListUsersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56783,7 +56781,7 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		var headers CreateUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56793,7 +56791,7 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		var headers CreateUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56803,7 +56801,7 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		var headers CreateUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56813,7 +56811,7 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		var headers CreateUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56864,7 +56862,7 @@ func ParseGetCurrentUserResponse(rsp *http.Response) (*GetCurrentUserResponse, e
 		var headers GetCurrentUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56874,7 +56872,7 @@ func ParseGetCurrentUserResponse(rsp *http.Response) (*GetCurrentUserResponse, e
 		var headers GetCurrentUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56884,7 +56882,7 @@ func ParseGetCurrentUserResponse(rsp *http.Response) (*GetCurrentUserResponse, e
 		var headers GetCurrentUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56894,7 +56892,7 @@ func ParseGetCurrentUserResponse(rsp *http.Response) (*GetCurrentUserResponse, e
 		var headers GetCurrentUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56945,7 +56943,7 @@ func ParseListUserInvitesResponse(rsp *http.Response) (*ListUserInvitesResponse,
 		var headers ListUserInvitesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56955,7 +56953,7 @@ func ParseListUserInvitesResponse(rsp *http.Response) (*ListUserInvitesResponse,
 		var headers ListUserInvitesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56965,7 +56963,7 @@ func ParseListUserInvitesResponse(rsp *http.Response) (*ListUserInvitesResponse,
 		var headers ListUserInvitesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57025,7 +57023,7 @@ func ParseCreateUserInviteResponse(rsp *http.Response) (*CreateUserInviteRespons
 		var headers CreateUserInviteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57035,7 +57033,7 @@ func ParseCreateUserInviteResponse(rsp *http.Response) (*CreateUserInviteRespons
 		var headers CreateUserInviteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57045,7 +57043,7 @@ func ParseCreateUserInviteResponse(rsp *http.Response) (*CreateUserInviteRespons
 		var headers CreateUserInviteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57055,7 +57053,7 @@ func ParseCreateUserInviteResponse(rsp *http.Response) (*CreateUserInviteRespons
 		var headers CreateUserInviteResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57065,7 +57063,7 @@ func ParseCreateUserInviteResponse(rsp *http.Response) (*CreateUserInviteRespons
 		var headers CreateUserInviteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57094,7 +57092,7 @@ func ParseDeleteUserInviteResponse(rsp *http.Response) (*DeleteUserInviteRespons
 		var headers DeleteUserInviteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57104,7 +57102,7 @@ func ParseDeleteUserInviteResponse(rsp *http.Response) (*DeleteUserInviteRespons
 		var headers DeleteUserInviteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57114,7 +57112,7 @@ func ParseDeleteUserInviteResponse(rsp *http.Response) (*DeleteUserInviteRespons
 		var headers DeleteUserInviteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57174,7 +57172,7 @@ func ParseRegenerateUserInviteResponse(rsp *http.Response) (*RegenerateUserInvit
 		var headers RegenerateUserInviteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57184,7 +57182,7 @@ func ParseRegenerateUserInviteResponse(rsp *http.Response) (*RegenerateUserInvit
 		var headers RegenerateUserInviteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57194,7 +57192,7 @@ func ParseRegenerateUserInviteResponse(rsp *http.Response) (*RegenerateUserInvit
 		var headers RegenerateUserInviteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57204,7 +57202,7 @@ func ParseRegenerateUserInviteResponse(rsp *http.Response) (*RegenerateUserInvit
 		var headers RegenerateUserInviteResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57214,7 +57212,7 @@ func ParseRegenerateUserInviteResponse(rsp *http.Response) (*RegenerateUserInvit
 		var headers RegenerateUserInviteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57262,7 +57260,7 @@ func ParseGetUserInviteInfoResponse(rsp *http.Response) (*GetUserInviteInfoRespo
 		var headers GetUserInviteInfoResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57272,7 +57270,7 @@ func ParseGetUserInviteInfoResponse(rsp *http.Response) (*GetUserInviteInfoRespo
 		var headers GetUserInviteInfoResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57326,7 +57324,7 @@ func ParseAcceptUserInviteResponse(rsp *http.Response) (*AcceptUserInviteRespons
 		var headers AcceptUserInviteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57336,7 +57334,7 @@ func ParseAcceptUserInviteResponse(rsp *http.Response) (*AcceptUserInviteRespons
 		var headers AcceptUserInviteResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57346,7 +57344,7 @@ func ParseAcceptUserInviteResponse(rsp *http.Response) (*AcceptUserInviteRespons
 		var headers AcceptUserInviteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57375,7 +57373,7 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 		var headers DeleteUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57385,7 +57383,7 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 		var headers DeleteUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57395,7 +57393,7 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 		var headers DeleteUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57405,7 +57403,7 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 		var headers DeleteUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57456,7 +57454,7 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 		var headers UpdateUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57466,7 +57464,7 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 		var headers UpdateUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57476,7 +57474,7 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 		var headers UpdateUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57486,7 +57484,7 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 		var headers UpdateUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57537,7 +57535,7 @@ func ParseApproveUserResponse(rsp *http.Response) (*ApproveUserResponse, error) 
 		var headers ApproveUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57547,7 +57545,7 @@ func ParseApproveUserResponse(rsp *http.Response) (*ApproveUserResponse, error) 
 		var headers ApproveUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57557,7 +57555,7 @@ func ParseApproveUserResponse(rsp *http.Response) (*ApproveUserResponse, error) 
 		var headers ApproveUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57567,7 +57565,7 @@ func ParseApproveUserResponse(rsp *http.Response) (*ApproveUserResponse, error) 
 		var headers ApproveUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57596,7 +57594,7 @@ func ParseInviteUserResponse(rsp *http.Response) (*InviteUserResponse, error) {
 		var headers InviteUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57606,7 +57604,7 @@ func ParseInviteUserResponse(rsp *http.Response) (*InviteUserResponse, error) {
 		var headers InviteUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57616,7 +57614,7 @@ func ParseInviteUserResponse(rsp *http.Response) (*InviteUserResponse, error) {
 		var headers InviteUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57626,7 +57624,7 @@ func ParseInviteUserResponse(rsp *http.Response) (*InviteUserResponse, error) {
 		var headers InviteUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57655,7 +57653,7 @@ func ParseChangeUserPasswordResponse(rsp *http.Response) (*ChangeUserPasswordRes
 		var headers ChangeUserPasswordResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57665,7 +57663,7 @@ func ParseChangeUserPasswordResponse(rsp *http.Response) (*ChangeUserPasswordRes
 		var headers ChangeUserPasswordResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57675,7 +57673,7 @@ func ParseChangeUserPasswordResponse(rsp *http.Response) (*ChangeUserPasswordRes
 		var headers ChangeUserPasswordResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57685,7 +57683,7 @@ func ParseChangeUserPasswordResponse(rsp *http.Response) (*ChangeUserPasswordRes
 		var headers ChangeUserPasswordResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57714,7 +57712,7 @@ func ParseRejectUserResponse(rsp *http.Response) (*RejectUserResponse, error) {
 		var headers RejectUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57724,7 +57722,7 @@ func ParseRejectUserResponse(rsp *http.Response) (*RejectUserResponse, error) {
 		var headers RejectUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57734,7 +57732,7 @@ func ParseRejectUserResponse(rsp *http.Response) (*RejectUserResponse, error) {
 		var headers RejectUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57744,7 +57742,7 @@ func ParseRejectUserResponse(rsp *http.Response) (*RejectUserResponse, error) {
 		var headers RejectUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57795,7 +57793,7 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 		var headers ListTokensResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57805,7 +57803,7 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 		var headers ListTokensResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57815,7 +57813,7 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 		var headers ListTokensResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57825,7 +57823,7 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 		var headers ListTokensResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57876,7 +57874,7 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		var headers CreateTokenResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57886,7 +57884,7 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		var headers CreateTokenResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57896,7 +57894,7 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		var headers CreateTokenResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57906,7 +57904,7 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		var headers CreateTokenResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57935,7 +57933,7 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 		var headers DeleteTokenResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57945,7 +57943,7 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 		var headers DeleteTokenResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57955,7 +57953,7 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 		var headers DeleteTokenResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57965,7 +57963,7 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 		var headers DeleteTokenResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -58016,7 +58014,7 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		var headers GetTokenResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -58026,7 +58024,7 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		var headers GetTokenResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -58036,7 +58034,7 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		var headers GetTokenResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -58046,7 +58044,7 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		var headers GetTokenResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value

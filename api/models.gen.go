@@ -6,9 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
-
-	"github.com/oapi-codegen/runtime"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AccessRestrictionsCrowdsecMode.
@@ -3072,7 +3069,7 @@ type EDRSentinelOneResponse struct {
 // EmailTarget Target configuration for email notification channels.
 type EmailTarget struct {
 	// Emails List of email addresses to send notifications to.
-	Emails []openapi_types.Email `json:"emails"`
+	Emails []string `json:"emails"`
 }
 
 // ErrorResponse Standard error response. Note: The exact structure of this error response is inferred from `util.WriteErrorResponse` and `util.WriteError` usage in the provided Go code, as a specific Go struct for errors was not provided.
@@ -6439,7 +6436,7 @@ func (t *NotificationChannelRequest_Target) MergeEmailTarget(v EmailTarget) erro
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -6465,7 +6462,7 @@ func (t *NotificationChannelRequest_Target) MergeWebhookTarget(v WebhookTarget) 
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -6501,7 +6498,7 @@ func (t *NotificationChannelResponse_Target) MergeEmailTarget(v EmailTarget) err
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -6527,7 +6524,7 @@ func (t *NotificationChannelResponse_Target) MergeWebhookTarget(v WebhookTarget)
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -6555,7 +6552,7 @@ func (t *WorkloadRequest) FromBundleWorkloadRequest(v BundleWorkloadRequest) err
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"bundle"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"bundle"}`))
 	t.union = b
 	return err
 }
@@ -6566,12 +6563,12 @@ func (t *WorkloadRequest) MergeBundleWorkloadRequest(v BundleWorkloadRequest) er
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"bundle"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"bundle"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -6620,7 +6617,7 @@ func (t *WorkloadResponse) FromBundleWorkloadResponse(v BundleWorkloadResponse) 
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"bundle"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"bundle"}`))
 	t.union = b
 	return err
 }
@@ -6631,12 +6628,12 @@ func (t *WorkloadResponse) MergeBundleWorkloadResponse(v BundleWorkloadResponse)
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"bundle"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"bundle"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }

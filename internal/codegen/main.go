@@ -137,7 +137,11 @@ func run(p paths) error {
 		if err != nil {
 			return fmt.Errorf("oapi-codegen (%s): %w", out.file, err)
 		}
-		if err := writeFile(filepath.Join(p.API, out.file), []byte(code)); err != nil {
+		src, err := dropRuntime(out.file, []byte(code))
+		if err != nil {
+			return err
+		}
+		if err := writeFile(filepath.Join(p.API, out.file), src); err != nil {
 			return err
 		}
 	}
@@ -217,8 +221,14 @@ func oapiConfig(gen codegen.GenerateOptions) codegen.Configuration {
 		},
 		OutputOptions: codegen.OutputOptions{
 			// ID, URL, DNS, API, IP... in every generated name.
-			NameNormalizer:        "ToCamelCaseWithInitialisms",
-			UserTemplates:         map[string]string{"imports.tmpl": importsTemplate},
+			NameNormalizer: "ToCamelCaseWithInitialisms",
+			UserTemplates:  map[string]string{"imports.tmpl": importsTemplate},
+			// format: email as a plain string: runtime's Email type would
+			// link net/mail and the runtime package, and refuse to decode an
+			// answer holding an address it cannot parse.
+			TypeMapping: &codegen.TypeMapping{
+				String: codegen.FormatMapping{Formats: map[string]codegen.SimpleTypeSpec{"email": {Type: "string"}}},
+			},
 			AdditionalInitialisms: []string{"EDR", "IDP", "MSP", "SCIM", "PAT", "AWS", "CSV", "PDF", "TTL", "NS", "OS", "ICMP", "JWT", "OIDC", "MFA", "CIDR"},
 		},
 		// The document is read from disk; it has no remote references.
