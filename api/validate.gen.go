@@ -75,11 +75,24 @@ func validationQuote(s string) string {
 // validationLen is the length of s as JSON Schema counts it: in characters.
 func validationLen(s string) string { return strconv.Itoa(utf8.RuneCountInString(s)) }
 
-// The document's patterns, compiled on first use so that importing the
-// package costs nothing.
+// lazyRegexp compiles its pattern the first time a body is checked
+// against it: loading the package compiles nothing, and a program that
+// checks no such body does not link package regexp.
+type lazyRegexp struct {
+	expr string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+func (l *lazyRegexp) MatchString(s string) bool {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.expr) })
+	return l.re.MatchString(s)
+}
+
+// The document's patterns.
 var (
-	patternAccessRestrictionsAllowedCountries = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^[a-zA-Z]{2}$") })
-	patternAccessRestrictionsBlockedCountries = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^[a-zA-Z]{2}$") })
+	patternAccessRestrictionsAllowedCountries = &lazyRegexp{expr: "^[a-zA-Z]{2}$"}
+	patternAccessRestrictionsBlockedCountries = &lazyRegexp{expr: "^[a-zA-Z]{2}$"}
 )
 
 // Validate checks v against the rules the NetBird API document gives
@@ -91,14 +104,14 @@ func (v AccessRestrictions) Validate() error {
 func (v AccessRestrictions) validateFields() *ValidationError {
 	if v.AllowedCountries != nil {
 		for i, x := range *v.AllowedCountries {
-			if !patternAccessRestrictionsAllowedCountries().MatchString(x) {
+			if !patternAccessRestrictionsAllowedCountries.MatchString(x) {
 				return validationFailed("allowed_countries["+strconv.Itoa(i)+"]", "must match the pattern ^[a-zA-Z]{2}$", "")
 			}
 		}
 	}
 	if v.BlockedCountries != nil {
 		for i, x := range *v.BlockedCountries {
-			if !patternAccessRestrictionsBlockedCountries().MatchString(x) {
+			if !patternAccessRestrictionsBlockedCountries.MatchString(x) {
 				return validationFailed("blocked_countries["+strconv.Itoa(i)+"]", "must match the pattern ^[a-zA-Z]{2}$", "")
 			}
 		}

@@ -449,9 +449,10 @@ func generateValidators(doc *openapi3.T, m *goModels) *valResult {
 	b.WriteString(")\n\n")
 	b.WriteString(validationPrelude)
 	if len(g.patterns) > 0 {
-		b.WriteString("// The document's patterns, compiled on first use so that importing the\n// package costs nothing.\nvar (\n")
+		b.WriteString(lazyRegexpType)
+		b.WriteString("// The document's patterns.\nvar (\n")
 		for _, v := range slices.Sorted(maps.Keys(g.patterns)) {
-			fmt.Fprintf(&b, "\t%s = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(%s) })\n", v, strconv.Quote(g.patterns[v]))
+			fmt.Fprintf(&b, "\t%s = &lazyRegexp{expr: %s}\n", v, strconv.Quote(g.patterns[v]))
 		}
 		b.WriteString(")\n\n")
 	}
@@ -460,6 +461,26 @@ func generateValidators(doc *openapi3.T, m *goModels) *valResult {
 	res.notes = slices.Sorted(maps.Keys(g.notes))
 	return res
 }
+
+// lazyRegexpType holds the document's patterns. Its values are plain data,
+// so loading the package runs no code for them; a closure made at load time
+// (sync.OnceValue) would keep regexp in every program that imports api,
+// validating or not.
+const lazyRegexpType = `// lazyRegexp compiles its pattern the first time a body is checked
+// against it: loading the package compiles nothing, and a program that
+// checks no such body does not link package regexp.
+type lazyRegexp struct {
+	expr string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+func (l *lazyRegexp) MatchString(s string) bool {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.expr) })
+	return l.re.MatchString(s)
+}
+
+`
 
 const validationPrelude = `// ValidationError reports a request body that breaks a rule of the NetBird
 // API document. The client returns it before anything is sent. Validate
@@ -1083,7 +1104,7 @@ func (e *emitter) stringChecks(x string, t goType, s *openapi3.Schema, p path, s
 			}
 			e.rule("pattern")
 			v := e.g.patternVar(c.Pattern, e.typ, p)
-			fmt.Fprintf(&b, "if !%s().MatchString(%s) {\n%s}\n", v, str, fail(p, "must match the pattern "+c.Pattern, ""))
+			fmt.Fprintf(&b, "if !%s.MatchString(%s) {\n%s}\n", v, str, fail(p, "must match the pattern "+c.Pattern, ""))
 		}
 	}
 	return b.String()

@@ -4,6 +4,7 @@ package depcheck
 
 import (
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -46,5 +47,30 @@ func TestProgramDependencies(t *testing.T) {
 			}
 			t.Logf("%s: %d packages outside the standard library: %v", prog, len(nonStd), nonStd)
 		})
+	}
+}
+
+// TestAPIOnlyLinksNoRegexp builds apionly and reads its symbol table: api's
+// patterns compile on first use, so a program that validates no patterned
+// body must not link package regexp (about 250 KB) through api.
+func TestAPIOnlyLinksNoRegexp(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "apionly")
+	if out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "./apionly").CombinedOutput(); err != nil {
+		t.Fatalf("go build ./apionly: %v\n%s", err, out)
+	}
+	out, err := exec.CommandContext(t.Context(), "go", "tool", "nm", bin).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go tool nm: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), " T net/http.(*Client).Do") {
+		t.Fatal("the symbol table lacks net/http.(*Client).Do; this test no longer reads what it should")
+	}
+	for line := range strings.Lines(string(out)) {
+		// Code other than the packages' init functions, which the import
+		// alone keeps (a few hundred bytes).
+		f := strings.Fields(line)
+		if len(f) == 3 && f[1] == "T" && strings.HasPrefix(f[2], "regexp") && !strings.Contains(f[2], ".init") {
+			t.Fatalf("apionly links %s", f[len(f)-1])
+		}
 	}
 }
