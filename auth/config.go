@@ -259,6 +259,9 @@ func (s *Settings) RequestEditor() func(ctx context.Context, req *http.Request) 
 // It works on the escaped path and derives the decoded one from it, so
 // Path and RawPath stay consistent and escapes such as %2F survive.
 func rewritePath(u *url.URL, basePath string) error {
+	if basePath == DefaultBasePath {
+		return nil // nothing to swap; the common case costs nothing
+	}
 	escaped := u.EscapedPath()
 	if escaped != DefaultBasePath && !strings.HasPrefix(escaped, DefaultBasePath+"/") {
 		return nil

@@ -81,19 +81,22 @@ const (
 // Format and LogValue all give the [Token.Redacted] form.
 type Token struct {
 	kind TokenKind // KindPAT or KindJWT once parsed
-	// secret is behind a pointer so that fmt, which cannot call Format on
-	// a Token it reaches through unexported fields (a netbird.Client
-	// printed with %s, a Settings inside a caller's struct), prints an
-	// address there and never the token.
-	secret *string
+	// header is the Authorization value, "Token <pat>" or "Bearer <jwt>",
+	// built once rather than on every request; the token is what follows
+	// the space. It is behind a pointer so that fmt, which cannot call
+	// Format on a Token it reaches through unexported fields (a
+	// netbird.Client printed with %s, a Settings inside a caller's
+	// struct), prints an address there and never the token.
+	header *string
 }
 
 // value returns the token itself, "" for the zero Token.
 func (t Token) value() string {
-	if t.secret == nil {
+	if t.header == nil {
 		return ""
 	}
-	return *t.secret
+	h := *t.header
+	return h[strings.IndexByte(h, ' ')+1:]
 }
 
 // ParseToken checks s and returns it as a Token of the given kind; with
@@ -132,7 +135,12 @@ func ParseToken(s string, kind TokenKind) (Token, error) {
 	if reason != "" {
 		return Token{}, tokenError(reason)
 	}
-	return Token{kind: kind, secret: &s}, nil
+	scheme := "Bearer "
+	if kind == KindPAT {
+		scheme = "Token "
+	}
+	h := scheme + s
+	return Token{kind: kind, header: &h}, nil
 }
 
 // tokenError never carries a Value: no part of a token goes into an error.
@@ -289,10 +297,7 @@ func (t Token) Redacted() string {
 // "Bearer <jwt>"). It uses Set, never Add, so calling it again (a retry, an
 // editor wired twice) leaves exactly one value. The zero Token does nothing.
 func (t Token) SetHeader(h http.Header) {
-	switch t.kind {
-	case KindPAT:
-		h.Set("Authorization", "Token "+t.value())
-	case KindJWT:
-		h.Set("Authorization", "Bearer "+t.value())
+	if t.header != nil {
+		h["Authorization"] = []string{*t.header} // the canonical key: Set without the lookup
 	}
 }
