@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"reflect"
 
 	"github.com/netbird-go/netbird/api"
@@ -33,14 +34,46 @@ func WithRequestEditor(fn api.RequestEditorFn) RequestOption {
 	return func(r *http.Request) error { return fn(r.Context(), r) }
 }
 
-// send prepares req (context, user agent, call options, base path and
-// token) and sends it. A non-2xx answer becomes an *APIError; on success
-// the caller owns resp.Body.
-func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []RequestOption) (*http.Response, error) {
-	req = req.WithContext(ctx)
-	if req.Header == nil {
-		req.Header = make(http.Header)
+// request is one call as gen.go describes it: the escaped path as the
+// document writes it, under /api (the auth editor puts it under the base
+// path), the query and the JSON body.
+type request struct {
+	op     string // operation id, for errors
+	method string
+	path   string
+	query  url.Values
+	body   any // nil for none
+}
+
+// build makes the *http.Request for r: the URL parsed once, the context
+// set from the start.
+func (c *Client) build(ctx context.Context, r request) (*http.Request, error) {
+	u := c.server + r.path
+	if len(r.query) > 0 {
+		u += "?" + r.query.Encode()
 	}
+	var body io.Reader
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, requestError(r.op, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
+	if err != nil {
+		return nil, requestError(r.op, err)
+	}
+	if r.body != nil {
+		req.Header["Content-Type"] = []string{"application/json"}
+	}
+	return req, nil
+}
+
+// send prepares req (user agent, call options, base path and token) and
+// sends it. A non-2xx answer becomes an *APIError; on success the caller
+// owns resp.Body.
+func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []RequestOption) (*http.Response, error) {
 	// Both values in one allocation; each slice is full, so an Add copies.
 	hv := &[2]string{c.userAgent, "application/json"}
 	req.Header["User-Agent"], req.Header["Accept"] = hv[0:1:1], hv[1:2:2]
@@ -66,15 +99,16 @@ func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []
 	return resp, nil
 }
 
-// callJSON sends a request and decodes a JSON answer into T. err is the
-// error of building the request, so generated methods stay one line.
-func callJSON[T any](ctx context.Context, c *Client, op string, req *http.Request, err error, opts []RequestOption) (T, error) {
+// callJSON sends a request and decodes a JSON answer into T.
+func callJSON[T any](ctx context.Context, c *Client, r request, opts []RequestOption) (T, error) {
 	var out T
-	if err != nil {
-		return out, requestError(op, err)
-	}
 	ctx, cancel := c.deadline(ctx)
 	defer cancel()
+	req, err := c.build(ctx, r)
+	if err != nil {
+		return out, err
+	}
+	op := r.op
 	resp, err := c.send(ctx, op, req, opts)
 	if err != nil {
 		return out, err
@@ -97,13 +131,14 @@ func callJSON[T any](ctx context.Context, c *Client, op string, req *http.Reques
 }
 
 // callNoContent sends a request whose answer carries nothing we need.
-func callNoContent(ctx context.Context, c *Client, op string, req *http.Request, err error, opts []RequestOption) error {
-	if err != nil {
-		return requestError(op, err)
-	}
+func callNoContent(ctx context.Context, c *Client, r request, opts []RequestOption) error {
 	ctx, cancel := c.deadline(ctx)
 	defer cancel()
-	resp, err := c.send(ctx, op, req, opts)
+	req, err := c.build(ctx, r)
+	if err != nil {
+		return err
+	}
+	resp, err := c.send(ctx, r.op, req, opts)
 	if err != nil {
 		return err
 	}
@@ -112,20 +147,21 @@ func callNoContent(ctx context.Context, c *Client, op string, req *http.Request,
 }
 
 // callBytes sends a request and returns the whole answer (file downloads).
-func callBytes(ctx context.Context, c *Client, op string, req *http.Request, err error, opts []RequestOption) ([]byte, error) {
-	if err != nil {
-		return nil, requestError(op, err)
-	}
+func callBytes(ctx context.Context, c *Client, r request, opts []RequestOption) ([]byte, error) {
 	ctx, cancel := c.deadline(ctx)
 	defer cancel()
-	resp, err := c.send(ctx, op, req, opts)
+	req, err := c.build(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.send(ctx, r.op, req, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer closeBody(resp)
 	var b bytes.Buffer
 	if _, err := b.ReadFrom(resp.Body); err != nil {
-		return nil, &TransportError{Op: op, Method: req.Method, Path: resp.Request.URL.EscapedPath(), Err: err}
+		return nil, &TransportError{Op: r.op, Method: req.Method, Path: resp.Request.URL.EscapedPath(), Err: err}
 	}
 	return b.Bytes(), nil
 }

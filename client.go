@@ -22,7 +22,7 @@ type Client struct {
 	Services
 
 	settings  *auth.Settings
-	server    string // scheme://host[:port]; api.New*Request appends "/api/..."
+	server    string // scheme://host[:port]; requests append "/api/..."
 	editor    api.RequestEditorFn
 	rt        http.RoundTripper // the retry layer; see options.transport
 	userAgent string

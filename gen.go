@@ -5,6 +5,10 @@ package netbird
 import (
 	"context"
 	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
 
 	"github.com/netbird-go/netbird/api"
 )
@@ -128,8 +132,8 @@ func (s *AccountsService) Delete(ctx context.Context, accountID string, opts ...
 	if err := checkPathParam("accountID", accountID); err != nil {
 		return requestError("DeleteAccount", err)
 	}
-	req, err := api.NewDeleteAccountRequest(s.c.server, accountID)
-	return callNoContent(ctx, s.c, "DeleteAccount", req, err, opts)
+	r := request{op: "DeleteAccount", method: http.MethodDelete, path: "/api/accounts/" + url.PathEscape(accountID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // List: List all Accounts.
@@ -138,8 +142,8 @@ func (s *AccountsService) Delete(ctx context.Context, accountID string, opts ...
 //
 // NetBird API: GET /api/accounts (https://docs.netbird.io/api/resources/accounts).
 func (s *AccountsService) List(ctx context.Context, opts ...RequestOption) ([]api.Account, error) {
-	req, err := api.NewListAccountsRequest(s.c.server)
-	return callJSON[[]api.Account](ctx, s.c, "ListAccounts", req, err, opts)
+	r := request{op: "ListAccounts", method: http.MethodGet, path: "/api/accounts"}
+	return callJSON[[]api.Account](ctx, s.c, r, opts)
 }
 
 // Update: Update an Account.
@@ -154,8 +158,8 @@ func (s *AccountsService) Update(ctx context.Context, accountID string, body api
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAccount", err)
 	}
-	req, err := api.NewUpdateAccountRequest(s.c.server, accountID, body)
-	return callJSON[*api.Account](ctx, s.c, "UpdateAccount", req, err, opts)
+	r := request{op: "UpdateAccount", method: http.MethodPut, path: "/api/accounts/" + url.PathEscape(accountID), body: body}
+	return callJSON[*api.Account](ctx, s.c, r, opts)
 }
 
 // AgentNetworkService calls NetBird's AgentNetwork operations. Reach it as Client.AgentNetwork.
@@ -205,8 +209,8 @@ func (s *AgentNetworkService) BootstrapSettings(ctx context.Context, body api.Ag
 	if err := body.Validate(); err != nil {
 		return nil, requestError("BootstrapAgentNetworkSettings", err)
 	}
-	req, err := api.NewBootstrapAgentNetworkSettingsRequest(s.c.server, body)
-	return callJSON[*api.AgentNetworkSettings](ctx, s.c, "BootstrapAgentNetworkSettings", req, err, opts)
+	r := request{op: "BootstrapAgentNetworkSettings", method: http.MethodPost, path: "/api/agent-network/settings", body: body}
+	return callJSON[*api.AgentNetworkSettings](ctx, s.c, r, opts)
 }
 
 // CreateBudgetRule: Create an Agent Network budget rule.
@@ -218,8 +222,8 @@ func (s *AgentNetworkService) CreateBudgetRule(ctx context.Context, body api.Age
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAgentNetworkBudgetRule", err)
 	}
-	req, err := api.NewCreateAgentNetworkBudgetRuleRequest(s.c.server, body)
-	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, "CreateAgentNetworkBudgetRule", req, err, opts)
+	r := request{op: "CreateAgentNetworkBudgetRule", method: http.MethodPost, path: "/api/agent-network/budget-rules", body: body}
+	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, r, opts)
 }
 
 // CreateGuardrail: Create an Agent Network Guardrail.
@@ -231,8 +235,8 @@ func (s *AgentNetworkService) CreateGuardrail(ctx context.Context, body api.Agen
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAgentNetworkGuardrail", err)
 	}
-	req, err := api.NewCreateAgentNetworkGuardrailRequest(s.c.server, body)
-	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, "CreateAgentNetworkGuardrail", req, err, opts)
+	r := request{op: "CreateAgentNetworkGuardrail", method: http.MethodPost, path: "/api/agent-network/guardrails", body: body}
+	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, r, opts)
 }
 
 // CreatePolicy: Create an Agent Network Policy.
@@ -244,8 +248,8 @@ func (s *AgentNetworkService) CreatePolicy(ctx context.Context, body api.AgentNe
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAgentNetworkPolicy", err)
 	}
-	req, err := api.NewCreateAgentNetworkPolicyRequest(s.c.server, body)
-	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, "CreateAgentNetworkPolicy", req, err, opts)
+	r := request{op: "CreateAgentNetworkPolicy", method: http.MethodPost, path: "/api/agent-network/policies", body: body}
+	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, r, opts)
 }
 
 // CreateProvider: Create an Agent Network Provider.
@@ -257,8 +261,8 @@ func (s *AgentNetworkService) CreateProvider(ctx context.Context, body api.Agent
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAgentNetworkProvider", err)
 	}
-	req, err := api.NewCreateAgentNetworkProviderRequest(s.c.server, body)
-	return callJSON[*api.AgentNetworkProvider](ctx, s.c, "CreateAgentNetworkProvider", req, err, opts)
+	r := request{op: "CreateAgentNetworkProvider", method: http.MethodPost, path: "/api/agent-network/providers", body: body}
+	return callJSON[*api.AgentNetworkProvider](ctx, s.c, r, opts)
 }
 
 // DeleteBudgetRule: Delete an Agent Network budget rule.
@@ -270,8 +274,8 @@ func (s *AgentNetworkService) DeleteBudgetRule(ctx context.Context, ruleID strin
 	if err := checkPathParam("ruleID", ruleID); err != nil {
 		return nil, requestError("DeleteAgentNetworkBudgetRule", err)
 	}
-	req, err := api.NewDeleteAgentNetworkBudgetRuleRequest(s.c.server, ruleID)
-	return callJSON[map[string]interface{}](ctx, s.c, "DeleteAgentNetworkBudgetRule", req, err, opts)
+	r := request{op: "DeleteAgentNetworkBudgetRule", method: http.MethodDelete, path: "/api/agent-network/budget-rules/" + url.PathEscape(ruleID)}
+	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
 }
 
 // DeleteGuardrail: Delete an Agent Network Guardrail.
@@ -283,8 +287,8 @@ func (s *AgentNetworkService) DeleteGuardrail(ctx context.Context, guardrailID s
 	if err := checkPathParam("guardrailID", guardrailID); err != nil {
 		return requestError("DeleteAgentNetworkGuardrail", err)
 	}
-	req, err := api.NewDeleteAgentNetworkGuardrailRequest(s.c.server, guardrailID)
-	return callNoContent(ctx, s.c, "DeleteAgentNetworkGuardrail", req, err, opts)
+	r := request{op: "DeleteAgentNetworkGuardrail", method: http.MethodDelete, path: "/api/agent-network/guardrails/" + url.PathEscape(guardrailID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeletePolicy: Delete an Agent Network Policy.
@@ -296,8 +300,8 @@ func (s *AgentNetworkService) DeletePolicy(ctx context.Context, policyID string,
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return requestError("DeleteAgentNetworkPolicy", err)
 	}
-	req, err := api.NewDeleteAgentNetworkPolicyRequest(s.c.server, policyID)
-	return callNoContent(ctx, s.c, "DeleteAgentNetworkPolicy", req, err, opts)
+	r := request{op: "DeleteAgentNetworkPolicy", method: http.MethodDelete, path: "/api/agent-network/policies/" + url.PathEscape(policyID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteProvider: Delete an Agent Network Provider.
@@ -309,8 +313,8 @@ func (s *AgentNetworkService) DeleteProvider(ctx context.Context, providerID str
 	if err := checkPathParam("providerID", providerID); err != nil {
 		return requestError("DeleteAgentNetworkProvider", err)
 	}
-	req, err := api.NewDeleteAgentNetworkProviderRequest(s.c.server, providerID)
-	return callNoContent(ctx, s.c, "DeleteAgentNetworkProvider", req, err, opts)
+	r := request{op: "DeleteAgentNetworkProvider", method: http.MethodDelete, path: "/api/agent-network/providers/" + url.PathEscape(providerID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteSettings: Delete Agent Network settings.
@@ -319,8 +323,8 @@ func (s *AgentNetworkService) DeleteProvider(ctx context.Context, providerID str
 //
 // NetBird API: DELETE /api/agent-network/settings (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) DeleteSettings(ctx context.Context, opts ...RequestOption) error {
-	req, err := api.NewDeleteAgentNetworkSettingsRequest(s.c.server)
-	return callNoContent(ctx, s.c, "DeleteAgentNetworkSettings", req, err, opts)
+	r := request{op: "DeleteAgentNetworkSettings", method: http.MethodDelete, path: "/api/agent-network/settings"}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // GetBudgetRule: Retrieve an Agent Network budget rule.
@@ -332,8 +336,8 @@ func (s *AgentNetworkService) GetBudgetRule(ctx context.Context, ruleID string, 
 	if err := checkPathParam("ruleID", ruleID); err != nil {
 		return nil, requestError("GetAgentNetworkBudgetRule", err)
 	}
-	req, err := api.NewGetAgentNetworkBudgetRuleRequest(s.c.server, ruleID)
-	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, "GetAgentNetworkBudgetRule", req, err, opts)
+	r := request{op: "GetAgentNetworkBudgetRule", method: http.MethodGet, path: "/api/agent-network/budget-rules/" + url.PathEscape(ruleID)}
+	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, r, opts)
 }
 
 // GetGuardrail: Retrieve an Agent Network Guardrail.
@@ -345,8 +349,8 @@ func (s *AgentNetworkService) GetGuardrail(ctx context.Context, guardrailID stri
 	if err := checkPathParam("guardrailID", guardrailID); err != nil {
 		return nil, requestError("GetAgentNetworkGuardrail", err)
 	}
-	req, err := api.NewGetAgentNetworkGuardrailRequest(s.c.server, guardrailID)
-	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, "GetAgentNetworkGuardrail", req, err, opts)
+	r := request{op: "GetAgentNetworkGuardrail", method: http.MethodGet, path: "/api/agent-network/guardrails/" + url.PathEscape(guardrailID)}
+	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, r, opts)
 }
 
 // GetPolicy: Retrieve an Agent Network Policy.
@@ -358,8 +362,8 @@ func (s *AgentNetworkService) GetPolicy(ctx context.Context, policyID string, op
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return nil, requestError("GetAgentNetworkPolicy", err)
 	}
-	req, err := api.NewGetAgentNetworkPolicyRequest(s.c.server, policyID)
-	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, "GetAgentNetworkPolicy", req, err, opts)
+	r := request{op: "GetAgentNetworkPolicy", method: http.MethodGet, path: "/api/agent-network/policies/" + url.PathEscape(policyID)}
+	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, r, opts)
 }
 
 // GetProvider: Retrieve an Agent Network Provider.
@@ -371,8 +375,8 @@ func (s *AgentNetworkService) GetProvider(ctx context.Context, providerID string
 	if err := checkPathParam("providerID", providerID); err != nil {
 		return nil, requestError("GetAgentNetworkProvider", err)
 	}
-	req, err := api.NewGetAgentNetworkProviderRequest(s.c.server, providerID)
-	return callJSON[*api.AgentNetworkProvider](ctx, s.c, "GetAgentNetworkProvider", req, err, opts)
+	r := request{op: "GetAgentNetworkProvider", method: http.MethodGet, path: "/api/agent-network/providers/" + url.PathEscape(providerID)}
+	return callJSON[*api.AgentNetworkProvider](ctx, s.c, r, opts)
 }
 
 // GetSettings: Retrieve Agent Network settings.
@@ -381,8 +385,8 @@ func (s *AgentNetworkService) GetProvider(ctx context.Context, providerID string
 //
 // NetBird API: GET /api/agent-network/settings (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) GetSettings(ctx context.Context, opts ...RequestOption) (*api.AgentNetworkSettings, error) {
-	req, err := api.NewGetAgentNetworkSettingsRequest(s.c.server)
-	return callJSON[*api.AgentNetworkSettings](ctx, s.c, "GetAgentNetworkSettings", req, err, opts)
+	r := request{op: "GetAgentNetworkSettings", method: http.MethodGet, path: "/api/agent-network/settings"}
+	return callJSON[*api.AgentNetworkSettings](ctx, s.c, r, opts)
 }
 
 // GetUsageOverview: Agent Network usage overview.
@@ -391,8 +395,41 @@ func (s *AgentNetworkService) GetSettings(ctx context.Context, opts ...RequestOp
 //
 // NetBird API: GET /api/agent-network/usage/overview (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) GetUsageOverview(ctx context.Context, params *api.GetAgentNetworkUsageOverviewParams, opts ...RequestOption) ([]api.AgentNetworkUsageBucket, error) {
-	req, err := api.NewGetAgentNetworkUsageOverviewRequest(s.c.server, params)
-	return callJSON[[]api.AgentNetworkUsageBucket](ctx, s.c, "GetAgentNetworkUsageOverview", req, err, opts)
+	r := request{op: "GetAgentNetworkUsageOverview", method: http.MethodGet, path: "/api/agent-network/usage/overview"}
+	if params != nil {
+		r.query = url.Values{}
+		if params.Granularity != nil {
+			r.query.Set("granularity", string(*params.Granularity))
+		}
+		if params.StartDate != nil {
+			r.query.Set("start_date", params.StartDate.Format(time.RFC3339Nano))
+		}
+		if params.EndDate != nil {
+			r.query.Set("end_date", params.EndDate.Format(time.RFC3339Nano))
+		}
+		if params.UserID != nil {
+			r.query.Set("user_id", *params.UserID)
+		}
+		if params.SessionID != nil {
+			r.query.Set("session_id", *params.SessionID)
+		}
+		if params.GroupID != nil {
+			for _, x := range *params.GroupID {
+				r.query.Add("group_id", x)
+			}
+		}
+		if params.ProviderID != nil {
+			for _, x := range *params.ProviderID {
+				r.query.Add("provider_id", x)
+			}
+		}
+		if params.Model != nil {
+			for _, x := range *params.Model {
+				r.query.Add("model", x)
+			}
+		}
+	}
+	return callJSON[[]api.AgentNetworkUsageBucket](ctx, s.c, r, opts)
 }
 
 // ListAccessLogSessions: List Agent Network access logs grouped by session.
@@ -401,8 +438,59 @@ func (s *AgentNetworkService) GetUsageOverview(ctx context.Context, params *api.
 //
 // NetBird API: GET /api/agent-network/access-log-sessions (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListAccessLogSessions(ctx context.Context, params *api.ListAgentNetworkAccessLogSessionsParams, opts ...RequestOption) (*api.AgentNetworkAccessLogSessionsResponse, error) {
-	req, err := api.NewListAgentNetworkAccessLogSessionsRequest(s.c.server, params)
-	return callJSON[*api.AgentNetworkAccessLogSessionsResponse](ctx, s.c, "ListAgentNetworkAccessLogSessions", req, err, opts)
+	r := request{op: "ListAgentNetworkAccessLogSessions", method: http.MethodGet, path: "/api/agent-network/access-log-sessions"}
+	if params != nil {
+		r.query = url.Values{}
+		if params.Page != nil {
+			r.query.Set("page", strconv.Itoa(*params.Page))
+		}
+		if params.PageSize != nil {
+			r.query.Set("page_size", strconv.Itoa(*params.PageSize))
+		}
+		if params.SortBy != nil {
+			r.query.Set("sort_by", string(*params.SortBy))
+		}
+		if params.SortOrder != nil {
+			r.query.Set("sort_order", string(*params.SortOrder))
+		}
+		if params.Search != nil {
+			r.query.Set("search", *params.Search)
+		}
+		if params.UserID != nil {
+			r.query.Set("user_id", *params.UserID)
+		}
+		if params.SessionID != nil {
+			r.query.Set("session_id", *params.SessionID)
+		}
+		if params.GroupID != nil {
+			for _, x := range *params.GroupID {
+				r.query.Add("group_id", x)
+			}
+		}
+		if params.ProviderID != nil {
+			for _, x := range *params.ProviderID {
+				r.query.Add("provider_id", x)
+			}
+		}
+		if params.Model != nil {
+			for _, x := range *params.Model {
+				r.query.Add("model", x)
+			}
+		}
+		if params.Decision != nil {
+			r.query.Set("decision", *params.Decision)
+		}
+		if params.Path != nil {
+			r.query.Set("path", *params.Path)
+		}
+		if params.StartDate != nil {
+			r.query.Set("start_date", params.StartDate.Format(time.RFC3339Nano))
+		}
+		if params.EndDate != nil {
+			r.query.Set("end_date", params.EndDate.Format(time.RFC3339Nano))
+		}
+	}
+	return callJSON[*api.AgentNetworkAccessLogSessionsResponse](ctx, s.c, r, opts)
 }
 
 // ListAccessLogSessionsAll walks every page of ListAccessLogSessions, starting at params.Page
@@ -429,8 +517,59 @@ func (s *AgentNetworkService) ListAccessLogSessionsAll(ctx context.Context, para
 //
 // NetBird API: GET /api/agent-network/access-logs (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListAccessLogs(ctx context.Context, params *api.ListAgentNetworkAccessLogsParams, opts ...RequestOption) (*api.AgentNetworkAccessLogsResponse, error) {
-	req, err := api.NewListAgentNetworkAccessLogsRequest(s.c.server, params)
-	return callJSON[*api.AgentNetworkAccessLogsResponse](ctx, s.c, "ListAgentNetworkAccessLogs", req, err, opts)
+	r := request{op: "ListAgentNetworkAccessLogs", method: http.MethodGet, path: "/api/agent-network/access-logs"}
+	if params != nil {
+		r.query = url.Values{}
+		if params.Page != nil {
+			r.query.Set("page", strconv.Itoa(*params.Page))
+		}
+		if params.PageSize != nil {
+			r.query.Set("page_size", strconv.Itoa(*params.PageSize))
+		}
+		if params.SortBy != nil {
+			r.query.Set("sort_by", string(*params.SortBy))
+		}
+		if params.SortOrder != nil {
+			r.query.Set("sort_order", string(*params.SortOrder))
+		}
+		if params.Search != nil {
+			r.query.Set("search", *params.Search)
+		}
+		if params.UserID != nil {
+			r.query.Set("user_id", *params.UserID)
+		}
+		if params.SessionID != nil {
+			r.query.Set("session_id", *params.SessionID)
+		}
+		if params.GroupID != nil {
+			for _, x := range *params.GroupID {
+				r.query.Add("group_id", x)
+			}
+		}
+		if params.ProviderID != nil {
+			for _, x := range *params.ProviderID {
+				r.query.Add("provider_id", x)
+			}
+		}
+		if params.Model != nil {
+			for _, x := range *params.Model {
+				r.query.Add("model", x)
+			}
+		}
+		if params.Decision != nil {
+			r.query.Set("decision", *params.Decision)
+		}
+		if params.Path != nil {
+			r.query.Set("path", *params.Path)
+		}
+		if params.StartDate != nil {
+			r.query.Set("start_date", params.StartDate.Format(time.RFC3339Nano))
+		}
+		if params.EndDate != nil {
+			r.query.Set("end_date", params.EndDate.Format(time.RFC3339Nano))
+		}
+	}
+	return callJSON[*api.AgentNetworkAccessLogsResponse](ctx, s.c, r, opts)
 }
 
 // ListAccessLogsAll walks every page of ListAccessLogs, starting at params.Page
@@ -457,8 +596,8 @@ func (s *AgentNetworkService) ListAccessLogsAll(ctx context.Context, params *api
 //
 // NetBird API: GET /api/agent-network/budget-rules (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListBudgetRules(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkBudgetRule, error) {
-	req, err := api.NewListAgentNetworkBudgetRulesRequest(s.c.server)
-	return callJSON[[]api.AgentNetworkBudgetRule](ctx, s.c, "ListAgentNetworkBudgetRules", req, err, opts)
+	r := request{op: "ListAgentNetworkBudgetRules", method: http.MethodGet, path: "/api/agent-network/budget-rules"}
+	return callJSON[[]api.AgentNetworkBudgetRule](ctx, s.c, r, opts)
 }
 
 // ListCatalogProviders: List Agent Network catalog providers.
@@ -467,8 +606,8 @@ func (s *AgentNetworkService) ListBudgetRules(ctx context.Context, opts ...Reque
 //
 // NetBird API: GET /api/agent-network/catalog/providers (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListCatalogProviders(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkCatalogProvider, error) {
-	req, err := api.NewListAgentNetworkCatalogProvidersRequest(s.c.server)
-	return callJSON[[]api.AgentNetworkCatalogProvider](ctx, s.c, "ListAgentNetworkCatalogProviders", req, err, opts)
+	r := request{op: "ListAgentNetworkCatalogProviders", method: http.MethodGet, path: "/api/agent-network/catalog/providers"}
+	return callJSON[[]api.AgentNetworkCatalogProvider](ctx, s.c, r, opts)
 }
 
 // ListConsumption: List Agent Network consumption counters.
@@ -477,8 +616,8 @@ func (s *AgentNetworkService) ListCatalogProviders(ctx context.Context, opts ...
 //
 // NetBird API: GET /api/agent-network/consumption (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListConsumption(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkConsumption, error) {
-	req, err := api.NewListAgentNetworkConsumptionRequest(s.c.server)
-	return callJSON[[]api.AgentNetworkConsumption](ctx, s.c, "ListAgentNetworkConsumption", req, err, opts)
+	r := request{op: "ListAgentNetworkConsumption", method: http.MethodGet, path: "/api/agent-network/consumption"}
+	return callJSON[[]api.AgentNetworkConsumption](ctx, s.c, r, opts)
 }
 
 // ListGuardrails: List all Agent Network Guardrails.
@@ -487,8 +626,8 @@ func (s *AgentNetworkService) ListConsumption(ctx context.Context, opts ...Reque
 //
 // NetBird API: GET /api/agent-network/guardrails (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListGuardrails(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkGuardrail, error) {
-	req, err := api.NewListAgentNetworkGuardrailsRequest(s.c.server)
-	return callJSON[[]api.AgentNetworkGuardrail](ctx, s.c, "ListAgentNetworkGuardrails", req, err, opts)
+	r := request{op: "ListAgentNetworkGuardrails", method: http.MethodGet, path: "/api/agent-network/guardrails"}
+	return callJSON[[]api.AgentNetworkGuardrail](ctx, s.c, r, opts)
 }
 
 // ListPolicies: List all Agent Network Policies.
@@ -497,8 +636,8 @@ func (s *AgentNetworkService) ListGuardrails(ctx context.Context, opts ...Reques
 //
 // NetBird API: GET /api/agent-network/policies (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListPolicies(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkPolicy, error) {
-	req, err := api.NewListAgentNetworkPoliciesRequest(s.c.server)
-	return callJSON[[]api.AgentNetworkPolicy](ctx, s.c, "ListAgentNetworkPolicies", req, err, opts)
+	r := request{op: "ListAgentNetworkPolicies", method: http.MethodGet, path: "/api/agent-network/policies"}
+	return callJSON[[]api.AgentNetworkPolicy](ctx, s.c, r, opts)
 }
 
 // ListProviders: List all Agent Network Providers.
@@ -507,8 +646,8 @@ func (s *AgentNetworkService) ListPolicies(ctx context.Context, opts ...RequestO
 //
 // NetBird API: GET /api/agent-network/providers (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListProviders(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkProvider, error) {
-	req, err := api.NewListAgentNetworkProvidersRequest(s.c.server)
-	return callJSON[[]api.AgentNetworkProvider](ctx, s.c, "ListAgentNetworkProviders", req, err, opts)
+	r := request{op: "ListAgentNetworkProviders", method: http.MethodGet, path: "/api/agent-network/providers"}
+	return callJSON[[]api.AgentNetworkProvider](ctx, s.c, r, opts)
 }
 
 // UpdateBudgetRule: Update an Agent Network budget rule.
@@ -523,8 +662,8 @@ func (s *AgentNetworkService) UpdateBudgetRule(ctx context.Context, ruleID strin
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkBudgetRule", err)
 	}
-	req, err := api.NewUpdateAgentNetworkBudgetRuleRequest(s.c.server, ruleID, body)
-	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, "UpdateAgentNetworkBudgetRule", req, err, opts)
+	r := request{op: "UpdateAgentNetworkBudgetRule", method: http.MethodPut, path: "/api/agent-network/budget-rules/" + url.PathEscape(ruleID), body: body}
+	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, r, opts)
 }
 
 // UpdateGuardrail: Update an Agent Network Guardrail.
@@ -539,8 +678,8 @@ func (s *AgentNetworkService) UpdateGuardrail(ctx context.Context, guardrailID s
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkGuardrail", err)
 	}
-	req, err := api.NewUpdateAgentNetworkGuardrailRequest(s.c.server, guardrailID, body)
-	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, "UpdateAgentNetworkGuardrail", req, err, opts)
+	r := request{op: "UpdateAgentNetworkGuardrail", method: http.MethodPut, path: "/api/agent-network/guardrails/" + url.PathEscape(guardrailID), body: body}
+	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, r, opts)
 }
 
 // UpdatePolicy: Update an Agent Network Policy.
@@ -555,8 +694,8 @@ func (s *AgentNetworkService) UpdatePolicy(ctx context.Context, policyID string,
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkPolicy", err)
 	}
-	req, err := api.NewUpdateAgentNetworkPolicyRequest(s.c.server, policyID, body)
-	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, "UpdateAgentNetworkPolicy", req, err, opts)
+	r := request{op: "UpdateAgentNetworkPolicy", method: http.MethodPut, path: "/api/agent-network/policies/" + url.PathEscape(policyID), body: body}
+	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, r, opts)
 }
 
 // UpdateProvider: Update an Agent Network Provider.
@@ -571,8 +710,8 @@ func (s *AgentNetworkService) UpdateProvider(ctx context.Context, providerID str
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkProvider", err)
 	}
-	req, err := api.NewUpdateAgentNetworkProviderRequest(s.c.server, providerID, body)
-	return callJSON[*api.AgentNetworkProvider](ctx, s.c, "UpdateAgentNetworkProvider", req, err, opts)
+	r := request{op: "UpdateAgentNetworkProvider", method: http.MethodPut, path: "/api/agent-network/providers/" + url.PathEscape(providerID), body: body}
+	return callJSON[*api.AgentNetworkProvider](ctx, s.c, r, opts)
 }
 
 // UpdateSettings: Update Agent Network settings.
@@ -584,8 +723,8 @@ func (s *AgentNetworkService) UpdateSettings(ctx context.Context, body api.Agent
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkSettings", err)
 	}
-	req, err := api.NewUpdateAgentNetworkSettingsRequest(s.c.server, body)
-	return callJSON[*api.AgentNetworkSettings](ctx, s.c, "UpdateAgentNetworkSettings", req, err, opts)
+	r := request{op: "UpdateAgentNetworkSettings", method: http.MethodPut, path: "/api/agent-network/settings", body: body}
+	return callJSON[*api.AgentNetworkSettings](ctx, s.c, r, opts)
 }
 
 // BillingService calls NetBird's Billing operations. Reach it as Client.Billing.
@@ -617,8 +756,8 @@ func (s *BillingService) ActivateAWSMarketplace(ctx context.Context, body api.Ac
 	if err := body.Validate(); err != nil {
 		return requestError("ActivateAWSMarketplace", err)
 	}
-	req, err := api.NewActivateAWSMarketplaceRequest(s.c.server, body)
-	return callNoContent(ctx, s.c, "ActivateAWSMarketplace", req, err, opts)
+	r := request{op: "ActivateAWSMarketplace", method: http.MethodPost, path: "/api/integrations/billing/aws/marketplace/activate", body: body}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // ChangeSubscription: Change subscription.
@@ -630,8 +769,8 @@ func (s *BillingService) ChangeSubscription(ctx context.Context, body api.Change
 	if err := body.Validate(); err != nil {
 		return requestError("ChangeSubscription", err)
 	}
-	req, err := api.NewChangeSubscriptionRequest(s.c.server, body)
-	return callNoContent(ctx, s.c, "ChangeSubscription", req, err, opts)
+	r := request{op: "ChangeSubscription", method: http.MethodPut, path: "/api/integrations/billing/subscription", body: body}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // CreateCheckoutSession: Create checkout session.
@@ -643,8 +782,8 @@ func (s *BillingService) CreateCheckoutSession(ctx context.Context, body api.Cre
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateCheckoutSession", err)
 	}
-	req, err := api.NewCreateCheckoutSessionRequest(s.c.server, body)
-	return callJSON[*api.CheckoutResponse](ctx, s.c, "CreateCheckoutSession", req, err, opts)
+	r := request{op: "CreateCheckoutSession", method: http.MethodPost, path: "/api/integrations/billing/checkout", body: body}
+	return callJSON[*api.CheckoutResponse](ctx, s.c, r, opts)
 }
 
 // EnrichAWSMarketplace: Enrich AWS Marketplace subscription with Account ID.
@@ -656,8 +795,8 @@ func (s *BillingService) EnrichAWSMarketplace(ctx context.Context, body api.Enri
 	if err := body.Validate(); err != nil {
 		return requestError("EnrichAWSMarketplace", err)
 	}
-	req, err := api.NewEnrichAWSMarketplaceRequest(s.c.server, body)
-	return callNoContent(ctx, s.c, "EnrichAWSMarketplace", req, err, opts)
+	r := request{op: "EnrichAWSMarketplace", method: http.MethodPost, path: "/api/integrations/billing/aws/marketplace/enrich", body: body}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // GetInvoiceCSV: Get account invoice CSV.
@@ -669,8 +808,8 @@ func (s *BillingService) GetInvoiceCSV(ctx context.Context, id string, opts ...R
 	if err := checkPathParam("id", id); err != nil {
 		return nil, requestError("GetInvoiceCSV", err)
 	}
-	req, err := api.NewGetInvoiceCSVRequest(s.c.server, id)
-	return callBytes(ctx, s.c, "GetInvoiceCSV", req, err, opts)
+	r := request{op: "GetInvoiceCSV", method: http.MethodGet, path: "/api/integrations/billing/invoices/" + url.PathEscape(id) + "/csv"}
+	return callBytes(ctx, s.c, r, opts)
 }
 
 // GetInvoicePDF: Get account invoice URL to Stripe.
@@ -682,8 +821,8 @@ func (s *BillingService) GetInvoicePDF(ctx context.Context, id string, opts ...R
 	if err := checkPathParam("id", id); err != nil {
 		return nil, requestError("GetInvoicePDF", err)
 	}
-	req, err := api.NewGetInvoicePDFRequest(s.c.server, id)
-	return callJSON[*api.InvoicePDFResponse](ctx, s.c, "GetInvoicePDF", req, err, opts)
+	r := request{op: "GetInvoicePDF", method: http.MethodGet, path: "/api/integrations/billing/invoices/" + url.PathEscape(id) + "/pdf"}
+	return callJSON[*api.InvoicePDFResponse](ctx, s.c, r, opts)
 }
 
 // GetPortal: Get customer portal URL.
@@ -692,8 +831,15 @@ func (s *BillingService) GetInvoicePDF(ctx context.Context, id string, opts ...R
 //
 // NetBird API: GET /api/integrations/billing/portal (https://docs.netbird.io/api/resources/portal).
 func (s *BillingService) GetPortal(ctx context.Context, params *api.GetCustomerPortalParams, opts ...RequestOption) (*api.PortalResponse, error) {
-	req, err := api.NewGetCustomerPortalRequest(s.c.server, params)
-	return callJSON[*api.PortalResponse](ctx, s.c, "GetCustomerPortal", req, err, opts)
+	if params == nil || params.BaseURL == "" {
+		return nil, &api.ValidationError{Type: "GetCustomerPortalParams", Field: "baseURL", Rule: "is required"}
+	}
+	r := request{op: "GetCustomerPortal", method: http.MethodGet, path: "/api/integrations/billing/portal"}
+	if params != nil {
+		r.query = url.Values{}
+		r.query.Set("baseURL", params.BaseURL)
+	}
+	return callJSON[*api.PortalResponse](ctx, s.c, r, opts)
 }
 
 // GetSubscription: Get current subscription.
@@ -702,8 +848,8 @@ func (s *BillingService) GetPortal(ctx context.Context, params *api.GetCustomerP
 //
 // NetBird API: GET /api/integrations/billing/subscription (https://docs.netbird.io/api/resources/subscription).
 func (s *BillingService) GetSubscription(ctx context.Context, opts ...RequestOption) (*api.Subscription, error) {
-	req, err := api.NewGetSubscriptionRequest(s.c.server)
-	return callJSON[*api.Subscription](ctx, s.c, "GetSubscription", req, err, opts)
+	r := request{op: "GetSubscription", method: http.MethodGet, path: "/api/integrations/billing/subscription"}
+	return callJSON[*api.Subscription](ctx, s.c, r, opts)
 }
 
 // GetUsage: Get current usage.
@@ -712,8 +858,8 @@ func (s *BillingService) GetSubscription(ctx context.Context, opts ...RequestOpt
 //
 // NetBird API: GET /api/integrations/billing/usage (https://docs.netbird.io/api/resources/usage).
 func (s *BillingService) GetUsage(ctx context.Context, opts ...RequestOption) (*api.UsageStats, error) {
-	req, err := api.NewGetBillingUsageRequest(s.c.server)
-	return callJSON[*api.UsageStats](ctx, s.c, "GetBillingUsage", req, err, opts)
+	r := request{op: "GetBillingUsage", method: http.MethodGet, path: "/api/integrations/billing/usage"}
+	return callJSON[*api.UsageStats](ctx, s.c, r, opts)
 }
 
 // ListInvoices: Get account's paid invoices.
@@ -722,8 +868,8 @@ func (s *BillingService) GetUsage(ctx context.Context, opts ...RequestOption) (*
 //
 // NetBird API: GET /api/integrations/billing/invoices (https://docs.netbird.io/api/resources/invoice).
 func (s *BillingService) ListInvoices(ctx context.Context, opts ...RequestOption) ([]api.InvoiceResponse, error) {
-	req, err := api.NewListInvoicesRequest(s.c.server)
-	return callJSON[[]api.InvoiceResponse](ctx, s.c, "ListInvoices", req, err, opts)
+	r := request{op: "ListInvoices", method: http.MethodGet, path: "/api/integrations/billing/invoices"}
+	return callJSON[[]api.InvoiceResponse](ctx, s.c, r, opts)
 }
 
 // ListPlans: Get available plans.
@@ -732,8 +878,8 @@ func (s *BillingService) ListInvoices(ctx context.Context, opts ...RequestOption
 //
 // NetBird API: GET /api/integrations/billing/plans (https://docs.netbird.io/api/resources/plans).
 func (s *BillingService) ListPlans(ctx context.Context, opts ...RequestOption) ([]api.Product, error) {
-	req, err := api.NewListPlansRequest(s.c.server)
-	return callJSON[[]api.Product](ctx, s.c, "ListPlans", req, err, opts)
+	r := request{op: "ListPlans", method: http.MethodGet, path: "/api/integrations/billing/plans"}
+	return callJSON[[]api.Product](ctx, s.c, r, opts)
 }
 
 // DNSService calls NetBird's DNS operations. Reach it as Client.DNS.
@@ -759,8 +905,8 @@ func (s *DNSService) CreateNameserverGroup(ctx context.Context, body api.Nameser
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNameserverGroup", err)
 	}
-	req, err := api.NewCreateNameserverGroupRequest(s.c.server, body)
-	return callJSON[*api.NameserverGroup](ctx, s.c, "CreateNameserverGroup", req, err, opts)
+	r := request{op: "CreateNameserverGroup", method: http.MethodPost, path: "/api/dns/nameservers", body: body}
+	return callJSON[*api.NameserverGroup](ctx, s.c, r, opts)
 }
 
 // DeleteNameserverGroup: Delete a Nameserver Group.
@@ -772,8 +918,8 @@ func (s *DNSService) DeleteNameserverGroup(ctx context.Context, nsgroupID string
 	if err := checkPathParam("nsgroupID", nsgroupID); err != nil {
 		return requestError("DeleteNameserverGroup", err)
 	}
-	req, err := api.NewDeleteNameserverGroupRequest(s.c.server, nsgroupID)
-	return callNoContent(ctx, s.c, "DeleteNameserverGroup", req, err, opts)
+	r := request{op: "DeleteNameserverGroup", method: http.MethodDelete, path: "/api/dns/nameservers/" + url.PathEscape(nsgroupID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // GetNameserverGroup: Retrieve a Nameserver Group.
@@ -785,8 +931,8 @@ func (s *DNSService) GetNameserverGroup(ctx context.Context, nsgroupID string, o
 	if err := checkPathParam("nsgroupID", nsgroupID); err != nil {
 		return nil, requestError("GetNameserverGroup", err)
 	}
-	req, err := api.NewGetNameserverGroupRequest(s.c.server, nsgroupID)
-	return callJSON[*api.NameserverGroup](ctx, s.c, "GetNameserverGroup", req, err, opts)
+	r := request{op: "GetNameserverGroup", method: http.MethodGet, path: "/api/dns/nameservers/" + url.PathEscape(nsgroupID)}
+	return callJSON[*api.NameserverGroup](ctx, s.c, r, opts)
 }
 
 // GetSettings: Retrieve DNS settings.
@@ -795,8 +941,8 @@ func (s *DNSService) GetNameserverGroup(ctx context.Context, nsgroupID string, o
 //
 // NetBird API: GET /api/dns/settings (https://docs.netbird.io/api/resources/dns).
 func (s *DNSService) GetSettings(ctx context.Context, opts ...RequestOption) (*interface{}, error) {
-	req, err := api.NewGetDNSSettingsRequest(s.c.server)
-	return callJSON[*interface{}](ctx, s.c, "GetDNSSettings", req, err, opts)
+	r := request{op: "GetDNSSettings", method: http.MethodGet, path: "/api/dns/settings"}
+	return callJSON[*interface{}](ctx, s.c, r, opts)
 }
 
 // ListNameserverGroups: List all Nameserver Groups.
@@ -805,8 +951,8 @@ func (s *DNSService) GetSettings(ctx context.Context, opts ...RequestOption) (*i
 //
 // NetBird API: GET /api/dns/nameservers (https://docs.netbird.io/api/resources/dns).
 func (s *DNSService) ListNameserverGroups(ctx context.Context, opts ...RequestOption) ([]api.NameserverGroup, error) {
-	req, err := api.NewListNameserverGroupsRequest(s.c.server)
-	return callJSON[[]api.NameserverGroup](ctx, s.c, "ListNameserverGroups", req, err, opts)
+	r := request{op: "ListNameserverGroups", method: http.MethodGet, path: "/api/dns/nameservers"}
+	return callJSON[[]api.NameserverGroup](ctx, s.c, r, opts)
 }
 
 // UpdateNameserverGroup: Update a Nameserver Group.
@@ -821,8 +967,8 @@ func (s *DNSService) UpdateNameserverGroup(ctx context.Context, nsgroupID string
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNameserverGroup", err)
 	}
-	req, err := api.NewUpdateNameserverGroupRequest(s.c.server, nsgroupID, body)
-	return callJSON[*api.NameserverGroup](ctx, s.c, "UpdateNameserverGroup", req, err, opts)
+	r := request{op: "UpdateNameserverGroup", method: http.MethodPut, path: "/api/dns/nameservers/" + url.PathEscape(nsgroupID), body: body}
+	return callJSON[*api.NameserverGroup](ctx, s.c, r, opts)
 }
 
 // UpdateSettings: Update DNS Settings.
@@ -834,8 +980,8 @@ func (s *DNSService) UpdateSettings(ctx context.Context, body api.DNSSettings, o
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateDNSSettings", err)
 	}
-	req, err := api.NewUpdateDNSSettingsRequest(s.c.server, body)
-	return callJSON[*api.DNSSettings](ctx, s.c, "UpdateDNSSettings", req, err, opts)
+	r := request{op: "UpdateDNSSettings", method: http.MethodPut, path: "/api/dns/settings", body: body}
+	return callJSON[*api.DNSSettings](ctx, s.c, r, opts)
 }
 
 // DNSZonesService calls NetBird's DNSZones operations. Reach it as Client.DNSZones.
@@ -864,8 +1010,8 @@ func (s *DNSZonesService) Create(ctx context.Context, body api.ZoneRequest, opts
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateDNSZone", err)
 	}
-	req, err := api.NewCreateDNSZoneRequest(s.c.server, body)
-	return callJSON[*api.Zone](ctx, s.c, "CreateDNSZone", req, err, opts)
+	r := request{op: "CreateDNSZone", method: http.MethodPost, path: "/api/dns/zones", body: body}
+	return callJSON[*api.Zone](ctx, s.c, r, opts)
 }
 
 // CreateRecord: Create a DNS Record.
@@ -880,8 +1026,8 @@ func (s *DNSZonesService) CreateRecord(ctx context.Context, zoneID string, body 
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateDNSRecord", err)
 	}
-	req, err := api.NewCreateDNSRecordRequest(s.c.server, zoneID, body)
-	return callJSON[*api.DNSRecord](ctx, s.c, "CreateDNSRecord", req, err, opts)
+	r := request{op: "CreateDNSRecord", method: http.MethodPost, path: "/api/dns/zones/" + url.PathEscape(zoneID) + "/records", body: body}
+	return callJSON[*api.DNSRecord](ctx, s.c, r, opts)
 }
 
 // Delete: Delete a DNS Zone.
@@ -893,8 +1039,8 @@ func (s *DNSZonesService) Delete(ctx context.Context, zoneID string, opts ...Req
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return requestError("DeleteDNSZone", err)
 	}
-	req, err := api.NewDeleteDNSZoneRequest(s.c.server, zoneID)
-	return callNoContent(ctx, s.c, "DeleteDNSZone", req, err, opts)
+	r := request{op: "DeleteDNSZone", method: http.MethodDelete, path: "/api/dns/zones/" + url.PathEscape(zoneID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteRecord: Delete a DNS Record.
@@ -909,8 +1055,8 @@ func (s *DNSZonesService) DeleteRecord(ctx context.Context, zoneID string, recor
 	if err := checkPathParam("recordID", recordID); err != nil {
 		return requestError("DeleteDNSRecord", err)
 	}
-	req, err := api.NewDeleteDNSRecordRequest(s.c.server, zoneID, recordID)
-	return callNoContent(ctx, s.c, "DeleteDNSRecord", req, err, opts)
+	r := request{op: "DeleteDNSRecord", method: http.MethodDelete, path: "/api/dns/zones/" + url.PathEscape(zoneID) + "/records/" + url.PathEscape(recordID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Get: Retrieve a DNS Zone.
@@ -922,8 +1068,8 @@ func (s *DNSZonesService) Get(ctx context.Context, zoneID string, opts ...Reques
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return nil, requestError("GetDNSZone", err)
 	}
-	req, err := api.NewGetDNSZoneRequest(s.c.server, zoneID)
-	return callJSON[*api.Zone](ctx, s.c, "GetDNSZone", req, err, opts)
+	r := request{op: "GetDNSZone", method: http.MethodGet, path: "/api/dns/zones/" + url.PathEscape(zoneID)}
+	return callJSON[*api.Zone](ctx, s.c, r, opts)
 }
 
 // GetRecord: Retrieve a DNS Record.
@@ -938,8 +1084,8 @@ func (s *DNSZonesService) GetRecord(ctx context.Context, zoneID string, recordID
 	if err := checkPathParam("recordID", recordID); err != nil {
 		return nil, requestError("GetDNSRecord", err)
 	}
-	req, err := api.NewGetDNSRecordRequest(s.c.server, zoneID, recordID)
-	return callJSON[*api.DNSRecord](ctx, s.c, "GetDNSRecord", req, err, opts)
+	r := request{op: "GetDNSRecord", method: http.MethodGet, path: "/api/dns/zones/" + url.PathEscape(zoneID) + "/records/" + url.PathEscape(recordID)}
+	return callJSON[*api.DNSRecord](ctx, s.c, r, opts)
 }
 
 // List: List all DNS Zones.
@@ -948,8 +1094,8 @@ func (s *DNSZonesService) GetRecord(ctx context.Context, zoneID string, recordID
 //
 // NetBird API: GET /api/dns/zones (https://docs.netbird.io/api/resources/dns-zones).
 func (s *DNSZonesService) List(ctx context.Context, opts ...RequestOption) ([]api.Zone, error) {
-	req, err := api.NewListDNSZonesRequest(s.c.server)
-	return callJSON[[]api.Zone](ctx, s.c, "ListDNSZones", req, err, opts)
+	r := request{op: "ListDNSZones", method: http.MethodGet, path: "/api/dns/zones"}
+	return callJSON[[]api.Zone](ctx, s.c, r, opts)
 }
 
 // ListRecords: List all DNS Records.
@@ -961,8 +1107,8 @@ func (s *DNSZonesService) ListRecords(ctx context.Context, zoneID string, opts .
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return nil, requestError("ListDNSRecords", err)
 	}
-	req, err := api.NewListDNSRecordsRequest(s.c.server, zoneID)
-	return callJSON[[]api.DNSRecord](ctx, s.c, "ListDNSRecords", req, err, opts)
+	r := request{op: "ListDNSRecords", method: http.MethodGet, path: "/api/dns/zones/" + url.PathEscape(zoneID) + "/records"}
+	return callJSON[[]api.DNSRecord](ctx, s.c, r, opts)
 }
 
 // Update: Update a DNS Zone.
@@ -977,8 +1123,8 @@ func (s *DNSZonesService) Update(ctx context.Context, zoneID string, body api.Zo
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateDNSZone", err)
 	}
-	req, err := api.NewUpdateDNSZoneRequest(s.c.server, zoneID, body)
-	return callJSON[*api.Zone](ctx, s.c, "UpdateDNSZone", req, err, opts)
+	r := request{op: "UpdateDNSZone", method: http.MethodPut, path: "/api/dns/zones/" + url.PathEscape(zoneID), body: body}
+	return callJSON[*api.Zone](ctx, s.c, r, opts)
 }
 
 // UpdateRecord: Update a DNS Record.
@@ -996,8 +1142,8 @@ func (s *DNSZonesService) UpdateRecord(ctx context.Context, zoneID string, recor
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateDNSRecord", err)
 	}
-	req, err := api.NewUpdateDNSRecordRequest(s.c.server, zoneID, recordID, body)
-	return callJSON[*api.DNSRecord](ctx, s.c, "UpdateDNSRecord", req, err, opts)
+	r := request{op: "UpdateDNSRecord", method: http.MethodPut, path: "/api/dns/zones/" + url.PathEscape(zoneID) + "/records/" + url.PathEscape(recordID), body: body}
+	return callJSON[*api.DNSRecord](ctx, s.c, r, opts)
 }
 
 // EDRService calls NetBird's EDR operations. Reach it as Client.EDR.
@@ -1045,8 +1191,8 @@ func (s *EDRService) BypassPeerCompliance(ctx context.Context, peerID string, op
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("BypassPeerCompliance", err)
 	}
-	req, err := api.NewBypassPeerComplianceRequest(s.c.server, peerID)
-	return callJSON[*api.BypassResponse](ctx, s.c, "BypassPeerCompliance", req, err, opts)
+	r := request{op: "BypassPeerCompliance", method: http.MethodPost, path: "/api/peers/" + url.PathEscape(peerID) + "/edr/bypass"}
+	return callJSON[*api.BypassResponse](ctx, s.c, r, opts)
 }
 
 // CreateFalcon: Create EDR Falcon Integration.
@@ -1060,8 +1206,8 @@ func (s *EDRService) CreateFalcon(ctx context.Context, body api.EDRFalconRequest
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateFalconIntegration", err)
 	}
-	req, err := api.NewCreateFalconIntegrationRequest(s.c.server, body)
-	return callJSON[*api.EDRFalconResponse](ctx, s.c, "CreateFalconIntegration", req, err, opts)
+	r := request{op: "CreateFalconIntegration", method: http.MethodPost, path: "/api/integrations/edr/falcon", body: body}
+	return callJSON[*api.EDRFalconResponse](ctx, s.c, r, opts)
 }
 
 // CreateFleetDM: Create EDR FleetDM Integration.
@@ -1075,8 +1221,8 @@ func (s *EDRService) CreateFleetDM(ctx context.Context, body api.EDRFleetDMReque
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateFleetDMIntegration", err)
 	}
-	req, err := api.NewCreateFleetDMIntegrationRequest(s.c.server, body)
-	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, "CreateFleetDMIntegration", req, err, opts)
+	r := request{op: "CreateFleetDMIntegration", method: http.MethodPost, path: "/api/integrations/edr/fleetdm", body: body}
+	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, r, opts)
 }
 
 // CreateHuntress: Create EDR Huntress Integration.
@@ -1090,8 +1236,8 @@ func (s *EDRService) CreateHuntress(ctx context.Context, body api.EDRHuntressReq
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateHuntressIntegration", err)
 	}
-	req, err := api.NewCreateHuntressIntegrationRequest(s.c.server, body)
-	return callJSON[*api.EDRHuntressResponse](ctx, s.c, "CreateHuntressIntegration", req, err, opts)
+	r := request{op: "CreateHuntressIntegration", method: http.MethodPost, path: "/api/integrations/edr/huntress", body: body}
+	return callJSON[*api.EDRHuntressResponse](ctx, s.c, r, opts)
 }
 
 // CreateIntune: Create EDR Intune Integration.
@@ -1105,8 +1251,8 @@ func (s *EDRService) CreateIntune(ctx context.Context, body api.EDRIntuneRequest
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateIntuneIntegration", err)
 	}
-	req, err := api.NewCreateIntuneIntegrationRequest(s.c.server, body)
-	return callJSON[*api.EDRIntuneResponse](ctx, s.c, "CreateIntuneIntegration", req, err, opts)
+	r := request{op: "CreateIntuneIntegration", method: http.MethodPost, path: "/api/integrations/edr/intune", body: body}
+	return callJSON[*api.EDRIntuneResponse](ctx, s.c, r, opts)
 }
 
 // CreateSentinelOne: Create EDR SentinelOne Integration.
@@ -1120,8 +1266,8 @@ func (s *EDRService) CreateSentinelOne(ctx context.Context, body api.EDRSentinel
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateSentinelOneIntegration", err)
 	}
-	req, err := api.NewCreateSentinelOneIntegrationRequest(s.c.server, body)
-	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, "CreateSentinelOneIntegration", req, err, opts)
+	r := request{op: "CreateSentinelOneIntegration", method: http.MethodPost, path: "/api/integrations/edr/sentinelone", body: body}
+	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, r, opts)
 }
 
 // DeleteFalcon: Delete EDR Falcon Integration.
@@ -1132,8 +1278,8 @@ func (s *EDRService) CreateSentinelOne(ctx context.Context, body api.EDRSentinel
 //
 // NetBird API: DELETE /api/integrations/edr/falcon (https://docs.netbird.io/api/resources/edr-falcon-integrations).
 func (s *EDRService) DeleteFalcon(ctx context.Context, opts ...RequestOption) error {
-	req, err := api.NewDeleteFalconIntegrationRequest(s.c.server)
-	return callNoContent(ctx, s.c, "DeleteFalconIntegration", req, err, opts)
+	r := request{op: "DeleteFalconIntegration", method: http.MethodDelete, path: "/api/integrations/edr/falcon"}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteFleetDM: Delete EDR FleetDM Integration.
@@ -1144,8 +1290,8 @@ func (s *EDRService) DeleteFalcon(ctx context.Context, opts ...RequestOption) er
 //
 // NetBird API: DELETE /api/integrations/edr/fleetdm (https://docs.netbird.io/api/resources/edr-fleetdm-integrations).
 func (s *EDRService) DeleteFleetDM(ctx context.Context, opts ...RequestOption) (map[string]interface{}, error) {
-	req, err := api.NewDeleteFleetDMIntegrationRequest(s.c.server)
-	return callJSON[map[string]interface{}](ctx, s.c, "DeleteFleetDMIntegration", req, err, opts)
+	r := request{op: "DeleteFleetDMIntegration", method: http.MethodDelete, path: "/api/integrations/edr/fleetdm"}
+	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
 }
 
 // DeleteHuntress: Delete EDR Huntress Integration.
@@ -1156,8 +1302,8 @@ func (s *EDRService) DeleteFleetDM(ctx context.Context, opts ...RequestOption) (
 //
 // NetBird API: DELETE /api/integrations/edr/huntress (https://docs.netbird.io/api/resources/edr-huntress-integrations).
 func (s *EDRService) DeleteHuntress(ctx context.Context, opts ...RequestOption) (map[string]interface{}, error) {
-	req, err := api.NewDeleteHuntressIntegrationRequest(s.c.server)
-	return callJSON[map[string]interface{}](ctx, s.c, "DeleteHuntressIntegration", req, err, opts)
+	r := request{op: "DeleteHuntressIntegration", method: http.MethodDelete, path: "/api/integrations/edr/huntress"}
+	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
 }
 
 // DeleteIntune: Delete EDR Intune Integration.
@@ -1168,8 +1314,8 @@ func (s *EDRService) DeleteHuntress(ctx context.Context, opts ...RequestOption) 
 //
 // NetBird API: DELETE /api/integrations/edr/intune (https://docs.netbird.io/api/resources/edr-intune-integrations).
 func (s *EDRService) DeleteIntune(ctx context.Context, opts ...RequestOption) (map[string]interface{}, error) {
-	req, err := api.NewDeleteIntuneIntegrationRequest(s.c.server)
-	return callJSON[map[string]interface{}](ctx, s.c, "DeleteIntuneIntegration", req, err, opts)
+	r := request{op: "DeleteIntuneIntegration", method: http.MethodDelete, path: "/api/integrations/edr/intune"}
+	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
 }
 
 // DeleteSentinelOne: Delete EDR SentinelOne Integration.
@@ -1180,8 +1326,8 @@ func (s *EDRService) DeleteIntune(ctx context.Context, opts ...RequestOption) (m
 //
 // NetBird API: DELETE /api/integrations/edr/sentinelone (https://docs.netbird.io/api/resources/edr-sentinelone-integrations).
 func (s *EDRService) DeleteSentinelOne(ctx context.Context, opts ...RequestOption) (map[string]interface{}, error) {
-	req, err := api.NewDeleteSentinelOneIntegrationRequest(s.c.server)
-	return callJSON[map[string]interface{}](ctx, s.c, "DeleteSentinelOneIntegration", req, err, opts)
+	r := request{op: "DeleteSentinelOneIntegration", method: http.MethodDelete, path: "/api/integrations/edr/sentinelone"}
+	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
 }
 
 // GetFalcon: Get EDR Falcon Integration.
@@ -1192,8 +1338,8 @@ func (s *EDRService) DeleteSentinelOne(ctx context.Context, opts ...RequestOptio
 //
 // NetBird API: GET /api/integrations/edr/falcon (https://docs.netbird.io/api/resources/edr-falcon-integrations).
 func (s *EDRService) GetFalcon(ctx context.Context, opts ...RequestOption) (*api.EDRFalconResponse, error) {
-	req, err := api.NewGetFalconIntegrationRequest(s.c.server)
-	return callJSON[*api.EDRFalconResponse](ctx, s.c, "GetFalconIntegration", req, err, opts)
+	r := request{op: "GetFalconIntegration", method: http.MethodGet, path: "/api/integrations/edr/falcon"}
+	return callJSON[*api.EDRFalconResponse](ctx, s.c, r, opts)
 }
 
 // GetFleetDM: Get EDR FleetDM Integration.
@@ -1204,8 +1350,8 @@ func (s *EDRService) GetFalcon(ctx context.Context, opts ...RequestOption) (*api
 //
 // NetBird API: GET /api/integrations/edr/fleetdm (https://docs.netbird.io/api/resources/edr-fleetdm-integrations).
 func (s *EDRService) GetFleetDM(ctx context.Context, opts ...RequestOption) (*api.EDRFleetDMResponse, error) {
-	req, err := api.NewGetFleetDMIntegrationRequest(s.c.server)
-	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, "GetFleetDMIntegration", req, err, opts)
+	r := request{op: "GetFleetDMIntegration", method: http.MethodGet, path: "/api/integrations/edr/fleetdm"}
+	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, r, opts)
 }
 
 // GetHuntress: Get EDR Huntress Integration.
@@ -1216,8 +1362,8 @@ func (s *EDRService) GetFleetDM(ctx context.Context, opts ...RequestOption) (*ap
 //
 // NetBird API: GET /api/integrations/edr/huntress (https://docs.netbird.io/api/resources/edr-huntress-integrations).
 func (s *EDRService) GetHuntress(ctx context.Context, opts ...RequestOption) (*api.EDRHuntressResponse, error) {
-	req, err := api.NewGetHuntressIntegrationRequest(s.c.server)
-	return callJSON[*api.EDRHuntressResponse](ctx, s.c, "GetHuntressIntegration", req, err, opts)
+	r := request{op: "GetHuntressIntegration", method: http.MethodGet, path: "/api/integrations/edr/huntress"}
+	return callJSON[*api.EDRHuntressResponse](ctx, s.c, r, opts)
 }
 
 // GetIntune: Get EDR Intune Integration.
@@ -1228,8 +1374,8 @@ func (s *EDRService) GetHuntress(ctx context.Context, opts ...RequestOption) (*a
 //
 // NetBird API: GET /api/integrations/edr/intune (https://docs.netbird.io/api/resources/edr-intune-integrations).
 func (s *EDRService) GetIntune(ctx context.Context, opts ...RequestOption) (*api.EDRIntuneResponse, error) {
-	req, err := api.NewGetIntuneIntegrationRequest(s.c.server)
-	return callJSON[*api.EDRIntuneResponse](ctx, s.c, "GetIntuneIntegration", req, err, opts)
+	r := request{op: "GetIntuneIntegration", method: http.MethodGet, path: "/api/integrations/edr/intune"}
+	return callJSON[*api.EDRIntuneResponse](ctx, s.c, r, opts)
 }
 
 // GetSentinelOne: Get EDR SentinelOne Integration.
@@ -1240,8 +1386,8 @@ func (s *EDRService) GetIntune(ctx context.Context, opts ...RequestOption) (*api
 //
 // NetBird API: GET /api/integrations/edr/sentinelone (https://docs.netbird.io/api/resources/edr-sentinelone-integrations).
 func (s *EDRService) GetSentinelOne(ctx context.Context, opts ...RequestOption) (*api.EDRSentinelOneResponse, error) {
-	req, err := api.NewGetSentinelOneIntegrationRequest(s.c.server)
-	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, "GetSentinelOneIntegration", req, err, opts)
+	r := request{op: "GetSentinelOneIntegration", method: http.MethodGet, path: "/api/integrations/edr/sentinelone"}
+	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, r, opts)
 }
 
 // ListBypassedPeers: List all bypassed peers.
@@ -1252,8 +1398,8 @@ func (s *EDRService) GetSentinelOne(ctx context.Context, opts ...RequestOption) 
 //
 // NetBird API: GET /api/peers/edr/bypassed (https://docs.netbird.io/api/resources/edr-peers).
 func (s *EDRService) ListBypassedPeers(ctx context.Context, opts ...RequestOption) ([]api.BypassResponse, error) {
-	req, err := api.NewListBypassedPeersRequest(s.c.server)
-	return callJSON[[]api.BypassResponse](ctx, s.c, "ListBypassedPeers", req, err, opts)
+	r := request{op: "ListBypassedPeers", method: http.MethodGet, path: "/api/peers/edr/bypassed"}
+	return callJSON[[]api.BypassResponse](ctx, s.c, r, opts)
 }
 
 // RevokePeerComplianceBypass: Revoke compliance bypass for a peer.
@@ -1267,8 +1413,8 @@ func (s *EDRService) RevokePeerComplianceBypass(ctx context.Context, peerID stri
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return requestError("RevokePeerComplianceBypass", err)
 	}
-	req, err := api.NewRevokePeerComplianceBypassRequest(s.c.server, peerID)
-	return callNoContent(ctx, s.c, "RevokePeerComplianceBypass", req, err, opts)
+	r := request{op: "RevokePeerComplianceBypass", method: http.MethodDelete, path: "/api/peers/" + url.PathEscape(peerID) + "/edr/bypass"}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // UpdateFalcon: Update EDR Falcon Integration.
@@ -1282,8 +1428,8 @@ func (s *EDRService) UpdateFalcon(ctx context.Context, body api.EDRFalconRequest
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateFalconIntegration", err)
 	}
-	req, err := api.NewUpdateFalconIntegrationRequest(s.c.server, body)
-	return callJSON[*api.EDRFalconResponse](ctx, s.c, "UpdateFalconIntegration", req, err, opts)
+	r := request{op: "UpdateFalconIntegration", method: http.MethodPut, path: "/api/integrations/edr/falcon", body: body}
+	return callJSON[*api.EDRFalconResponse](ctx, s.c, r, opts)
 }
 
 // UpdateFleetDM: Update EDR FleetDM Integration.
@@ -1297,8 +1443,8 @@ func (s *EDRService) UpdateFleetDM(ctx context.Context, body api.EDRFleetDMReque
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateFleetDMIntegration", err)
 	}
-	req, err := api.NewUpdateFleetDMIntegrationRequest(s.c.server, body)
-	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, "UpdateFleetDMIntegration", req, err, opts)
+	r := request{op: "UpdateFleetDMIntegration", method: http.MethodPut, path: "/api/integrations/edr/fleetdm", body: body}
+	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, r, opts)
 }
 
 // UpdateHuntress: Update EDR Huntress Integration.
@@ -1312,8 +1458,8 @@ func (s *EDRService) UpdateHuntress(ctx context.Context, body api.EDRHuntressReq
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateHuntressIntegration", err)
 	}
-	req, err := api.NewUpdateHuntressIntegrationRequest(s.c.server, body)
-	return callJSON[*api.EDRHuntressResponse](ctx, s.c, "UpdateHuntressIntegration", req, err, opts)
+	r := request{op: "UpdateHuntressIntegration", method: http.MethodPut, path: "/api/integrations/edr/huntress", body: body}
+	return callJSON[*api.EDRHuntressResponse](ctx, s.c, r, opts)
 }
 
 // UpdateIntune: Update EDR Intune Integration.
@@ -1327,8 +1473,8 @@ func (s *EDRService) UpdateIntune(ctx context.Context, body api.EDRIntuneRequest
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateIntuneIntegration", err)
 	}
-	req, err := api.NewUpdateIntuneIntegrationRequest(s.c.server, body)
-	return callJSON[*api.EDRIntuneResponse](ctx, s.c, "UpdateIntuneIntegration", req, err, opts)
+	r := request{op: "UpdateIntuneIntegration", method: http.MethodPut, path: "/api/integrations/edr/intune", body: body}
+	return callJSON[*api.EDRIntuneResponse](ctx, s.c, r, opts)
 }
 
 // UpdateSentinelOne: Update EDR SentinelOne Integration.
@@ -1342,8 +1488,8 @@ func (s *EDRService) UpdateSentinelOne(ctx context.Context, body api.EDRSentinel
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateSentinelOneIntegration", err)
 	}
-	req, err := api.NewUpdateSentinelOneIntegrationRequest(s.c.server, body)
-	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, "UpdateSentinelOneIntegration", req, err, opts)
+	r := request{op: "UpdateSentinelOneIntegration", method: http.MethodPut, path: "/api/integrations/edr/sentinelone", body: body}
+	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, r, opts)
 }
 
 // EventStreamingService calls NetBird's EventStreaming operations. Reach it as Client.EventStreaming.
@@ -1375,8 +1521,8 @@ func (s *EventStreamingService) Create(ctx context.Context, body api.CreateInteg
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateEventStreamingIntegration", err)
 	}
-	req, err := api.NewCreateEventStreamingIntegrationRequest(s.c.server, body)
-	return callJSON[*api.IntegrationResponse](ctx, s.c, "CreateEventStreamingIntegration", req, err, opts)
+	r := request{op: "CreateEventStreamingIntegration", method: http.MethodPost, path: "/api/event-streaming", body: body}
+	return callJSON[*api.IntegrationResponse](ctx, s.c, r, opts)
 }
 
 // Delete: Delete Event Streaming Integration.
@@ -1387,8 +1533,8 @@ func (s *EventStreamingService) Create(ctx context.Context, body api.CreateInteg
 //
 // NetBird API: DELETE /api/event-streaming/{id} (https://docs.netbird.io/api/resources/event-streaming-integrations).
 func (s *EventStreamingService) Delete(ctx context.Context, id int, opts ...RequestOption) (map[string]interface{}, error) {
-	req, err := api.NewDeleteEventStreamingIntegrationRequest(s.c.server, id)
-	return callJSON[map[string]interface{}](ctx, s.c, "DeleteEventStreamingIntegration", req, err, opts)
+	r := request{op: "DeleteEventStreamingIntegration", method: http.MethodDelete, path: "/api/event-streaming/" + strconv.Itoa(id)}
+	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
 }
 
 // Get: Get Event Streaming Integration.
@@ -1399,8 +1545,8 @@ func (s *EventStreamingService) Delete(ctx context.Context, id int, opts ...Requ
 //
 // NetBird API: GET /api/event-streaming/{id} (https://docs.netbird.io/api/resources/event-streaming-integrations).
 func (s *EventStreamingService) Get(ctx context.Context, id int, opts ...RequestOption) (*api.IntegrationResponse, error) {
-	req, err := api.NewGetEventStreamingIntegrationRequest(s.c.server, id)
-	return callJSON[*api.IntegrationResponse](ctx, s.c, "GetEventStreamingIntegration", req, err, opts)
+	r := request{op: "GetEventStreamingIntegration", method: http.MethodGet, path: "/api/event-streaming/" + strconv.Itoa(id)}
+	return callJSON[*api.IntegrationResponse](ctx, s.c, r, opts)
 }
 
 // List: List Event Streaming Integrations.
@@ -1411,8 +1557,8 @@ func (s *EventStreamingService) Get(ctx context.Context, id int, opts ...Request
 //
 // NetBird API: GET /api/event-streaming (https://docs.netbird.io/api/resources/event-streaming-integrations).
 func (s *EventStreamingService) List(ctx context.Context, opts ...RequestOption) ([]api.IntegrationResponse, error) {
-	req, err := api.NewListEventStreamingIntegrationsRequest(s.c.server)
-	return callJSON[[]api.IntegrationResponse](ctx, s.c, "ListEventStreamingIntegrations", req, err, opts)
+	r := request{op: "ListEventStreamingIntegrations", method: http.MethodGet, path: "/api/event-streaming"}
+	return callJSON[[]api.IntegrationResponse](ctx, s.c, r, opts)
 }
 
 // Update: Update Event Streaming Integration.
@@ -1429,8 +1575,8 @@ func (s *EventStreamingService) Update(ctx context.Context, id int, body api.Cre
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateEventStreamingIntegration", err)
 	}
-	req, err := api.NewUpdateEventStreamingIntegrationRequest(s.c.server, id, body)
-	return callJSON[*api.IntegrationResponse](ctx, s.c, "UpdateEventStreamingIntegration", req, err, opts)
+	r := request{op: "UpdateEventStreamingIntegration", method: http.MethodPut, path: "/api/event-streaming/" + strconv.Itoa(id), body: body}
+	return callJSON[*api.IntegrationResponse](ctx, s.c, r, opts)
 }
 
 // EventsService calls NetBird's Events operations. Reach it as Client.Events.
@@ -1451,8 +1597,8 @@ type EventsAPI interface {
 //
 // NetBird API: GET /api/events/audit (https://docs.netbird.io/api/resources/events).
 func (s *EventsService) ListAudit(ctx context.Context, opts ...RequestOption) ([]api.Event, error) {
-	req, err := api.NewListAuditEventsRequest(s.c.server)
-	return callJSON[[]api.Event](ctx, s.c, "ListAuditEvents", req, err, opts)
+	r := request{op: "ListAuditEvents", method: http.MethodGet, path: "/api/events/audit"}
+	return callJSON[[]api.Event](ctx, s.c, r, opts)
 }
 
 // ListNetworkTraffic: List all Traffic Events.
@@ -1461,8 +1607,50 @@ func (s *EventsService) ListAudit(ctx context.Context, opts ...RequestOption) ([
 //
 // NetBird API: GET /api/events/network-traffic (https://docs.netbird.io/api/resources/events).
 func (s *EventsService) ListNetworkTraffic(ctx context.Context, params *api.ListNetworkTrafficEventsParams, opts ...RequestOption) (*api.NetworkTrafficEventsResponse, error) {
-	req, err := api.NewListNetworkTrafficEventsRequest(s.c.server, params)
-	return callJSON[*api.NetworkTrafficEventsResponse](ctx, s.c, "ListNetworkTrafficEvents", req, err, opts)
+	r := request{op: "ListNetworkTrafficEvents", method: http.MethodGet, path: "/api/events/network-traffic"}
+	if params != nil {
+		r.query = url.Values{}
+		if params.Page != nil {
+			r.query.Set("page", strconv.Itoa(*params.Page))
+		}
+		if params.PageSize != nil {
+			r.query.Set("page_size", strconv.Itoa(*params.PageSize))
+		}
+		if params.UserID != nil {
+			r.query.Set("user_id", *params.UserID)
+		}
+		if params.ReporterID != nil {
+			r.query.Set("reporter_id", *params.ReporterID)
+		}
+		if params.SourceID != nil {
+			r.query.Set("source_id", *params.SourceID)
+		}
+		if params.DestinationID != nil {
+			r.query.Set("destination_id", *params.DestinationID)
+		}
+		if params.Protocol != nil {
+			r.query.Set("protocol", strconv.Itoa(*params.Protocol))
+		}
+		if params.Type != nil {
+			r.query.Set("type", string(*params.Type))
+		}
+		if params.ConnectionType != nil {
+			r.query.Set("connection_type", string(*params.ConnectionType))
+		}
+		if params.Direction != nil {
+			r.query.Set("direction", string(*params.Direction))
+		}
+		if params.Search != nil {
+			r.query.Set("search", *params.Search)
+		}
+		if params.StartDate != nil {
+			r.query.Set("start_date", params.StartDate.Format(time.RFC3339Nano))
+		}
+		if params.EndDate != nil {
+			r.query.Set("end_date", params.EndDate.Format(time.RFC3339Nano))
+		}
+	}
+	return callJSON[*api.NetworkTrafficEventsResponse](ctx, s.c, r, opts)
 }
 
 // ListNetworkTrafficAll walks every page of ListNetworkTraffic, starting at params.Page
@@ -1489,8 +1677,59 @@ func (s *EventsService) ListNetworkTrafficAll(ctx context.Context, params *api.L
 //
 // NetBird API: GET /api/events/proxy (https://docs.netbird.io/api/resources/events).
 func (s *EventsService) ListProxyAccessLogs(ctx context.Context, params *api.ListProxyAccessLogsParams, opts ...RequestOption) (*api.ProxyAccessLogsResponse, error) {
-	req, err := api.NewListProxyAccessLogsRequest(s.c.server, params)
-	return callJSON[*api.ProxyAccessLogsResponse](ctx, s.c, "ListProxyAccessLogs", req, err, opts)
+	r := request{op: "ListProxyAccessLogs", method: http.MethodGet, path: "/api/events/proxy"}
+	if params != nil {
+		r.query = url.Values{}
+		if params.Page != nil {
+			r.query.Set("page", strconv.Itoa(*params.Page))
+		}
+		if params.PageSize != nil {
+			r.query.Set("page_size", strconv.Itoa(*params.PageSize))
+		}
+		if params.SortBy != nil {
+			r.query.Set("sort_by", string(*params.SortBy))
+		}
+		if params.SortOrder != nil {
+			r.query.Set("sort_order", string(*params.SortOrder))
+		}
+		if params.Search != nil {
+			r.query.Set("search", *params.Search)
+		}
+		if params.SourceIP != nil {
+			r.query.Set("source_ip", *params.SourceIP)
+		}
+		if params.Host != nil {
+			r.query.Set("host", *params.Host)
+		}
+		if params.Path != nil {
+			r.query.Set("path", *params.Path)
+		}
+		if params.UserID != nil {
+			r.query.Set("user_id", *params.UserID)
+		}
+		if params.UserEmail != nil {
+			r.query.Set("user_email", *params.UserEmail)
+		}
+		if params.UserName != nil {
+			r.query.Set("user_name", *params.UserName)
+		}
+		if params.Method != nil {
+			r.query.Set("method", string(*params.Method))
+		}
+		if params.Status != nil {
+			r.query.Set("status", string(*params.Status))
+		}
+		if params.StatusCode != nil {
+			r.query.Set("status_code", strconv.Itoa(*params.StatusCode))
+		}
+		if params.StartDate != nil {
+			r.query.Set("start_date", params.StartDate.Format(time.RFC3339Nano))
+		}
+		if params.EndDate != nil {
+			r.query.Set("end_date", params.EndDate.Format(time.RFC3339Nano))
+		}
+	}
+	return callJSON[*api.ProxyAccessLogsResponse](ctx, s.c, r, opts)
 }
 
 // ListProxyAccessLogsAll walks every page of ListProxyAccessLogs, starting at params.Page
@@ -1529,8 +1768,8 @@ func (s *GeoLocationsService) ListCities(ctx context.Context, country string, op
 	if err := checkPathParam("country", country); err != nil {
 		return nil, requestError("ListCountryCities", err)
 	}
-	req, err := api.NewListCountryCitiesRequest(s.c.server, country)
-	return callJSON[*api.City](ctx, s.c, "ListCountryCities", req, err, opts)
+	r := request{op: "ListCountryCities", method: http.MethodGet, path: "/api/locations/countries/" + url.PathEscape(country) + "/cities"}
+	return callJSON[*api.City](ctx, s.c, r, opts)
 }
 
 // ListCountries: List all country codes.
@@ -1539,8 +1778,8 @@ func (s *GeoLocationsService) ListCities(ctx context.Context, country string, op
 //
 // NetBird API: GET /api/locations/countries (https://docs.netbird.io/api/resources/geo-locations).
 func (s *GeoLocationsService) ListCountries(ctx context.Context, opts ...RequestOption) ([]string, error) {
-	req, err := api.NewListCountriesRequest(s.c.server)
-	return callJSON[[]string](ctx, s.c, "ListCountries", req, err, opts)
+	r := request{op: "ListCountries", method: http.MethodGet, path: "/api/locations/countries"}
+	return callJSON[[]string](ctx, s.c, r, opts)
 }
 
 // GroupsService calls NetBird's Groups operations. Reach it as Client.Groups.
@@ -1564,8 +1803,8 @@ func (s *GroupsService) Create(ctx context.Context, body api.GroupRequest, opts 
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateGroup", err)
 	}
-	req, err := api.NewCreateGroupRequest(s.c.server, body)
-	return callJSON[*api.Group](ctx, s.c, "CreateGroup", req, err, opts)
+	r := request{op: "CreateGroup", method: http.MethodPost, path: "/api/groups", body: body}
+	return callJSON[*api.Group](ctx, s.c, r, opts)
 }
 
 // Delete: Delete a Group.
@@ -1577,8 +1816,8 @@ func (s *GroupsService) Delete(ctx context.Context, groupID string, opts ...Requ
 	if err := checkPathParam("groupID", groupID); err != nil {
 		return requestError("DeleteGroup", err)
 	}
-	req, err := api.NewDeleteGroupRequest(s.c.server, groupID)
-	return callNoContent(ctx, s.c, "DeleteGroup", req, err, opts)
+	r := request{op: "DeleteGroup", method: http.MethodDelete, path: "/api/groups/" + url.PathEscape(groupID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Get: Retrieve a Group.
@@ -1590,8 +1829,8 @@ func (s *GroupsService) Get(ctx context.Context, groupID string, opts ...Request
 	if err := checkPathParam("groupID", groupID); err != nil {
 		return nil, requestError("GetGroup", err)
 	}
-	req, err := api.NewGetGroupRequest(s.c.server, groupID)
-	return callJSON[*api.Group](ctx, s.c, "GetGroup", req, err, opts)
+	r := request{op: "GetGroup", method: http.MethodGet, path: "/api/groups/" + url.PathEscape(groupID)}
+	return callJSON[*api.Group](ctx, s.c, r, opts)
 }
 
 // List: List all Groups.
@@ -1600,8 +1839,14 @@ func (s *GroupsService) Get(ctx context.Context, groupID string, opts ...Request
 //
 // NetBird API: GET /api/groups (https://docs.netbird.io/api/resources/groups).
 func (s *GroupsService) List(ctx context.Context, params *api.ListGroupsParams, opts ...RequestOption) ([]api.Group, error) {
-	req, err := api.NewListGroupsRequest(s.c.server, params)
-	return callJSON[[]api.Group](ctx, s.c, "ListGroups", req, err, opts)
+	r := request{op: "ListGroups", method: http.MethodGet, path: "/api/groups"}
+	if params != nil {
+		r.query = url.Values{}
+		if params.Name != nil {
+			r.query.Set("name", *params.Name)
+		}
+	}
+	return callJSON[[]api.Group](ctx, s.c, r, opts)
 }
 
 // Update: Update a Group.
@@ -1616,8 +1861,8 @@ func (s *GroupsService) Update(ctx context.Context, groupID string, body api.Gro
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateGroup", err)
 	}
-	req, err := api.NewUpdateGroupRequest(s.c.server, groupID, body)
-	return callJSON[*api.Group](ctx, s.c, "UpdateGroup", req, err, opts)
+	r := request{op: "UpdateGroup", method: http.MethodPut, path: "/api/groups/" + url.PathEscape(groupID), body: body}
+	return callJSON[*api.Group](ctx, s.c, r, opts)
 }
 
 // IDPIntegrationsService calls NetBird's IDPIntegrations operations. Reach it as Client.IDPIntegrations.
@@ -1668,8 +1913,8 @@ func (s *IDPIntegrationsService) CreateAzure(ctx context.Context, body api.Creat
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAzureIDPIntegration", err)
 	}
-	req, err := api.NewCreateAzureIDPIntegrationRequest(s.c.server, body)
-	return callJSON[*api.AzureIntegration](ctx, s.c, "CreateAzureIDPIntegration", req, err, opts)
+	r := request{op: "CreateAzureIDPIntegration", method: http.MethodPost, path: "/api/integrations/azure-idp", body: body}
+	return callJSON[*api.AzureIntegration](ctx, s.c, r, opts)
 }
 
 // CreateGoogle: Create Google IDP Integration.
@@ -1683,8 +1928,8 @@ func (s *IDPIntegrationsService) CreateGoogle(ctx context.Context, body api.Crea
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateGoogleIDPIntegration", err)
 	}
-	req, err := api.NewCreateGoogleIDPIntegrationRequest(s.c.server, body)
-	return callJSON[*api.GoogleIntegration](ctx, s.c, "CreateGoogleIDPIntegration", req, err, opts)
+	r := request{op: "CreateGoogleIDPIntegration", method: http.MethodPost, path: "/api/integrations/google-idp", body: body}
+	return callJSON[*api.GoogleIntegration](ctx, s.c, r, opts)
 }
 
 // CreateOktaSCIM: Create Okta SCIM IDP Integration.
@@ -1698,8 +1943,8 @@ func (s *IDPIntegrationsService) CreateOktaSCIM(ctx context.Context, body api.Cr
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateOktaSCIMIntegration", err)
 	}
-	req, err := api.NewCreateOktaSCIMIntegrationRequest(s.c.server, body)
-	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, "CreateOktaSCIMIntegration", req, err, opts)
+	r := request{op: "CreateOktaSCIMIntegration", method: http.MethodPost, path: "/api/integrations/okta-scim-idp", body: body}
+	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, r, opts)
 }
 
 // CreateSCIM: Create SCIM IDP Integration.
@@ -1713,8 +1958,8 @@ func (s *IDPIntegrationsService) CreateSCIM(ctx context.Context, body api.Create
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateSCIMIntegration", err)
 	}
-	req, err := api.NewCreateSCIMIntegrationRequest(s.c.server, body)
-	return callJSON[*api.SCIMIntegration](ctx, s.c, "CreateSCIMIntegration", req, err, opts)
+	r := request{op: "CreateSCIMIntegration", method: http.MethodPost, path: "/api/integrations/scim-idp", body: body}
+	return callJSON[*api.SCIMIntegration](ctx, s.c, r, opts)
 }
 
 // DeleteAzure: Delete Azure IDP Integration.
@@ -1725,8 +1970,8 @@ func (s *IDPIntegrationsService) CreateSCIM(ctx context.Context, body api.Create
 //
 // NetBird API: DELETE /api/integrations/azure-idp/{id} (https://docs.netbird.io/api/resources/idp-azure-integrations).
 func (s *IDPIntegrationsService) DeleteAzure(ctx context.Context, id int64, opts ...RequestOption) (map[string]interface{}, error) {
-	req, err := api.NewDeleteAzureIDPIntegrationRequest(s.c.server, id)
-	return callJSON[map[string]interface{}](ctx, s.c, "DeleteAzureIDPIntegration", req, err, opts)
+	r := request{op: "DeleteAzureIDPIntegration", method: http.MethodDelete, path: "/api/integrations/azure-idp/" + strconv.FormatInt(id, 10)}
+	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
 }
 
 // DeleteGoogle: Delete Google IDP Integration.
@@ -1737,8 +1982,8 @@ func (s *IDPIntegrationsService) DeleteAzure(ctx context.Context, id int64, opts
 //
 // NetBird API: DELETE /api/integrations/google-idp/{id} (https://docs.netbird.io/api/resources/idp-google-integrations).
 func (s *IDPIntegrationsService) DeleteGoogle(ctx context.Context, id int64, opts ...RequestOption) (map[string]interface{}, error) {
-	req, err := api.NewDeleteGoogleIDPIntegrationRequest(s.c.server, id)
-	return callJSON[map[string]interface{}](ctx, s.c, "DeleteGoogleIDPIntegration", req, err, opts)
+	r := request{op: "DeleteGoogleIDPIntegration", method: http.MethodDelete, path: "/api/integrations/google-idp/" + strconv.FormatInt(id, 10)}
+	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
 }
 
 // DeleteOktaSCIM: Delete Okta SCIM IDP Integration.
@@ -1749,8 +1994,8 @@ func (s *IDPIntegrationsService) DeleteGoogle(ctx context.Context, id int64, opt
 //
 // NetBird API: DELETE /api/integrations/okta-scim-idp/{id} (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
 func (s *IDPIntegrationsService) DeleteOktaSCIM(ctx context.Context, id int64, opts ...RequestOption) (map[string]interface{}, error) {
-	req, err := api.NewDeleteOktaSCIMIntegrationRequest(s.c.server, id)
-	return callJSON[map[string]interface{}](ctx, s.c, "DeleteOktaSCIMIntegration", req, err, opts)
+	r := request{op: "DeleteOktaSCIMIntegration", method: http.MethodDelete, path: "/api/integrations/okta-scim-idp/" + strconv.FormatInt(id, 10)}
+	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
 }
 
 // DeleteSCIM: Delete SCIM IDP Integration.
@@ -1761,8 +2006,8 @@ func (s *IDPIntegrationsService) DeleteOktaSCIM(ctx context.Context, id int64, o
 //
 // NetBird API: DELETE /api/integrations/scim-idp/{id} (https://docs.netbird.io/api/resources/idp-scim-integrations).
 func (s *IDPIntegrationsService) DeleteSCIM(ctx context.Context, id int64, opts ...RequestOption) (map[string]interface{}, error) {
-	req, err := api.NewDeleteSCIMIntegrationRequest(s.c.server, id)
-	return callJSON[map[string]interface{}](ctx, s.c, "DeleteSCIMIntegration", req, err, opts)
+	r := request{op: "DeleteSCIMIntegration", method: http.MethodDelete, path: "/api/integrations/scim-idp/" + strconv.FormatInt(id, 10)}
+	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
 }
 
 // GetAzure: Get Azure IDP Integration.
@@ -1773,8 +2018,8 @@ func (s *IDPIntegrationsService) DeleteSCIM(ctx context.Context, id int64, opts 
 //
 // NetBird API: GET /api/integrations/azure-idp/{id} (https://docs.netbird.io/api/resources/idp-azure-integrations).
 func (s *IDPIntegrationsService) GetAzure(ctx context.Context, id int64, opts ...RequestOption) (*api.AzureIntegration, error) {
-	req, err := api.NewGetAzureIDPIntegrationRequest(s.c.server, id)
-	return callJSON[*api.AzureIntegration](ctx, s.c, "GetAzureIDPIntegration", req, err, opts)
+	r := request{op: "GetAzureIDPIntegration", method: http.MethodGet, path: "/api/integrations/azure-idp/" + strconv.FormatInt(id, 10)}
+	return callJSON[*api.AzureIntegration](ctx, s.c, r, opts)
 }
 
 // GetGoogle: Get Google IDP Integration.
@@ -1785,8 +2030,8 @@ func (s *IDPIntegrationsService) GetAzure(ctx context.Context, id int64, opts ..
 //
 // NetBird API: GET /api/integrations/google-idp/{id} (https://docs.netbird.io/api/resources/idp-google-integrations).
 func (s *IDPIntegrationsService) GetGoogle(ctx context.Context, id int64, opts ...RequestOption) (*api.GoogleIntegration, error) {
-	req, err := api.NewGetGoogleIDPIntegrationRequest(s.c.server, id)
-	return callJSON[*api.GoogleIntegration](ctx, s.c, "GetGoogleIDPIntegration", req, err, opts)
+	r := request{op: "GetGoogleIDPIntegration", method: http.MethodGet, path: "/api/integrations/google-idp/" + strconv.FormatInt(id, 10)}
+	return callJSON[*api.GoogleIntegration](ctx, s.c, r, opts)
 }
 
 // GetOktaSCIM: Get Okta SCIM IDP Integration.
@@ -1797,8 +2042,8 @@ func (s *IDPIntegrationsService) GetGoogle(ctx context.Context, id int64, opts .
 //
 // NetBird API: GET /api/integrations/okta-scim-idp/{id} (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
 func (s *IDPIntegrationsService) GetOktaSCIM(ctx context.Context, id int64, opts ...RequestOption) (*api.OktaSCIMIntegration, error) {
-	req, err := api.NewGetOktaSCIMIntegrationRequest(s.c.server, id)
-	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, "GetOktaSCIMIntegration", req, err, opts)
+	r := request{op: "GetOktaSCIMIntegration", method: http.MethodGet, path: "/api/integrations/okta-scim-idp/" + strconv.FormatInt(id, 10)}
+	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, r, opts)
 }
 
 // GetSCIM: Get SCIM IDP Integration.
@@ -1809,8 +2054,8 @@ func (s *IDPIntegrationsService) GetOktaSCIM(ctx context.Context, id int64, opts
 //
 // NetBird API: GET /api/integrations/scim-idp/{id} (https://docs.netbird.io/api/resources/idp-scim-integrations).
 func (s *IDPIntegrationsService) GetSCIM(ctx context.Context, id int64, opts ...RequestOption) (*api.SCIMIntegration, error) {
-	req, err := api.NewGetSCIMIntegrationRequest(s.c.server, id)
-	return callJSON[*api.SCIMIntegration](ctx, s.c, "GetSCIMIntegration", req, err, opts)
+	r := request{op: "GetSCIMIntegration", method: http.MethodGet, path: "/api/integrations/scim-idp/" + strconv.FormatInt(id, 10)}
+	return callJSON[*api.SCIMIntegration](ctx, s.c, r, opts)
 }
 
 // ListAzure: Get All Azure IDP Integrations.
@@ -1821,8 +2066,8 @@ func (s *IDPIntegrationsService) GetSCIM(ctx context.Context, id int64, opts ...
 //
 // NetBird API: GET /api/integrations/azure-idp (https://docs.netbird.io/api/resources/idp-azure-integrations).
 func (s *IDPIntegrationsService) ListAzure(ctx context.Context, opts ...RequestOption) ([]api.AzureIntegration, error) {
-	req, err := api.NewListAzureIDPIntegrationsRequest(s.c.server)
-	return callJSON[[]api.AzureIntegration](ctx, s.c, "ListAzureIDPIntegrations", req, err, opts)
+	r := request{op: "ListAzureIDPIntegrations", method: http.MethodGet, path: "/api/integrations/azure-idp"}
+	return callJSON[[]api.AzureIntegration](ctx, s.c, r, opts)
 }
 
 // ListAzureLogs: Get Azure Integration Sync Logs.
@@ -1833,8 +2078,8 @@ func (s *IDPIntegrationsService) ListAzure(ctx context.Context, opts ...RequestO
 //
 // NetBird API: GET /api/integrations/azure-idp/{id}/logs (https://docs.netbird.io/api/resources/idp-azure-integrations).
 func (s *IDPIntegrationsService) ListAzureLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error) {
-	req, err := api.NewListAzureIDPIntegrationLogsRequest(s.c.server, id)
-	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListAzureIDPIntegrationLogs", req, err, opts)
+	r := request{op: "ListAzureIDPIntegrationLogs", method: http.MethodGet, path: "/api/integrations/azure-idp/" + strconv.FormatInt(id, 10) + "/logs"}
+	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, r, opts)
 }
 
 // ListGoogle: Get All Google IDP Integrations.
@@ -1845,8 +2090,8 @@ func (s *IDPIntegrationsService) ListAzureLogs(ctx context.Context, id int64, op
 //
 // NetBird API: GET /api/integrations/google-idp (https://docs.netbird.io/api/resources/idp-google-integrations).
 func (s *IDPIntegrationsService) ListGoogle(ctx context.Context, opts ...RequestOption) ([]api.GoogleIntegration, error) {
-	req, err := api.NewListGoogleIDPIntegrationsRequest(s.c.server)
-	return callJSON[[]api.GoogleIntegration](ctx, s.c, "ListGoogleIDPIntegrations", req, err, opts)
+	r := request{op: "ListGoogleIDPIntegrations", method: http.MethodGet, path: "/api/integrations/google-idp"}
+	return callJSON[[]api.GoogleIntegration](ctx, s.c, r, opts)
 }
 
 // ListGoogleLogs: Get Google Integration Sync Logs.
@@ -1857,8 +2102,8 @@ func (s *IDPIntegrationsService) ListGoogle(ctx context.Context, opts ...Request
 //
 // NetBird API: GET /api/integrations/google-idp/{id}/logs (https://docs.netbird.io/api/resources/idp-google-integrations).
 func (s *IDPIntegrationsService) ListGoogleLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error) {
-	req, err := api.NewListGoogleIDPIntegrationLogsRequest(s.c.server, id)
-	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListGoogleIDPIntegrationLogs", req, err, opts)
+	r := request{op: "ListGoogleIDPIntegrationLogs", method: http.MethodGet, path: "/api/integrations/google-idp/" + strconv.FormatInt(id, 10) + "/logs"}
+	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, r, opts)
 }
 
 // ListOktaSCIM: Get All Okta SCIM IDP Integrations.
@@ -1869,8 +2114,8 @@ func (s *IDPIntegrationsService) ListGoogleLogs(ctx context.Context, id int64, o
 //
 // NetBird API: GET /api/integrations/okta-scim-idp (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
 func (s *IDPIntegrationsService) ListOktaSCIM(ctx context.Context, opts ...RequestOption) ([]api.OktaSCIMIntegration, error) {
-	req, err := api.NewListOktaSCIMIntegrationsRequest(s.c.server)
-	return callJSON[[]api.OktaSCIMIntegration](ctx, s.c, "ListOktaSCIMIntegrations", req, err, opts)
+	r := request{op: "ListOktaSCIMIntegrations", method: http.MethodGet, path: "/api/integrations/okta-scim-idp"}
+	return callJSON[[]api.OktaSCIMIntegration](ctx, s.c, r, opts)
 }
 
 // ListOktaSCIMLogs: Get Okta SCIM Integration Sync Logs.
@@ -1881,8 +2126,8 @@ func (s *IDPIntegrationsService) ListOktaSCIM(ctx context.Context, opts ...Reque
 //
 // NetBird API: GET /api/integrations/okta-scim-idp/{id}/logs (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
 func (s *IDPIntegrationsService) ListOktaSCIMLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error) {
-	req, err := api.NewListOktaSCIMIntegrationLogsRequest(s.c.server, id)
-	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListOktaSCIMIntegrationLogs", req, err, opts)
+	r := request{op: "ListOktaSCIMIntegrationLogs", method: http.MethodGet, path: "/api/integrations/okta-scim-idp/" + strconv.FormatInt(id, 10) + "/logs"}
+	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, r, opts)
 }
 
 // ListSCIM: Get All SCIM IDP Integrations.
@@ -1893,8 +2138,8 @@ func (s *IDPIntegrationsService) ListOktaSCIMLogs(ctx context.Context, id int64,
 //
 // NetBird API: GET /api/integrations/scim-idp (https://docs.netbird.io/api/resources/idp-scim-integrations).
 func (s *IDPIntegrationsService) ListSCIM(ctx context.Context, opts ...RequestOption) ([]api.SCIMIntegration, error) {
-	req, err := api.NewListSCIMIntegrationsRequest(s.c.server)
-	return callJSON[[]api.SCIMIntegration](ctx, s.c, "ListSCIMIntegrations", req, err, opts)
+	r := request{op: "ListSCIMIntegrations", method: http.MethodGet, path: "/api/integrations/scim-idp"}
+	return callJSON[[]api.SCIMIntegration](ctx, s.c, r, opts)
 }
 
 // ListSCIMLogs: Get SCIM Integration Sync Logs.
@@ -1905,8 +2150,8 @@ func (s *IDPIntegrationsService) ListSCIM(ctx context.Context, opts ...RequestOp
 //
 // NetBird API: GET /api/integrations/scim-idp/{id}/logs (https://docs.netbird.io/api/resources/idp-scim-integrations).
 func (s *IDPIntegrationsService) ListSCIMLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error) {
-	req, err := api.NewListSCIMIntegrationLogsRequest(s.c.server, id)
-	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListSCIMIntegrationLogs", req, err, opts)
+	r := request{op: "ListSCIMIntegrationLogs", method: http.MethodGet, path: "/api/integrations/scim-idp/" + strconv.FormatInt(id, 10) + "/logs"}
+	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, r, opts)
 }
 
 // RegenerateOktaSCIMToken: Regenerate Okta SCIM Token.
@@ -1917,8 +2162,8 @@ func (s *IDPIntegrationsService) ListSCIMLogs(ctx context.Context, id int64, opt
 //
 // NetBird API: POST /api/integrations/okta-scim-idp/{id}/token (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
 func (s *IDPIntegrationsService) RegenerateOktaSCIMToken(ctx context.Context, id int64, opts ...RequestOption) (*api.SCIMTokenResponse, error) {
-	req, err := api.NewRegenerateOktaSCIMTokenRequest(s.c.server, id)
-	return callJSON[*api.SCIMTokenResponse](ctx, s.c, "RegenerateOktaSCIMToken", req, err, opts)
+	r := request{op: "RegenerateOktaSCIMToken", method: http.MethodPost, path: "/api/integrations/okta-scim-idp/" + strconv.FormatInt(id, 10) + "/token"}
+	return callJSON[*api.SCIMTokenResponse](ctx, s.c, r, opts)
 }
 
 // RegenerateSCIMToken: Regenerate SCIM Token.
@@ -1929,8 +2174,8 @@ func (s *IDPIntegrationsService) RegenerateOktaSCIMToken(ctx context.Context, id
 //
 // NetBird API: POST /api/integrations/scim-idp/{id}/token (https://docs.netbird.io/api/resources/idp-scim-integrations).
 func (s *IDPIntegrationsService) RegenerateSCIMToken(ctx context.Context, id int64, opts ...RequestOption) (*api.SCIMTokenResponse, error) {
-	req, err := api.NewRegenerateSCIMTokenRequest(s.c.server, id)
-	return callJSON[*api.SCIMTokenResponse](ctx, s.c, "RegenerateSCIMToken", req, err, opts)
+	r := request{op: "RegenerateSCIMToken", method: http.MethodPost, path: "/api/integrations/scim-idp/" + strconv.FormatInt(id, 10) + "/token"}
+	return callJSON[*api.SCIMTokenResponse](ctx, s.c, r, opts)
 }
 
 // SyncAzure: Sync Azure IDP Integration.
@@ -1941,8 +2186,8 @@ func (s *IDPIntegrationsService) RegenerateSCIMToken(ctx context.Context, id int
 //
 // NetBird API: POST /api/integrations/azure-idp/{id}/sync (https://docs.netbird.io/api/resources/idp-azure-integrations).
 func (s *IDPIntegrationsService) SyncAzure(ctx context.Context, id int64, opts ...RequestOption) (*api.SyncResult, error) {
-	req, err := api.NewSyncAzureIDPIntegrationRequest(s.c.server, id)
-	return callJSON[*api.SyncResult](ctx, s.c, "SyncAzureIDPIntegration", req, err, opts)
+	r := request{op: "SyncAzureIDPIntegration", method: http.MethodPost, path: "/api/integrations/azure-idp/" + strconv.FormatInt(id, 10) + "/sync"}
+	return callJSON[*api.SyncResult](ctx, s.c, r, opts)
 }
 
 // SyncGoogle: Sync Google IDP Integration.
@@ -1953,8 +2198,8 @@ func (s *IDPIntegrationsService) SyncAzure(ctx context.Context, id int64, opts .
 //
 // NetBird API: POST /api/integrations/google-idp/{id}/sync (https://docs.netbird.io/api/resources/idp-google-integrations).
 func (s *IDPIntegrationsService) SyncGoogle(ctx context.Context, id int64, opts ...RequestOption) (*api.SyncResult, error) {
-	req, err := api.NewSyncGoogleIDPIntegrationRequest(s.c.server, id)
-	return callJSON[*api.SyncResult](ctx, s.c, "SyncGoogleIDPIntegration", req, err, opts)
+	r := request{op: "SyncGoogleIDPIntegration", method: http.MethodPost, path: "/api/integrations/google-idp/" + strconv.FormatInt(id, 10) + "/sync"}
+	return callJSON[*api.SyncResult](ctx, s.c, r, opts)
 }
 
 // UpdateAzure: Update Azure IDP Integration.
@@ -1968,8 +2213,8 @@ func (s *IDPIntegrationsService) UpdateAzure(ctx context.Context, id int64, body
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAzureIDPIntegration", err)
 	}
-	req, err := api.NewUpdateAzureIDPIntegrationRequest(s.c.server, id, body)
-	return callJSON[*api.AzureIntegration](ctx, s.c, "UpdateAzureIDPIntegration", req, err, opts)
+	r := request{op: "UpdateAzureIDPIntegration", method: http.MethodPut, path: "/api/integrations/azure-idp/" + strconv.FormatInt(id, 10), body: body}
+	return callJSON[*api.AzureIntegration](ctx, s.c, r, opts)
 }
 
 // UpdateGoogle: Update Google IDP Integration.
@@ -1983,8 +2228,8 @@ func (s *IDPIntegrationsService) UpdateGoogle(ctx context.Context, id int64, bod
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateGoogleIDPIntegration", err)
 	}
-	req, err := api.NewUpdateGoogleIDPIntegrationRequest(s.c.server, id, body)
-	return callJSON[*api.GoogleIntegration](ctx, s.c, "UpdateGoogleIDPIntegration", req, err, opts)
+	r := request{op: "UpdateGoogleIDPIntegration", method: http.MethodPut, path: "/api/integrations/google-idp/" + strconv.FormatInt(id, 10), body: body}
+	return callJSON[*api.GoogleIntegration](ctx, s.c, r, opts)
 }
 
 // UpdateOktaSCIM: Update Okta SCIM IDP Integration.
@@ -1998,8 +2243,8 @@ func (s *IDPIntegrationsService) UpdateOktaSCIM(ctx context.Context, id int64, b
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateOktaSCIMIntegration", err)
 	}
-	req, err := api.NewUpdateOktaSCIMIntegrationRequest(s.c.server, id, body)
-	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, "UpdateOktaSCIMIntegration", req, err, opts)
+	r := request{op: "UpdateOktaSCIMIntegration", method: http.MethodPut, path: "/api/integrations/okta-scim-idp/" + strconv.FormatInt(id, 10), body: body}
+	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, r, opts)
 }
 
 // UpdateSCIM: Update SCIM IDP Integration.
@@ -2013,8 +2258,8 @@ func (s *IDPIntegrationsService) UpdateSCIM(ctx context.Context, id int64, body 
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateSCIMIntegration", err)
 	}
-	req, err := api.NewUpdateSCIMIntegrationRequest(s.c.server, id, body)
-	return callJSON[*api.SCIMIntegration](ctx, s.c, "UpdateSCIMIntegration", req, err, opts)
+	r := request{op: "UpdateSCIMIntegration", method: http.MethodPut, path: "/api/integrations/scim-idp/" + strconv.FormatInt(id, 10), body: body}
+	return callJSON[*api.SCIMIntegration](ctx, s.c, r, opts)
 }
 
 // IdentityProvidersService calls NetBird's IdentityProviders operations. Reach it as Client.IdentityProviders.
@@ -2038,8 +2283,8 @@ func (s *IdentityProvidersService) Create(ctx context.Context, body api.Identity
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateIdentityProvider", err)
 	}
-	req, err := api.NewCreateIdentityProviderRequest(s.c.server, body)
-	return callJSON[*api.IdentityProvider](ctx, s.c, "CreateIdentityProvider", req, err, opts)
+	r := request{op: "CreateIdentityProvider", method: http.MethodPost, path: "/api/identity-providers", body: body}
+	return callJSON[*api.IdentityProvider](ctx, s.c, r, opts)
 }
 
 // Delete: Delete an Identity Provider.
@@ -2051,8 +2296,8 @@ func (s *IdentityProvidersService) Delete(ctx context.Context, idpid string, opt
 	if err := checkPathParam("idpid", idpid); err != nil {
 		return requestError("DeleteIdentityProvider", err)
 	}
-	req, err := api.NewDeleteIdentityProviderRequest(s.c.server, idpid)
-	return callNoContent(ctx, s.c, "DeleteIdentityProvider", req, err, opts)
+	r := request{op: "DeleteIdentityProvider", method: http.MethodDelete, path: "/api/identity-providers/" + url.PathEscape(idpid)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Get: Retrieve an Identity Provider.
@@ -2064,8 +2309,8 @@ func (s *IdentityProvidersService) Get(ctx context.Context, idpid string, opts .
 	if err := checkPathParam("idpid", idpid); err != nil {
 		return nil, requestError("GetIdentityProvider", err)
 	}
-	req, err := api.NewGetIdentityProviderRequest(s.c.server, idpid)
-	return callJSON[*api.IdentityProvider](ctx, s.c, "GetIdentityProvider", req, err, opts)
+	r := request{op: "GetIdentityProvider", method: http.MethodGet, path: "/api/identity-providers/" + url.PathEscape(idpid)}
+	return callJSON[*api.IdentityProvider](ctx, s.c, r, opts)
 }
 
 // List: List all Identity Providers.
@@ -2074,8 +2319,8 @@ func (s *IdentityProvidersService) Get(ctx context.Context, idpid string, opts .
 //
 // NetBird API: GET /api/identity-providers (https://docs.netbird.io/api/resources/identity-providers).
 func (s *IdentityProvidersService) List(ctx context.Context, opts ...RequestOption) ([]api.IdentityProvider, error) {
-	req, err := api.NewListIdentityProvidersRequest(s.c.server)
-	return callJSON[[]api.IdentityProvider](ctx, s.c, "ListIdentityProviders", req, err, opts)
+	r := request{op: "ListIdentityProviders", method: http.MethodGet, path: "/api/identity-providers"}
+	return callJSON[[]api.IdentityProvider](ctx, s.c, r, opts)
 }
 
 // Update: Update an Identity Provider.
@@ -2090,8 +2335,8 @@ func (s *IdentityProvidersService) Update(ctx context.Context, idpid string, bod
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateIdentityProvider", err)
 	}
-	req, err := api.NewUpdateIdentityProviderRequest(s.c.server, idpid, body)
-	return callJSON[*api.IdentityProvider](ctx, s.c, "UpdateIdentityProvider", req, err, opts)
+	r := request{op: "UpdateIdentityProvider", method: http.MethodPut, path: "/api/identity-providers/" + url.PathEscape(idpid), body: body}
+	return callJSON[*api.IdentityProvider](ctx, s.c, r, opts)
 }
 
 // IngressPortsService calls NetBird's IngressPorts operations. Reach it as Client.IngressPorts.
@@ -2124,8 +2369,8 @@ func (s *IngressPortsService) CreatePeer(ctx context.Context, body api.IngressPe
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateIngressPeer", err)
 	}
-	req, err := api.NewCreateIngressPeerRequest(s.c.server, body)
-	return callJSON[*api.IngressPeer](ctx, s.c, "CreateIngressPeer", req, err, opts)
+	r := request{op: "CreateIngressPeer", method: http.MethodPost, path: "/api/ingress/peers", body: body}
+	return callJSON[*api.IngressPeer](ctx, s.c, r, opts)
 }
 
 // CreatePortAllocation: Create a Port Allocation.
@@ -2142,8 +2387,8 @@ func (s *IngressPortsService) CreatePortAllocation(ctx context.Context, peerID s
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreatePortAllocation", err)
 	}
-	req, err := api.NewCreatePortAllocationRequest(s.c.server, peerID, body)
-	return callJSON[*api.IngressPortAllocation](ctx, s.c, "CreatePortAllocation", req, err, opts)
+	r := request{op: "CreatePortAllocation", method: http.MethodPost, path: "/api/peers/" + url.PathEscape(peerID) + "/ingress/ports", body: body}
+	return callJSON[*api.IngressPortAllocation](ctx, s.c, r, opts)
 }
 
 // DeletePeer: Delete a Ingress Peer.
@@ -2157,8 +2402,8 @@ func (s *IngressPortsService) DeletePeer(ctx context.Context, ingressPeerID stri
 	if err := checkPathParam("ingressPeerID", ingressPeerID); err != nil {
 		return requestError("DeleteIngressPeer", err)
 	}
-	req, err := api.NewDeleteIngressPeerRequest(s.c.server, ingressPeerID)
-	return callNoContent(ctx, s.c, "DeleteIngressPeer", req, err, opts)
+	r := request{op: "DeleteIngressPeer", method: http.MethodDelete, path: "/api/ingress/peers/" + url.PathEscape(ingressPeerID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeletePortAllocation: Delete a Port Allocation.
@@ -2175,8 +2420,8 @@ func (s *IngressPortsService) DeletePortAllocation(ctx context.Context, peerID s
 	if err := checkPathParam("allocationID", allocationID); err != nil {
 		return requestError("DeletePortAllocation", err)
 	}
-	req, err := api.NewDeletePortAllocationRequest(s.c.server, peerID, allocationID)
-	return callNoContent(ctx, s.c, "DeletePortAllocation", req, err, opts)
+	r := request{op: "DeletePortAllocation", method: http.MethodDelete, path: "/api/peers/" + url.PathEscape(peerID) + "/ingress/ports/" + url.PathEscape(allocationID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // GetPeer: Retrieve a Ingress Peer.
@@ -2190,8 +2435,8 @@ func (s *IngressPortsService) GetPeer(ctx context.Context, ingressPeerID string,
 	if err := checkPathParam("ingressPeerID", ingressPeerID); err != nil {
 		return nil, requestError("GetIngressPeer", err)
 	}
-	req, err := api.NewGetIngressPeerRequest(s.c.server, ingressPeerID)
-	return callJSON[*api.IngressPeer](ctx, s.c, "GetIngressPeer", req, err, opts)
+	r := request{op: "GetIngressPeer", method: http.MethodGet, path: "/api/ingress/peers/" + url.PathEscape(ingressPeerID)}
+	return callJSON[*api.IngressPeer](ctx, s.c, r, opts)
 }
 
 // GetPortAllocation: Retrieve a Port Allocation.
@@ -2208,8 +2453,8 @@ func (s *IngressPortsService) GetPortAllocation(ctx context.Context, peerID stri
 	if err := checkPathParam("allocationID", allocationID); err != nil {
 		return nil, requestError("GetPortAllocation", err)
 	}
-	req, err := api.NewGetPortAllocationRequest(s.c.server, peerID, allocationID)
-	return callJSON[*api.IngressPortAllocation](ctx, s.c, "GetPortAllocation", req, err, opts)
+	r := request{op: "GetPortAllocation", method: http.MethodGet, path: "/api/peers/" + url.PathEscape(peerID) + "/ingress/ports/" + url.PathEscape(allocationID)}
+	return callJSON[*api.IngressPortAllocation](ctx, s.c, r, opts)
 }
 
 // ListPeers: List all Ingress Peers.
@@ -2220,8 +2465,8 @@ func (s *IngressPortsService) GetPortAllocation(ctx context.Context, peerID stri
 //
 // NetBird API: GET /api/ingress/peers (https://docs.netbird.io/api/resources/ingress-ports).
 func (s *IngressPortsService) ListPeers(ctx context.Context, opts ...RequestOption) ([]api.IngressPeer, error) {
-	req, err := api.NewListIngressPeersRequest(s.c.server)
-	return callJSON[[]api.IngressPeer](ctx, s.c, "ListIngressPeers", req, err, opts)
+	r := request{op: "ListIngressPeers", method: http.MethodGet, path: "/api/ingress/peers"}
+	return callJSON[[]api.IngressPeer](ctx, s.c, r, opts)
 }
 
 // ListPortAllocations: List all Port Allocations.
@@ -2235,8 +2480,14 @@ func (s *IngressPortsService) ListPortAllocations(ctx context.Context, peerID st
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("ListPortAllocations", err)
 	}
-	req, err := api.NewListPortAllocationsRequest(s.c.server, peerID, params)
-	return callJSON[[]api.IngressPortAllocation](ctx, s.c, "ListPortAllocations", req, err, opts)
+	r := request{op: "ListPortAllocations", method: http.MethodGet, path: "/api/peers/" + url.PathEscape(peerID) + "/ingress/ports"}
+	if params != nil {
+		r.query = url.Values{}
+		if params.Name != nil {
+			r.query.Set("name", *params.Name)
+		}
+	}
+	return callJSON[[]api.IngressPortAllocation](ctx, s.c, r, opts)
 }
 
 // UpdatePeer: Update a Ingress Peer.
@@ -2253,8 +2504,8 @@ func (s *IngressPortsService) UpdatePeer(ctx context.Context, ingressPeerID stri
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateIngressPeer", err)
 	}
-	req, err := api.NewUpdateIngressPeerRequest(s.c.server, ingressPeerID, body)
-	return callJSON[*api.IngressPeer](ctx, s.c, "UpdateIngressPeer", req, err, opts)
+	r := request{op: "UpdateIngressPeer", method: http.MethodPut, path: "/api/ingress/peers/" + url.PathEscape(ingressPeerID), body: body}
+	return callJSON[*api.IngressPeer](ctx, s.c, r, opts)
 }
 
 // UpdatePortAllocation: Update a Port Allocation.
@@ -2274,8 +2525,8 @@ func (s *IngressPortsService) UpdatePortAllocation(ctx context.Context, peerID s
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdatePortAllocation", err)
 	}
-	req, err := api.NewUpdatePortAllocationRequest(s.c.server, peerID, allocationID, body)
-	return callJSON[*api.IngressPortAllocation](ctx, s.c, "UpdatePortAllocation", req, err, opts)
+	r := request{op: "UpdatePortAllocation", method: http.MethodPut, path: "/api/peers/" + url.PathEscape(peerID) + "/ingress/ports/" + url.PathEscape(allocationID), body: body}
+	return callJSON[*api.IngressPortAllocation](ctx, s.c, r, opts)
 }
 
 // InstanceService calls NetBird's Instance operations. Reach it as Client.Instance.
@@ -2299,8 +2550,8 @@ func (s *InstanceService) Setup(ctx context.Context, body api.SetupRequest, opts
 	if err := body.Validate(); err != nil {
 		return nil, requestError("SetupInstance", err)
 	}
-	req, err := api.NewSetupInstanceRequest(s.c.server, body)
-	return callJSON[*api.SetupResponse](ctx, s.c, "SetupInstance", req, err, opts)
+	r := request{op: "SetupInstance", method: http.MethodPost, path: "/api/setup", body: body}
+	return callJSON[*api.SetupResponse](ctx, s.c, r, opts)
 }
 
 // Status: Get Instance Status.
@@ -2309,8 +2560,8 @@ func (s *InstanceService) Setup(ctx context.Context, body api.SetupRequest, opts
 //
 // NetBird API: GET /api/instance (https://docs.netbird.io/api/resources/instance).
 func (s *InstanceService) Status(ctx context.Context, opts ...RequestOption) (*api.InstanceStatus, error) {
-	req, err := api.NewGetInstanceStatusRequest(s.c.server)
-	return callJSON[*api.InstanceStatus](ctx, s.c, "GetInstanceStatus", req, err, opts)
+	r := request{op: "GetInstanceStatus", method: http.MethodGet, path: "/api/instance"}
+	return callJSON[*api.InstanceStatus](ctx, s.c, r, opts)
 }
 
 // Version: Get Version Info.
@@ -2319,8 +2570,8 @@ func (s *InstanceService) Status(ctx context.Context, opts ...RequestOption) (*a
 //
 // NetBird API: GET /api/instance/version (https://docs.netbird.io/api/resources/instance).
 func (s *InstanceService) Version(ctx context.Context, opts ...RequestOption) (*api.InstanceVersionInfo, error) {
-	req, err := api.NewGetInstanceVersionRequest(s.c.server)
-	return callJSON[*api.InstanceVersionInfo](ctx, s.c, "GetInstanceVersion", req, err, opts)
+	r := request{op: "GetInstanceVersion", method: http.MethodGet, path: "/api/instance/version"}
+	return callJSON[*api.InstanceVersionInfo](ctx, s.c, r, opts)
 }
 
 // JobsService calls NetBird's Jobs operations. Reach it as Client.Jobs.
@@ -2347,8 +2598,8 @@ func (s *JobsService) Create(ctx context.Context, peerID string, body api.JobReq
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreatePeerJob", err)
 	}
-	req, err := api.NewCreatePeerJobRequest(s.c.server, peerID, body)
-	return callJSON[*api.JobResponse](ctx, s.c, "CreatePeerJob", req, err, opts)
+	r := request{op: "CreatePeerJob", method: http.MethodPost, path: "/api/peers/" + url.PathEscape(peerID) + "/jobs", body: body}
+	return callJSON[*api.JobResponse](ctx, s.c, r, opts)
 }
 
 // Get: Get Job.
@@ -2365,8 +2616,8 @@ func (s *JobsService) Get(ctx context.Context, peerID string, jobID string, opts
 	if err := checkPathParam("jobID", jobID); err != nil {
 		return nil, requestError("GetPeerJob", err)
 	}
-	req, err := api.NewGetPeerJobRequest(s.c.server, peerID, jobID)
-	return callJSON[*api.JobResponse](ctx, s.c, "GetPeerJob", req, err, opts)
+	r := request{op: "GetPeerJob", method: http.MethodGet, path: "/api/peers/" + url.PathEscape(peerID) + "/jobs/" + url.PathEscape(jobID)}
+	return callJSON[*api.JobResponse](ctx, s.c, r, opts)
 }
 
 // List: List Jobs.
@@ -2380,8 +2631,8 @@ func (s *JobsService) List(ctx context.Context, peerID string, opts ...RequestOp
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("ListPeerJobs", err)
 	}
-	req, err := api.NewListPeerJobsRequest(s.c.server, peerID)
-	return callJSON[[]api.JobResponse](ctx, s.c, "ListPeerJobs", req, err, opts)
+	r := request{op: "ListPeerJobs", method: http.MethodGet, path: "/api/peers/" + url.PathEscape(peerID) + "/jobs"}
+	return callJSON[[]api.JobResponse](ctx, s.c, r, opts)
 }
 
 // MSPService calls NetBird's MSP operations. Reach it as Client.MSP.
@@ -2410,8 +2661,8 @@ func (s *MSPService) CreateTenant(ctx context.Context, body api.CreateTenantRequ
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateMSPTenant", err)
 	}
-	req, err := api.NewCreateMSPTenantRequest(s.c.server, body)
-	return callJSON[*api.TenantResponse](ctx, s.c, "CreateMSPTenant", req, err, opts)
+	r := request{op: "CreateMSPTenant", method: http.MethodPost, path: "/api/integrations/msp/tenants", body: body}
+	return callJSON[*api.TenantResponse](ctx, s.c, r, opts)
 }
 
 // CreateTenantSubscription: Create subscription for Tenant.
@@ -2426,8 +2677,8 @@ func (s *MSPService) CreateTenantSubscription(ctx context.Context, id string, bo
 	if err := body.Validate(); err != nil {
 		return requestError("CreateMSPTenantSubscription", err)
 	}
-	req, err := api.NewCreateMSPTenantSubscriptionRequest(s.c.server, id, body)
-	return callNoContent(ctx, s.c, "CreateMSPTenantSubscription", req, err, opts)
+	r := request{op: "CreateMSPTenantSubscription", method: http.MethodPost, path: "/api/integrations/msp/tenants/" + url.PathEscape(id) + "/subscription", body: body}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // InviteTenant: Invite existing account as a Tenant to the MSP account.
@@ -2439,8 +2690,8 @@ func (s *MSPService) InviteTenant(ctx context.Context, id string, opts ...Reques
 	if err := checkPathParam("id", id); err != nil {
 		return nil, requestError("InviteMSPTenant", err)
 	}
-	req, err := api.NewInviteMSPTenantRequest(s.c.server, id)
-	return callJSON[*api.TenantResponse](ctx, s.c, "InviteMSPTenant", req, err, opts)
+	r := request{op: "InviteMSPTenant", method: http.MethodPost, path: "/api/integrations/msp/tenants/" + url.PathEscape(id) + "/invite"}
+	return callJSON[*api.TenantResponse](ctx, s.c, r, opts)
 }
 
 // ListTenants: Get MSP tenants.
@@ -2449,8 +2700,8 @@ func (s *MSPService) InviteTenant(ctx context.Context, id string, opts ...Reques
 //
 // NetBird API: GET /api/integrations/msp/tenants (https://docs.netbird.io/api/resources/msp).
 func (s *MSPService) ListTenants(ctx context.Context, opts ...RequestOption) (*api.GetTenantsResponse, error) {
-	req, err := api.NewListMSPTenantsRequest(s.c.server)
-	return callJSON[*api.GetTenantsResponse](ctx, s.c, "ListMSPTenants", req, err, opts)
+	r := request{op: "ListMSPTenants", method: http.MethodGet, path: "/api/integrations/msp/tenants"}
+	return callJSON[*api.GetTenantsResponse](ctx, s.c, r, opts)
 }
 
 // RespondToTenantInvite: Response by the invited Tenant account owner.
@@ -2465,8 +2716,8 @@ func (s *MSPService) RespondToTenantInvite(ctx context.Context, id string, body 
 	if err := body.Validate(); err != nil {
 		return requestError("RespondToMSPTenantInvite", err)
 	}
-	req, err := api.NewRespondToMSPTenantInviteRequest(s.c.server, id, body)
-	return callNoContent(ctx, s.c, "RespondToMSPTenantInvite", req, err, opts)
+	r := request{op: "RespondToMSPTenantInvite", method: http.MethodPut, path: "/api/integrations/msp/tenants/" + url.PathEscape(id) + "/invite", body: body}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // UnlinkTenant: Unlink a tenant.
@@ -2481,8 +2732,8 @@ func (s *MSPService) UnlinkTenant(ctx context.Context, id string, body api.Unlin
 	if err := body.Validate(); err != nil {
 		return requestError("UnlinkMSPTenant", err)
 	}
-	req, err := api.NewUnlinkMSPTenantRequest(s.c.server, id, body)
-	return callNoContent(ctx, s.c, "UnlinkMSPTenant", req, err, opts)
+	r := request{op: "UnlinkMSPTenant", method: http.MethodPost, path: "/api/integrations/msp/tenants/" + url.PathEscape(id) + "/unlink", body: body}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // UpdateTenant: Update MSP tenant.
@@ -2497,8 +2748,8 @@ func (s *MSPService) UpdateTenant(ctx context.Context, id string, body api.Updat
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateMSPTenant", err)
 	}
-	req, err := api.NewUpdateMSPTenantRequest(s.c.server, id, body)
-	return callJSON[*api.TenantResponse](ctx, s.c, "UpdateMSPTenant", req, err, opts)
+	r := request{op: "UpdateMSPTenant", method: http.MethodPut, path: "/api/integrations/msp/tenants/" + url.PathEscape(id), body: body}
+	return callJSON[*api.TenantResponse](ctx, s.c, r, opts)
 }
 
 // VerifyTenantDNS: Verify a tenant domain DNS challenge.
@@ -2510,8 +2761,8 @@ func (s *MSPService) VerifyTenantDNS(ctx context.Context, id string, opts ...Req
 	if err := checkPathParam("id", id); err != nil {
 		return requestError("VerifyMSPTenantDNS", err)
 	}
-	req, err := api.NewVerifyMSPTenantDNSRequest(s.c.server, id)
-	return callNoContent(ctx, s.c, "VerifyMSPTenantDNS", req, err, opts)
+	r := request{op: "VerifyMSPTenantDNS", method: http.MethodPost, path: "/api/integrations/msp/tenants/" + url.PathEscape(id) + "/dns"}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // NetworksService calls NetBird's Networks operations. Reach it as Client.Networks.
@@ -2546,8 +2797,8 @@ func (s *NetworksService) Create(ctx context.Context, body api.NetworkRequest, o
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNetwork", err)
 	}
-	req, err := api.NewCreateNetworkRequest(s.c.server, body)
-	return callJSON[*api.Network](ctx, s.c, "CreateNetwork", req, err, opts)
+	r := request{op: "CreateNetwork", method: http.MethodPost, path: "/api/networks", body: body}
+	return callJSON[*api.Network](ctx, s.c, r, opts)
 }
 
 // CreateResource: Create a Network Resource.
@@ -2562,8 +2813,8 @@ func (s *NetworksService) CreateResource(ctx context.Context, networkID string, 
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNetworkResource", err)
 	}
-	req, err := api.NewCreateNetworkResourceRequest(s.c.server, networkID, body)
-	return callJSON[*api.NetworkResource](ctx, s.c, "CreateNetworkResource", req, err, opts)
+	r := request{op: "CreateNetworkResource", method: http.MethodPost, path: "/api/networks/" + url.PathEscape(networkID) + "/resources", body: body}
+	return callJSON[*api.NetworkResource](ctx, s.c, r, opts)
 }
 
 // CreateRouter: Create a Network Router.
@@ -2578,8 +2829,8 @@ func (s *NetworksService) CreateRouter(ctx context.Context, networkID string, bo
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNetworkRouter", err)
 	}
-	req, err := api.NewCreateNetworkRouterRequest(s.c.server, networkID, body)
-	return callJSON[*api.NetworkRouter](ctx, s.c, "CreateNetworkRouter", req, err, opts)
+	r := request{op: "CreateNetworkRouter", method: http.MethodPost, path: "/api/networks/" + url.PathEscape(networkID) + "/routers", body: body}
+	return callJSON[*api.NetworkRouter](ctx, s.c, r, opts)
 }
 
 // Delete: Delete a Network.
@@ -2591,8 +2842,8 @@ func (s *NetworksService) Delete(ctx context.Context, networkID string, opts ...
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return requestError("DeleteNetwork", err)
 	}
-	req, err := api.NewDeleteNetworkRequest(s.c.server, networkID)
-	return callNoContent(ctx, s.c, "DeleteNetwork", req, err, opts)
+	r := request{op: "DeleteNetwork", method: http.MethodDelete, path: "/api/networks/" + url.PathEscape(networkID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteResource: Delete a Network Resource.
@@ -2607,8 +2858,8 @@ func (s *NetworksService) DeleteResource(ctx context.Context, networkID string, 
 	if err := checkPathParam("resourceID", resourceID); err != nil {
 		return requestError("DeleteNetworkResource", err)
 	}
-	req, err := api.NewDeleteNetworkResourceRequest(s.c.server, networkID, resourceID)
-	return callNoContent(ctx, s.c, "DeleteNetworkResource", req, err, opts)
+	r := request{op: "DeleteNetworkResource", method: http.MethodDelete, path: "/api/networks/" + url.PathEscape(networkID) + "/resources/" + url.PathEscape(resourceID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteRouter: Delete a Network Router.
@@ -2623,8 +2874,8 @@ func (s *NetworksService) DeleteRouter(ctx context.Context, networkID string, ro
 	if err := checkPathParam("routerID", routerID); err != nil {
 		return requestError("DeleteNetworkRouter", err)
 	}
-	req, err := api.NewDeleteNetworkRouterRequest(s.c.server, networkID, routerID)
-	return callNoContent(ctx, s.c, "DeleteNetworkRouter", req, err, opts)
+	r := request{op: "DeleteNetworkRouter", method: http.MethodDelete, path: "/api/networks/" + url.PathEscape(networkID) + "/routers/" + url.PathEscape(routerID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Get: Retrieve a Network.
@@ -2636,8 +2887,8 @@ func (s *NetworksService) Get(ctx context.Context, networkID string, opts ...Req
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("GetNetwork", err)
 	}
-	req, err := api.NewGetNetworkRequest(s.c.server, networkID)
-	return callJSON[*api.Network](ctx, s.c, "GetNetwork", req, err, opts)
+	r := request{op: "GetNetwork", method: http.MethodGet, path: "/api/networks/" + url.PathEscape(networkID)}
+	return callJSON[*api.Network](ctx, s.c, r, opts)
 }
 
 // GetResource: Retrieve a Network Resource.
@@ -2652,8 +2903,8 @@ func (s *NetworksService) GetResource(ctx context.Context, networkID string, res
 	if err := checkPathParam("resourceID", resourceID); err != nil {
 		return nil, requestError("GetNetworkResource", err)
 	}
-	req, err := api.NewGetNetworkResourceRequest(s.c.server, networkID, resourceID)
-	return callJSON[*api.NetworkResource](ctx, s.c, "GetNetworkResource", req, err, opts)
+	r := request{op: "GetNetworkResource", method: http.MethodGet, path: "/api/networks/" + url.PathEscape(networkID) + "/resources/" + url.PathEscape(resourceID)}
+	return callJSON[*api.NetworkResource](ctx, s.c, r, opts)
 }
 
 // GetRouter: Retrieve a Network Router.
@@ -2668,8 +2919,8 @@ func (s *NetworksService) GetRouter(ctx context.Context, networkID string, route
 	if err := checkPathParam("routerID", routerID); err != nil {
 		return nil, requestError("GetNetworkRouter", err)
 	}
-	req, err := api.NewGetNetworkRouterRequest(s.c.server, networkID, routerID)
-	return callJSON[*api.NetworkRouter](ctx, s.c, "GetNetworkRouter", req, err, opts)
+	r := request{op: "GetNetworkRouter", method: http.MethodGet, path: "/api/networks/" + url.PathEscape(networkID) + "/routers/" + url.PathEscape(routerID)}
+	return callJSON[*api.NetworkRouter](ctx, s.c, r, opts)
 }
 
 // List: List all Networks.
@@ -2678,8 +2929,8 @@ func (s *NetworksService) GetRouter(ctx context.Context, networkID string, route
 //
 // NetBird API: GET /api/networks (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) List(ctx context.Context, opts ...RequestOption) ([]api.Network, error) {
-	req, err := api.NewListNetworksRequest(s.c.server)
-	return callJSON[[]api.Network](ctx, s.c, "ListNetworks", req, err, opts)
+	r := request{op: "ListNetworks", method: http.MethodGet, path: "/api/networks"}
+	return callJSON[[]api.Network](ctx, s.c, r, opts)
 }
 
 // ListAllRouters: List all Network Routers.
@@ -2688,8 +2939,8 @@ func (s *NetworksService) List(ctx context.Context, opts ...RequestOption) ([]ap
 //
 // NetBird API: GET /api/networks/routers (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) ListAllRouters(ctx context.Context, opts ...RequestOption) ([]api.NetworkRouter, error) {
-	req, err := api.NewListAllNetworkRoutersRequest(s.c.server)
-	return callJSON[[]api.NetworkRouter](ctx, s.c, "ListAllNetworkRouters", req, err, opts)
+	r := request{op: "ListAllNetworkRouters", method: http.MethodGet, path: "/api/networks/routers"}
+	return callJSON[[]api.NetworkRouter](ctx, s.c, r, opts)
 }
 
 // ListResources: List all Network Resources.
@@ -2701,8 +2952,8 @@ func (s *NetworksService) ListResources(ctx context.Context, networkID string, o
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("ListNetworkResources", err)
 	}
-	req, err := api.NewListNetworkResourcesRequest(s.c.server, networkID)
-	return callJSON[[]api.NetworkResource](ctx, s.c, "ListNetworkResources", req, err, opts)
+	r := request{op: "ListNetworkResources", method: http.MethodGet, path: "/api/networks/" + url.PathEscape(networkID) + "/resources"}
+	return callJSON[[]api.NetworkResource](ctx, s.c, r, opts)
 }
 
 // ListRouters: List all Network Routers.
@@ -2714,8 +2965,8 @@ func (s *NetworksService) ListRouters(ctx context.Context, networkID string, opt
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("ListNetworkRouters", err)
 	}
-	req, err := api.NewListNetworkRoutersRequest(s.c.server, networkID)
-	return callJSON[[]api.NetworkRouter](ctx, s.c, "ListNetworkRouters", req, err, opts)
+	r := request{op: "ListNetworkRouters", method: http.MethodGet, path: "/api/networks/" + url.PathEscape(networkID) + "/routers"}
+	return callJSON[[]api.NetworkRouter](ctx, s.c, r, opts)
 }
 
 // Update: Update a Network.
@@ -2730,8 +2981,8 @@ func (s *NetworksService) Update(ctx context.Context, networkID string, body api
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNetwork", err)
 	}
-	req, err := api.NewUpdateNetworkRequest(s.c.server, networkID, body)
-	return callJSON[*api.Network](ctx, s.c, "UpdateNetwork", req, err, opts)
+	r := request{op: "UpdateNetwork", method: http.MethodPut, path: "/api/networks/" + url.PathEscape(networkID), body: body}
+	return callJSON[*api.Network](ctx, s.c, r, opts)
 }
 
 // UpdateResource: Update a Network Resource.
@@ -2749,8 +3000,8 @@ func (s *NetworksService) UpdateResource(ctx context.Context, networkID string, 
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNetworkResource", err)
 	}
-	req, err := api.NewUpdateNetworkResourceRequest(s.c.server, networkID, resourceID, body)
-	return callJSON[*api.NetworkResource](ctx, s.c, "UpdateNetworkResource", req, err, opts)
+	r := request{op: "UpdateNetworkResource", method: http.MethodPut, path: "/api/networks/" + url.PathEscape(networkID) + "/resources/" + url.PathEscape(resourceID), body: body}
+	return callJSON[*api.NetworkResource](ctx, s.c, r, opts)
 }
 
 // UpdateRouter: Update a Network Router.
@@ -2768,8 +3019,8 @@ func (s *NetworksService) UpdateRouter(ctx context.Context, networkID string, ro
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNetworkRouter", err)
 	}
-	req, err := api.NewUpdateNetworkRouterRequest(s.c.server, networkID, routerID, body)
-	return callJSON[*api.NetworkRouter](ctx, s.c, "UpdateNetworkRouter", req, err, opts)
+	r := request{op: "UpdateNetworkRouter", method: http.MethodPut, path: "/api/networks/" + url.PathEscape(networkID) + "/routers/" + url.PathEscape(routerID), body: body}
+	return callJSON[*api.NetworkRouter](ctx, s.c, r, opts)
 }
 
 // NotificationsService calls NetBird's Notifications operations. Reach it as Client.Notifications.
@@ -2799,8 +3050,8 @@ func (s *NotificationsService) CreateChannel(ctx context.Context, body api.Notif
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNotificationChannel", err)
 	}
-	req, err := api.NewCreateNotificationChannelRequest(s.c.server, body)
-	return callJSON[*api.NotificationChannelResponse](ctx, s.c, "CreateNotificationChannel", req, err, opts)
+	r := request{op: "CreateNotificationChannel", method: http.MethodPost, path: "/api/integrations/notifications/channels", body: body}
+	return callJSON[*api.NotificationChannelResponse](ctx, s.c, r, opts)
 }
 
 // DeleteChannel: Delete Notification Channel.
@@ -2814,8 +3065,8 @@ func (s *NotificationsService) DeleteChannel(ctx context.Context, channelID stri
 	if err := checkPathParam("channelID", channelID); err != nil {
 		return nil, requestError("DeleteNotificationChannel", err)
 	}
-	req, err := api.NewDeleteNotificationChannelRequest(s.c.server, channelID)
-	return callJSON[map[string]interface{}](ctx, s.c, "DeleteNotificationChannel", req, err, opts)
+	r := request{op: "DeleteNotificationChannel", method: http.MethodDelete, path: "/api/integrations/notifications/channels/" + url.PathEscape(channelID)}
+	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
 }
 
 // GetChannel: Get Notification Channel.
@@ -2829,8 +3080,8 @@ func (s *NotificationsService) GetChannel(ctx context.Context, channelID string,
 	if err := checkPathParam("channelID", channelID); err != nil {
 		return nil, requestError("GetNotificationChannel", err)
 	}
-	req, err := api.NewGetNotificationChannelRequest(s.c.server, channelID)
-	return callJSON[*api.NotificationChannelResponse](ctx, s.c, "GetNotificationChannel", req, err, opts)
+	r := request{op: "GetNotificationChannel", method: http.MethodGet, path: "/api/integrations/notifications/channels/" + url.PathEscape(channelID)}
+	return callJSON[*api.NotificationChannelResponse](ctx, s.c, r, opts)
 }
 
 // ListChannels: List Notification Channels.
@@ -2841,8 +3092,8 @@ func (s *NotificationsService) GetChannel(ctx context.Context, channelID string,
 //
 // NetBird API: GET /api/integrations/notifications/channels (https://docs.netbird.io/api/resources/notifications).
 func (s *NotificationsService) ListChannels(ctx context.Context, opts ...RequestOption) ([]api.NotificationChannelResponse, error) {
-	req, err := api.NewListNotificationChannelsRequest(s.c.server)
-	return callJSON[[]api.NotificationChannelResponse](ctx, s.c, "ListNotificationChannels", req, err, opts)
+	r := request{op: "ListNotificationChannels", method: http.MethodGet, path: "/api/integrations/notifications/channels"}
+	return callJSON[[]api.NotificationChannelResponse](ctx, s.c, r, opts)
 }
 
 // ListEventTypes: List Notification Event Types.
@@ -2855,8 +3106,8 @@ func (s *NotificationsService) ListChannels(ctx context.Context, opts ...Request
 //
 // NetBird API: GET /api/integrations/notifications/types (https://docs.netbird.io/api/resources/notifications).
 func (s *NotificationsService) ListEventTypes(ctx context.Context, opts ...RequestOption) (*api.NotificationTypeEntry, error) {
-	req, err := api.NewListNotificationEventTypesRequest(s.c.server)
-	return callJSON[*api.NotificationTypeEntry](ctx, s.c, "ListNotificationEventTypes", req, err, opts)
+	r := request{op: "ListNotificationEventTypes", method: http.MethodGet, path: "/api/integrations/notifications/types"}
+	return callJSON[*api.NotificationTypeEntry](ctx, s.c, r, opts)
 }
 
 // UpdateChannel: Update Notification Channel.
@@ -2873,8 +3124,8 @@ func (s *NotificationsService) UpdateChannel(ctx context.Context, channelID stri
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNotificationChannel", err)
 	}
-	req, err := api.NewUpdateNotificationChannelRequest(s.c.server, channelID, body)
-	return callJSON[*api.NotificationChannelResponse](ctx, s.c, "UpdateNotificationChannel", req, err, opts)
+	r := request{op: "UpdateNotificationChannel", method: http.MethodPut, path: "/api/integrations/notifications/channels/" + url.PathEscape(channelID), body: body}
+	return callJSON[*api.NotificationChannelResponse](ctx, s.c, r, opts)
 }
 
 // PeersService calls NetBird's Peers operations. Reach it as Client.Peers.
@@ -2902,8 +3153,8 @@ func (s *PeersService) CreateTemporaryAccess(ctx context.Context, peerID string,
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateTemporaryAccessPeer", err)
 	}
-	req, err := api.NewCreateTemporaryAccessPeerRequest(s.c.server, peerID, body)
-	return callJSON[*api.PeerTemporaryAccessResponse](ctx, s.c, "CreateTemporaryAccessPeer", req, err, opts)
+	r := request{op: "CreateTemporaryAccessPeer", method: http.MethodPost, path: "/api/peers/" + url.PathEscape(peerID) + "/temporary-access", body: body}
+	return callJSON[*api.PeerTemporaryAccessResponse](ctx, s.c, r, opts)
 }
 
 // Delete: Delete a Peer.
@@ -2915,8 +3166,8 @@ func (s *PeersService) Delete(ctx context.Context, peerID string, opts ...Reques
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return requestError("DeletePeer", err)
 	}
-	req, err := api.NewDeletePeerRequest(s.c.server, peerID)
-	return callNoContent(ctx, s.c, "DeletePeer", req, err, opts)
+	r := request{op: "DeletePeer", method: http.MethodDelete, path: "/api/peers/" + url.PathEscape(peerID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Get: Retrieve a Peer.
@@ -2928,8 +3179,8 @@ func (s *PeersService) Get(ctx context.Context, peerID string, opts ...RequestOp
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("GetPeer", err)
 	}
-	req, err := api.NewGetPeerRequest(s.c.server, peerID)
-	return callJSON[*api.Peer](ctx, s.c, "GetPeer", req, err, opts)
+	r := request{op: "GetPeer", method: http.MethodGet, path: "/api/peers/" + url.PathEscape(peerID)}
+	return callJSON[*api.Peer](ctx, s.c, r, opts)
 }
 
 // List: List all Peers.
@@ -2938,8 +3189,17 @@ func (s *PeersService) Get(ctx context.Context, peerID string, opts ...RequestOp
 //
 // NetBird API: GET /api/peers (https://docs.netbird.io/api/resources/peers).
 func (s *PeersService) List(ctx context.Context, params *api.ListPeersParams, opts ...RequestOption) ([]api.PeerBatch, error) {
-	req, err := api.NewListPeersRequest(s.c.server, params)
-	return callJSON[[]api.PeerBatch](ctx, s.c, "ListPeers", req, err, opts)
+	r := request{op: "ListPeers", method: http.MethodGet, path: "/api/peers"}
+	if params != nil {
+		r.query = url.Values{}
+		if params.Name != nil {
+			r.query.Set("name", *params.Name)
+		}
+		if params.IP != nil {
+			r.query.Set("ip", *params.IP)
+		}
+	}
+	return callJSON[[]api.PeerBatch](ctx, s.c, r, opts)
 }
 
 // ListAccessible: List accessible Peers.
@@ -2951,8 +3211,8 @@ func (s *PeersService) ListAccessible(ctx context.Context, peerID string, opts .
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("ListAccessiblePeers", err)
 	}
-	req, err := api.NewListAccessiblePeersRequest(s.c.server, peerID)
-	return callJSON[[]api.AccessiblePeer](ctx, s.c, "ListAccessiblePeers", req, err, opts)
+	r := request{op: "ListAccessiblePeers", method: http.MethodGet, path: "/api/peers/" + url.PathEscape(peerID) + "/accessible-peers"}
+	return callJSON[[]api.AccessiblePeer](ctx, s.c, r, opts)
 }
 
 // Update: Update a Peer.
@@ -2967,8 +3227,8 @@ func (s *PeersService) Update(ctx context.Context, peerID string, body api.PeerR
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdatePeer", err)
 	}
-	req, err := api.NewUpdatePeerRequest(s.c.server, peerID, body)
-	return callJSON[*api.Peer](ctx, s.c, "UpdatePeer", req, err, opts)
+	r := request{op: "UpdatePeer", method: http.MethodPut, path: "/api/peers/" + url.PathEscape(peerID), body: body}
+	return callJSON[*api.Peer](ctx, s.c, r, opts)
 }
 
 // PoliciesService calls NetBird's Policies operations. Reach it as Client.Policies.
@@ -2992,8 +3252,8 @@ func (s *PoliciesService) Create(ctx context.Context, body api.PolicyUpdate, opt
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreatePolicy", err)
 	}
-	req, err := api.NewCreatePolicyRequest(s.c.server, body)
-	return callJSON[*api.Policy](ctx, s.c, "CreatePolicy", req, err, opts)
+	r := request{op: "CreatePolicy", method: http.MethodPost, path: "/api/policies", body: body}
+	return callJSON[*api.Policy](ctx, s.c, r, opts)
 }
 
 // Delete: Delete a Policy.
@@ -3005,8 +3265,8 @@ func (s *PoliciesService) Delete(ctx context.Context, policyID string, opts ...R
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return requestError("DeletePolicy", err)
 	}
-	req, err := api.NewDeletePolicyRequest(s.c.server, policyID)
-	return callNoContent(ctx, s.c, "DeletePolicy", req, err, opts)
+	r := request{op: "DeletePolicy", method: http.MethodDelete, path: "/api/policies/" + url.PathEscape(policyID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Get: Retrieve a Policy.
@@ -3018,8 +3278,8 @@ func (s *PoliciesService) Get(ctx context.Context, policyID string, opts ...Requ
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return nil, requestError("GetPolicy", err)
 	}
-	req, err := api.NewGetPolicyRequest(s.c.server, policyID)
-	return callJSON[*api.Policy](ctx, s.c, "GetPolicy", req, err, opts)
+	r := request{op: "GetPolicy", method: http.MethodGet, path: "/api/policies/" + url.PathEscape(policyID)}
+	return callJSON[*api.Policy](ctx, s.c, r, opts)
 }
 
 // List: List all Policies.
@@ -3028,8 +3288,8 @@ func (s *PoliciesService) Get(ctx context.Context, policyID string, opts ...Requ
 //
 // NetBird API: GET /api/policies (https://docs.netbird.io/api/resources/policies).
 func (s *PoliciesService) List(ctx context.Context, opts ...RequestOption) ([]api.Policy, error) {
-	req, err := api.NewListPoliciesRequest(s.c.server)
-	return callJSON[[]api.Policy](ctx, s.c, "ListPolicies", req, err, opts)
+	r := request{op: "ListPolicies", method: http.MethodGet, path: "/api/policies"}
+	return callJSON[[]api.Policy](ctx, s.c, r, opts)
 }
 
 // Update: Update a Policy.
@@ -3044,8 +3304,8 @@ func (s *PoliciesService) Update(ctx context.Context, policyID string, body api.
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdatePolicy", err)
 	}
-	req, err := api.NewUpdatePolicyRequest(s.c.server, policyID, body)
-	return callJSON[*api.Policy](ctx, s.c, "UpdatePolicy", req, err, opts)
+	r := request{op: "UpdatePolicy", method: http.MethodPut, path: "/api/policies/" + url.PathEscape(policyID), body: body}
+	return callJSON[*api.Policy](ctx, s.c, r, opts)
 }
 
 // PostureChecksService calls NetBird's PostureChecks operations. Reach it as Client.PostureChecks.
@@ -3069,8 +3329,8 @@ func (s *PostureChecksService) Create(ctx context.Context, body api.PostureCheck
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreatePostureCheck", err)
 	}
-	req, err := api.NewCreatePostureCheckRequest(s.c.server, body)
-	return callJSON[*api.PostureCheck](ctx, s.c, "CreatePostureCheck", req, err, opts)
+	r := request{op: "CreatePostureCheck", method: http.MethodPost, path: "/api/posture-checks", body: body}
+	return callJSON[*api.PostureCheck](ctx, s.c, r, opts)
 }
 
 // Delete: Delete a Posture Check.
@@ -3082,8 +3342,8 @@ func (s *PostureChecksService) Delete(ctx context.Context, postureCheckID string
 	if err := checkPathParam("postureCheckID", postureCheckID); err != nil {
 		return requestError("DeletePostureCheck", err)
 	}
-	req, err := api.NewDeletePostureCheckRequest(s.c.server, postureCheckID)
-	return callNoContent(ctx, s.c, "DeletePostureCheck", req, err, opts)
+	r := request{op: "DeletePostureCheck", method: http.MethodDelete, path: "/api/posture-checks/" + url.PathEscape(postureCheckID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Get: Retrieve a Posture Check.
@@ -3095,8 +3355,8 @@ func (s *PostureChecksService) Get(ctx context.Context, postureCheckID string, o
 	if err := checkPathParam("postureCheckID", postureCheckID); err != nil {
 		return nil, requestError("GetPostureCheck", err)
 	}
-	req, err := api.NewGetPostureCheckRequest(s.c.server, postureCheckID)
-	return callJSON[*api.PostureCheck](ctx, s.c, "GetPostureCheck", req, err, opts)
+	r := request{op: "GetPostureCheck", method: http.MethodGet, path: "/api/posture-checks/" + url.PathEscape(postureCheckID)}
+	return callJSON[*api.PostureCheck](ctx, s.c, r, opts)
 }
 
 // List: List all Posture Checks.
@@ -3105,8 +3365,8 @@ func (s *PostureChecksService) Get(ctx context.Context, postureCheckID string, o
 //
 // NetBird API: GET /api/posture-checks (https://docs.netbird.io/api/resources/posture-checks).
 func (s *PostureChecksService) List(ctx context.Context, opts ...RequestOption) ([]api.PostureCheck, error) {
-	req, err := api.NewListPostureChecksRequest(s.c.server)
-	return callJSON[[]api.PostureCheck](ctx, s.c, "ListPostureChecks", req, err, opts)
+	r := request{op: "ListPostureChecks", method: http.MethodGet, path: "/api/posture-checks"}
+	return callJSON[[]api.PostureCheck](ctx, s.c, r, opts)
 }
 
 // Update: Update a Posture Check.
@@ -3121,8 +3381,8 @@ func (s *PostureChecksService) Update(ctx context.Context, postureCheckID string
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdatePostureCheck", err)
 	}
-	req, err := api.NewUpdatePostureCheckRequest(s.c.server, postureCheckID, body)
-	return callJSON[*api.PostureCheck](ctx, s.c, "UpdatePostureCheck", req, err, opts)
+	r := request{op: "UpdatePostureCheck", method: http.MethodPut, path: "/api/posture-checks/" + url.PathEscape(postureCheckID), body: body}
+	return callJSON[*api.PostureCheck](ctx, s.c, r, opts)
 }
 
 // ReverseProxiesService calls NetBird's ReverseProxies operations. Reach it as Client.ReverseProxies.
@@ -3155,8 +3415,8 @@ func (s *ReverseProxiesService) CreateDomain(ctx context.Context, body api.Rever
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateProxyDomain", err)
 	}
-	req, err := api.NewCreateProxyDomainRequest(s.c.server, body)
-	return callJSON[*api.Service](ctx, s.c, "CreateProxyDomain", req, err, opts)
+	r := request{op: "CreateProxyDomain", method: http.MethodPost, path: "/api/reverse-proxies/domains", body: body}
+	return callJSON[*api.Service](ctx, s.c, r, opts)
 }
 
 // CreateService: Create a Service.
@@ -3168,8 +3428,8 @@ func (s *ReverseProxiesService) CreateService(ctx context.Context, body api.Serv
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateProxyService", err)
 	}
-	req, err := api.NewCreateProxyServiceRequest(s.c.server, body)
-	return callJSON[*api.Service](ctx, s.c, "CreateProxyService", req, err, opts)
+	r := request{op: "CreateProxyService", method: http.MethodPost, path: "/api/reverse-proxies/services", body: body}
+	return callJSON[*api.Service](ctx, s.c, r, opts)
 }
 
 // CreateToken: Create a Proxy Token.
@@ -3181,8 +3441,8 @@ func (s *ReverseProxiesService) CreateToken(ctx context.Context, body api.ProxyT
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateProxyToken", err)
 	}
-	req, err := api.NewCreateProxyTokenRequest(s.c.server, body)
-	return callJSON[*api.ProxyTokenCreated](ctx, s.c, "CreateProxyToken", req, err, opts)
+	r := request{op: "CreateProxyToken", method: http.MethodPost, path: "/api/reverse-proxies/proxy-tokens", body: body}
+	return callJSON[*api.ProxyTokenCreated](ctx, s.c, r, opts)
 }
 
 // DeleteCluster: Delete a self-hosted proxy cluster.
@@ -3194,8 +3454,8 @@ func (s *ReverseProxiesService) DeleteCluster(ctx context.Context, clusterAddres
 	if err := checkPathParam("clusterAddress", clusterAddress); err != nil {
 		return requestError("DeleteProxyCluster", err)
 	}
-	req, err := api.NewDeleteProxyClusterRequest(s.c.server, clusterAddress)
-	return callNoContent(ctx, s.c, "DeleteProxyCluster", req, err, opts)
+	r := request{op: "DeleteProxyCluster", method: http.MethodDelete, path: "/api/reverse-proxies/clusters/" + url.PathEscape(clusterAddress)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteDomain: Delete a Custom domain.
@@ -3207,8 +3467,8 @@ func (s *ReverseProxiesService) DeleteDomain(ctx context.Context, domainID strin
 	if err := checkPathParam("domainID", domainID); err != nil {
 		return requestError("DeleteProxyDomain", err)
 	}
-	req, err := api.NewDeleteProxyDomainRequest(s.c.server, domainID)
-	return callNoContent(ctx, s.c, "DeleteProxyDomain", req, err, opts)
+	r := request{op: "DeleteProxyDomain", method: http.MethodDelete, path: "/api/reverse-proxies/domains/" + url.PathEscape(domainID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteService: Delete a Service.
@@ -3220,8 +3480,8 @@ func (s *ReverseProxiesService) DeleteService(ctx context.Context, serviceID str
 	if err := checkPathParam("serviceID", serviceID); err != nil {
 		return requestError("DeleteProxyService", err)
 	}
-	req, err := api.NewDeleteProxyServiceRequest(s.c.server, serviceID)
-	return callNoContent(ctx, s.c, "DeleteProxyService", req, err, opts)
+	r := request{op: "DeleteProxyService", method: http.MethodDelete, path: "/api/reverse-proxies/services/" + url.PathEscape(serviceID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // GetService: Retrieve a Service.
@@ -3233,8 +3493,8 @@ func (s *ReverseProxiesService) GetService(ctx context.Context, serviceID string
 	if err := checkPathParam("serviceID", serviceID); err != nil {
 		return nil, requestError("GetProxyService", err)
 	}
-	req, err := api.NewGetProxyServiceRequest(s.c.server, serviceID)
-	return callJSON[*api.Service](ctx, s.c, "GetProxyService", req, err, opts)
+	r := request{op: "GetProxyService", method: http.MethodGet, path: "/api/reverse-proxies/services/" + url.PathEscape(serviceID)}
+	return callJSON[*api.Service](ctx, s.c, r, opts)
 }
 
 // ListClusters: List available proxy clusters.
@@ -3243,8 +3503,8 @@ func (s *ReverseProxiesService) GetService(ctx context.Context, serviceID string
 //
 // NetBird API: GET /api/reverse-proxies/clusters (https://docs.netbird.io/api/resources/services).
 func (s *ReverseProxiesService) ListClusters(ctx context.Context, opts ...RequestOption) ([]api.ProxyCluster, error) {
-	req, err := api.NewListProxyClustersRequest(s.c.server)
-	return callJSON[[]api.ProxyCluster](ctx, s.c, "ListProxyClusters", req, err, opts)
+	r := request{op: "ListProxyClusters", method: http.MethodGet, path: "/api/reverse-proxies/clusters"}
+	return callJSON[[]api.ProxyCluster](ctx, s.c, r, opts)
 }
 
 // ListDomains: Retrieve Service Domains.
@@ -3253,8 +3513,8 @@ func (s *ReverseProxiesService) ListClusters(ctx context.Context, opts ...Reques
 //
 // NetBird API: GET /api/reverse-proxies/domains (https://docs.netbird.io/api/resources/services).
 func (s *ReverseProxiesService) ListDomains(ctx context.Context, opts ...RequestOption) ([]api.ReverseProxyDomain, error) {
-	req, err := api.NewListProxyDomainsRequest(s.c.server)
-	return callJSON[[]api.ReverseProxyDomain](ctx, s.c, "ListProxyDomains", req, err, opts)
+	r := request{op: "ListProxyDomains", method: http.MethodGet, path: "/api/reverse-proxies/domains"}
+	return callJSON[[]api.ReverseProxyDomain](ctx, s.c, r, opts)
 }
 
 // ListServices: List all Services.
@@ -3263,8 +3523,8 @@ func (s *ReverseProxiesService) ListDomains(ctx context.Context, opts ...Request
 //
 // NetBird API: GET /api/reverse-proxies/services (https://docs.netbird.io/api/resources/services).
 func (s *ReverseProxiesService) ListServices(ctx context.Context, opts ...RequestOption) ([]api.Service, error) {
-	req, err := api.NewListProxyServicesRequest(s.c.server)
-	return callJSON[[]api.Service](ctx, s.c, "ListProxyServices", req, err, opts)
+	r := request{op: "ListProxyServices", method: http.MethodGet, path: "/api/reverse-proxies/services"}
+	return callJSON[[]api.Service](ctx, s.c, r, opts)
 }
 
 // ListTokens: List Proxy Tokens.
@@ -3273,8 +3533,8 @@ func (s *ReverseProxiesService) ListServices(ctx context.Context, opts ...Reques
 //
 // NetBird API: GET /api/reverse-proxies/proxy-tokens (https://docs.netbird.io/api/resources/self-hosted-proxies).
 func (s *ReverseProxiesService) ListTokens(ctx context.Context, opts ...RequestOption) ([]api.ProxyToken, error) {
-	req, err := api.NewListProxyTokensRequest(s.c.server)
-	return callJSON[[]api.ProxyToken](ctx, s.c, "ListProxyTokens", req, err, opts)
+	r := request{op: "ListProxyTokens", method: http.MethodGet, path: "/api/reverse-proxies/proxy-tokens"}
+	return callJSON[[]api.ProxyToken](ctx, s.c, r, opts)
 }
 
 // RevokeToken: Revoke a Proxy Token.
@@ -3286,8 +3546,8 @@ func (s *ReverseProxiesService) RevokeToken(ctx context.Context, tokenID string,
 	if err := checkPathParam("tokenID", tokenID); err != nil {
 		return requestError("RevokeProxyToken", err)
 	}
-	req, err := api.NewRevokeProxyTokenRequest(s.c.server, tokenID)
-	return callNoContent(ctx, s.c, "RevokeProxyToken", req, err, opts)
+	r := request{op: "RevokeProxyToken", method: http.MethodDelete, path: "/api/reverse-proxies/proxy-tokens/" + url.PathEscape(tokenID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // UpdateService: Update a Service.
@@ -3302,8 +3562,8 @@ func (s *ReverseProxiesService) UpdateService(ctx context.Context, serviceID str
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateProxyService", err)
 	}
-	req, err := api.NewUpdateProxyServiceRequest(s.c.server, serviceID, body)
-	return callJSON[*api.Service](ctx, s.c, "UpdateProxyService", req, err, opts)
+	r := request{op: "UpdateProxyService", method: http.MethodPut, path: "/api/reverse-proxies/services/" + url.PathEscape(serviceID), body: body}
+	return callJSON[*api.Service](ctx, s.c, r, opts)
 }
 
 // ValidateDomain: Validate a custom domain.
@@ -3315,8 +3575,8 @@ func (s *ReverseProxiesService) ValidateDomain(ctx context.Context, domainID str
 	if err := checkPathParam("domainID", domainID); err != nil {
 		return requestError("ValidateProxyDomain", err)
 	}
-	req, err := api.NewValidateProxyDomainRequest(s.c.server, domainID)
-	return callNoContent(ctx, s.c, "ValidateProxyDomain", req, err, opts)
+	r := request{op: "ValidateProxyDomain", method: http.MethodGet, path: "/api/reverse-proxies/domains/" + url.PathEscape(domainID) + "/validate"}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // RoutesService calls NetBird's Routes operations. Reach it as Client.Routes.
@@ -3340,8 +3600,8 @@ func (s *RoutesService) Create(ctx context.Context, body api.RouteRequest, opts 
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateRoute", err)
 	}
-	req, err := api.NewCreateRouteRequest(s.c.server, body)
-	return callJSON[*api.Route](ctx, s.c, "CreateRoute", req, err, opts)
+	r := request{op: "CreateRoute", method: http.MethodPost, path: "/api/routes", body: body}
+	return callJSON[*api.Route](ctx, s.c, r, opts)
 }
 
 // Delete: Delete a Route.
@@ -3353,8 +3613,8 @@ func (s *RoutesService) Delete(ctx context.Context, routeID string, opts ...Requ
 	if err := checkPathParam("routeID", routeID); err != nil {
 		return requestError("DeleteRoute", err)
 	}
-	req, err := api.NewDeleteRouteRequest(s.c.server, routeID)
-	return callNoContent(ctx, s.c, "DeleteRoute", req, err, opts)
+	r := request{op: "DeleteRoute", method: http.MethodDelete, path: "/api/routes/" + url.PathEscape(routeID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Get: Retrieve a Route.
@@ -3366,8 +3626,8 @@ func (s *RoutesService) Get(ctx context.Context, routeID string, opts ...Request
 	if err := checkPathParam("routeID", routeID); err != nil {
 		return nil, requestError("GetRoute", err)
 	}
-	req, err := api.NewGetRouteRequest(s.c.server, routeID)
-	return callJSON[*api.Route](ctx, s.c, "GetRoute", req, err, opts)
+	r := request{op: "GetRoute", method: http.MethodGet, path: "/api/routes/" + url.PathEscape(routeID)}
+	return callJSON[*api.Route](ctx, s.c, r, opts)
 }
 
 // List: List all Routes.
@@ -3376,8 +3636,8 @@ func (s *RoutesService) Get(ctx context.Context, routeID string, opts ...Request
 //
 // NetBird API: GET /api/routes (https://docs.netbird.io/api/resources/routes).
 func (s *RoutesService) List(ctx context.Context, opts ...RequestOption) ([]api.Route, error) {
-	req, err := api.NewListRoutesRequest(s.c.server)
-	return callJSON[[]api.Route](ctx, s.c, "ListRoutes", req, err, opts)
+	r := request{op: "ListRoutes", method: http.MethodGet, path: "/api/routes"}
+	return callJSON[[]api.Route](ctx, s.c, r, opts)
 }
 
 // Update: Update a Route.
@@ -3392,8 +3652,8 @@ func (s *RoutesService) Update(ctx context.Context, routeID string, body api.Rou
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateRoute", err)
 	}
-	req, err := api.NewUpdateRouteRequest(s.c.server, routeID, body)
-	return callJSON[*api.Route](ctx, s.c, "UpdateRoute", req, err, opts)
+	r := request{op: "UpdateRoute", method: http.MethodPut, path: "/api/routes/" + url.PathEscape(routeID), body: body}
+	return callJSON[*api.Route](ctx, s.c, r, opts)
 }
 
 // SetupKeysService calls NetBird's SetupKeys operations. Reach it as Client.SetupKeys.
@@ -3417,8 +3677,8 @@ func (s *SetupKeysService) Create(ctx context.Context, body api.CreateSetupKeyRe
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateSetupKey", err)
 	}
-	req, err := api.NewCreateSetupKeyRequest(s.c.server, body)
-	return callJSON[*api.SetupKeyClear](ctx, s.c, "CreateSetupKey", req, err, opts)
+	r := request{op: "CreateSetupKey", method: http.MethodPost, path: "/api/setup-keys", body: body}
+	return callJSON[*api.SetupKeyClear](ctx, s.c, r, opts)
 }
 
 // Delete: Delete a Setup Key.
@@ -3430,8 +3690,8 @@ func (s *SetupKeysService) Delete(ctx context.Context, keyID string, opts ...Req
 	if err := checkPathParam("keyID", keyID); err != nil {
 		return requestError("DeleteSetupKey", err)
 	}
-	req, err := api.NewDeleteSetupKeyRequest(s.c.server, keyID)
-	return callNoContent(ctx, s.c, "DeleteSetupKey", req, err, opts)
+	r := request{op: "DeleteSetupKey", method: http.MethodDelete, path: "/api/setup-keys/" + url.PathEscape(keyID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Get: Retrieve a Setup Key.
@@ -3443,8 +3703,8 @@ func (s *SetupKeysService) Get(ctx context.Context, keyID string, opts ...Reques
 	if err := checkPathParam("keyID", keyID); err != nil {
 		return nil, requestError("GetSetupKey", err)
 	}
-	req, err := api.NewGetSetupKeyRequest(s.c.server, keyID)
-	return callJSON[*api.SetupKey](ctx, s.c, "GetSetupKey", req, err, opts)
+	r := request{op: "GetSetupKey", method: http.MethodGet, path: "/api/setup-keys/" + url.PathEscape(keyID)}
+	return callJSON[*api.SetupKey](ctx, s.c, r, opts)
 }
 
 // List: List all Setup Keys.
@@ -3453,8 +3713,8 @@ func (s *SetupKeysService) Get(ctx context.Context, keyID string, opts ...Reques
 //
 // NetBird API: GET /api/setup-keys (https://docs.netbird.io/api/resources/setup-keys).
 func (s *SetupKeysService) List(ctx context.Context, opts ...RequestOption) ([]api.SetupKey, error) {
-	req, err := api.NewListSetupKeysRequest(s.c.server)
-	return callJSON[[]api.SetupKey](ctx, s.c, "ListSetupKeys", req, err, opts)
+	r := request{op: "ListSetupKeys", method: http.MethodGet, path: "/api/setup-keys"}
+	return callJSON[[]api.SetupKey](ctx, s.c, r, opts)
 }
 
 // Update: Update a Setup Key.
@@ -3469,8 +3729,8 @@ func (s *SetupKeysService) Update(ctx context.Context, keyID string, body api.Se
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateSetupKey", err)
 	}
-	req, err := api.NewUpdateSetupKeyRequest(s.c.server, keyID, body)
-	return callJSON[*api.SetupKey](ctx, s.c, "UpdateSetupKey", req, err, opts)
+	r := request{op: "UpdateSetupKey", method: http.MethodPut, path: "/api/setup-keys/" + url.PathEscape(keyID), body: body}
+	return callJSON[*api.SetupKey](ctx, s.c, r, opts)
 }
 
 // TokensService calls NetBird's Tokens operations. Reach it as Client.Tokens.
@@ -3496,8 +3756,8 @@ func (s *TokensService) Create(ctx context.Context, userID string, body api.Pers
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateToken", err)
 	}
-	req, err := api.NewCreateTokenRequest(s.c.server, userID, body)
-	return callJSON[*api.PersonalAccessTokenGenerated](ctx, s.c, "CreateToken", req, err, opts)
+	r := request{op: "CreateToken", method: http.MethodPost, path: "/api/users/" + url.PathEscape(userID) + "/tokens", body: body}
+	return callJSON[*api.PersonalAccessTokenGenerated](ctx, s.c, r, opts)
 }
 
 // Delete: Delete a Token.
@@ -3512,8 +3772,8 @@ func (s *TokensService) Delete(ctx context.Context, userID string, tokenID strin
 	if err := checkPathParam("tokenID", tokenID); err != nil {
 		return requestError("DeleteToken", err)
 	}
-	req, err := api.NewDeleteTokenRequest(s.c.server, userID, tokenID)
-	return callNoContent(ctx, s.c, "DeleteToken", req, err, opts)
+	r := request{op: "DeleteToken", method: http.MethodDelete, path: "/api/users/" + url.PathEscape(userID) + "/tokens/" + url.PathEscape(tokenID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Get: Retrieve a Token.
@@ -3528,8 +3788,8 @@ func (s *TokensService) Get(ctx context.Context, userID string, tokenID string, 
 	if err := checkPathParam("tokenID", tokenID); err != nil {
 		return nil, requestError("GetToken", err)
 	}
-	req, err := api.NewGetTokenRequest(s.c.server, userID, tokenID)
-	return callJSON[*api.PersonalAccessToken](ctx, s.c, "GetToken", req, err, opts)
+	r := request{op: "GetToken", method: http.MethodGet, path: "/api/users/" + url.PathEscape(userID) + "/tokens/" + url.PathEscape(tokenID)}
+	return callJSON[*api.PersonalAccessToken](ctx, s.c, r, opts)
 }
 
 // List: List all Tokens.
@@ -3541,8 +3801,8 @@ func (s *TokensService) List(ctx context.Context, userID string, opts ...Request
 	if err := checkPathParam("userID", userID); err != nil {
 		return nil, requestError("ListTokens", err)
 	}
-	req, err := api.NewListTokensRequest(s.c.server, userID)
-	return callJSON[[]api.PersonalAccessToken](ctx, s.c, "ListTokens", req, err, opts)
+	r := request{op: "ListTokens", method: http.MethodGet, path: "/api/users/" + url.PathEscape(userID) + "/tokens"}
+	return callJSON[[]api.PersonalAccessToken](ctx, s.c, r, opts)
 }
 
 // UsersService calls NetBird's Users operations. Reach it as Client.Users.
@@ -3579,8 +3839,8 @@ func (s *UsersService) AcceptInvite(ctx context.Context, token string, body api.
 	if err := body.Validate(); err != nil {
 		return nil, requestError("AcceptUserInvite", err)
 	}
-	req, err := api.NewAcceptUserInviteRequest(s.c.server, token, body)
-	return callJSON[*api.UserInviteAcceptResponse](ctx, s.c, "AcceptUserInvite", req, err, opts)
+	r := request{op: "AcceptUserInvite", method: http.MethodPost, path: "/api/users/invites/" + url.PathEscape(token) + "/accept", body: body}
+	return callJSON[*api.UserInviteAcceptResponse](ctx, s.c, r, opts)
 }
 
 // Approve: Approve user.
@@ -3592,8 +3852,8 @@ func (s *UsersService) Approve(ctx context.Context, userID string, opts ...Reque
 	if err := checkPathParam("userID", userID); err != nil {
 		return nil, requestError("ApproveUser", err)
 	}
-	req, err := api.NewApproveUserRequest(s.c.server, userID)
-	return callJSON[*api.User](ctx, s.c, "ApproveUser", req, err, opts)
+	r := request{op: "ApproveUser", method: http.MethodPost, path: "/api/users/" + url.PathEscape(userID) + "/approve"}
+	return callJSON[*api.User](ctx, s.c, r, opts)
 }
 
 // ChangePassword: Change user password.
@@ -3608,8 +3868,8 @@ func (s *UsersService) ChangePassword(ctx context.Context, userID string, body a
 	if err := body.Validate(); err != nil {
 		return requestError("ChangeUserPassword", err)
 	}
-	req, err := api.NewChangeUserPasswordRequest(s.c.server, userID, body)
-	return callNoContent(ctx, s.c, "ChangeUserPassword", req, err, opts)
+	r := request{op: "ChangeUserPassword", method: http.MethodPut, path: "/api/users/" + url.PathEscape(userID) + "/password", body: body}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Create: Create a User.
@@ -3621,8 +3881,8 @@ func (s *UsersService) Create(ctx context.Context, body api.UserCreateRequest, o
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateUser", err)
 	}
-	req, err := api.NewCreateUserRequest(s.c.server, body)
-	return callJSON[*api.User](ctx, s.c, "CreateUser", req, err, opts)
+	r := request{op: "CreateUser", method: http.MethodPost, path: "/api/users", body: body}
+	return callJSON[*api.User](ctx, s.c, r, opts)
 }
 
 // CreateInvite: Create a user invite.
@@ -3634,8 +3894,8 @@ func (s *UsersService) CreateInvite(ctx context.Context, body api.UserInviteCrea
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateUserInvite", err)
 	}
-	req, err := api.NewCreateUserInviteRequest(s.c.server, body)
-	return callJSON[*api.UserInvite](ctx, s.c, "CreateUserInvite", req, err, opts)
+	r := request{op: "CreateUserInvite", method: http.MethodPost, path: "/api/users/invites", body: body}
+	return callJSON[*api.UserInvite](ctx, s.c, r, opts)
 }
 
 // Current: Retrieve current user.
@@ -3644,8 +3904,8 @@ func (s *UsersService) CreateInvite(ctx context.Context, body api.UserInviteCrea
 //
 // NetBird API: GET /api/users/current (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) Current(ctx context.Context, opts ...RequestOption) (*api.User, error) {
-	req, err := api.NewGetCurrentUserRequest(s.c.server)
-	return callJSON[*api.User](ctx, s.c, "GetCurrentUser", req, err, opts)
+	r := request{op: "GetCurrentUser", method: http.MethodGet, path: "/api/users/current"}
+	return callJSON[*api.User](ctx, s.c, r, opts)
 }
 
 // Delete: Delete a User.
@@ -3657,8 +3917,8 @@ func (s *UsersService) Delete(ctx context.Context, userID string, opts ...Reques
 	if err := checkPathParam("userID", userID); err != nil {
 		return requestError("DeleteUser", err)
 	}
-	req, err := api.NewDeleteUserRequest(s.c.server, userID)
-	return callNoContent(ctx, s.c, "DeleteUser", req, err, opts)
+	r := request{op: "DeleteUser", method: http.MethodDelete, path: "/api/users/" + url.PathEscape(userID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteInvite: Delete a user invite.
@@ -3670,8 +3930,8 @@ func (s *UsersService) DeleteInvite(ctx context.Context, inviteID string, opts .
 	if err := checkPathParam("inviteID", inviteID); err != nil {
 		return requestError("DeleteUserInvite", err)
 	}
-	req, err := api.NewDeleteUserInviteRequest(s.c.server, inviteID)
-	return callNoContent(ctx, s.c, "DeleteUserInvite", req, err, opts)
+	r := request{op: "DeleteUserInvite", method: http.MethodDelete, path: "/api/users/invites/" + url.PathEscape(inviteID)}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // GetInviteInfo: Get invite information.
@@ -3683,8 +3943,8 @@ func (s *UsersService) GetInviteInfo(ctx context.Context, token string, opts ...
 	if err := checkPathParam("token", token); err != nil {
 		return nil, requestError("GetUserInviteInfo", err)
 	}
-	req, err := api.NewGetUserInviteInfoRequest(s.c.server, token)
-	return callJSON[*api.UserInviteInfo](ctx, s.c, "GetUserInviteInfo", req, err, opts)
+	r := request{op: "GetUserInviteInfo", method: http.MethodGet, path: "/api/users/invites/" + url.PathEscape(token)}
+	return callJSON[*api.UserInviteInfo](ctx, s.c, r, opts)
 }
 
 // Invite: Resend user invitation.
@@ -3696,8 +3956,8 @@ func (s *UsersService) Invite(ctx context.Context, userID string, opts ...Reques
 	if err := checkPathParam("userID", userID); err != nil {
 		return requestError("InviteUser", err)
 	}
-	req, err := api.NewInviteUserRequest(s.c.server, userID)
-	return callNoContent(ctx, s.c, "InviteUser", req, err, opts)
+	r := request{op: "InviteUser", method: http.MethodPost, path: "/api/users/" + url.PathEscape(userID) + "/invite"}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // List: List all Users.
@@ -3706,8 +3966,14 @@ func (s *UsersService) Invite(ctx context.Context, userID string, opts ...Reques
 //
 // NetBird API: GET /api/users (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) List(ctx context.Context, params *api.ListUsersParams, opts ...RequestOption) ([]api.User, error) {
-	req, err := api.NewListUsersRequest(s.c.server, params)
-	return callJSON[[]api.User](ctx, s.c, "ListUsers", req, err, opts)
+	r := request{op: "ListUsers", method: http.MethodGet, path: "/api/users"}
+	if params != nil {
+		r.query = url.Values{}
+		if params.ServiceUser != nil {
+			r.query.Set("service_user", strconv.FormatBool(*params.ServiceUser))
+		}
+	}
+	return callJSON[[]api.User](ctx, s.c, r, opts)
 }
 
 // ListInvites: List user invites.
@@ -3716,8 +3982,8 @@ func (s *UsersService) List(ctx context.Context, params *api.ListUsersParams, op
 //
 // NetBird API: GET /api/users/invites (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) ListInvites(ctx context.Context, opts ...RequestOption) ([]api.UserInvite, error) {
-	req, err := api.NewListUserInvitesRequest(s.c.server)
-	return callJSON[[]api.UserInvite](ctx, s.c, "ListUserInvites", req, err, opts)
+	r := request{op: "ListUserInvites", method: http.MethodGet, path: "/api/users/invites"}
+	return callJSON[[]api.UserInvite](ctx, s.c, r, opts)
 }
 
 // RegenerateInvite: Regenerate a user invite.
@@ -3732,8 +3998,8 @@ func (s *UsersService) RegenerateInvite(ctx context.Context, inviteID string, bo
 	if err := body.Validate(); err != nil {
 		return nil, requestError("RegenerateUserInvite", err)
 	}
-	req, err := api.NewRegenerateUserInviteRequest(s.c.server, inviteID, body)
-	return callJSON[*api.UserInviteRegenerateResponse](ctx, s.c, "RegenerateUserInvite", req, err, opts)
+	r := request{op: "RegenerateUserInvite", method: http.MethodPost, path: "/api/users/invites/" + url.PathEscape(inviteID) + "/regenerate", body: body}
+	return callJSON[*api.UserInviteRegenerateResponse](ctx, s.c, r, opts)
 }
 
 // Reject: Reject user.
@@ -3745,8 +4011,8 @@ func (s *UsersService) Reject(ctx context.Context, userID string, opts ...Reques
 	if err := checkPathParam("userID", userID); err != nil {
 		return requestError("RejectUser", err)
 	}
-	req, err := api.NewRejectUserRequest(s.c.server, userID)
-	return callNoContent(ctx, s.c, "RejectUser", req, err, opts)
+	r := request{op: "RejectUser", method: http.MethodDelete, path: "/api/users/" + url.PathEscape(userID) + "/reject"}
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Update: Update a User.
@@ -3761,6 +4027,6 @@ func (s *UsersService) Update(ctx context.Context, userID string, body api.UserR
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateUser", err)
 	}
-	req, err := api.NewUpdateUserRequest(s.c.server, userID, body)
-	return callJSON[*api.User](ctx, s.c, "UpdateUser", req, err, opts)
+	r := request{op: "UpdateUser", method: http.MethodPut, path: "/api/users/" + url.PathEscape(userID), body: body}
+	return callJSON[*api.User](ctx, s.c, r, opts)
 }

@@ -15,12 +15,16 @@ import (
 	"text/template"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"golang.org/x/tools/imports"
 )
 
 // The resource services of the root package (gen.go) are derived from two
-// sources: the named document (service, method, docs, cloud-only) and the
-// generated api package (request builders, result and parameter types), so
-// they call exactly what oapi-codegen produced.
+// sources: the named document (service, method, docs, cloud-only,
+// parameter styles) and the generated api package (the request builders'
+// signatures, result and parameter types), so they take exactly the types
+// oapi-codegen produced. They build requests themselves (request.go);
+// a test in the root package checks that they send what api's builders
+// send.
 
 type service struct {
 	Name       string // Tokens
@@ -38,6 +42,12 @@ type operation struct {
 	Result                        string // Go type returned with the error; "" for none
 	Decode                        string // "json", "bytes" or "none"
 	Page                          *paging
+	// The request, built without api.New<ID>Request (see request.go).
+	PathExpr      string          // Go expression of the escaped path: "/api/peers/" + url.PathEscape(peerID)
+	Query         []string        // Go statements adding params' fields to r.query
+	ParamsType    string          // api.<ID>Params, when the operation has query parameters
+	RequiredQuery []requiredParam // query parameters the document requires
+	HasBody       bool
 }
 
 type arg struct {
@@ -65,6 +75,9 @@ func writeServices(path string, doc *openapi3.T, pkg *apiPackage) error {
 	tmpl, err := template.New("services").Funcs(template.FuncMap{
 		"comment": comment,
 		"join":    strings.Join,
+		"methodConst": func(m string) string {
+			return "http.Method" + m[:1] + strings.ToLower(m[1:]) // GET → http.MethodGet
+		},
 		"bodyValidated": func(o *operation) bool {
 			return slices.ContainsFunc(o.Args, func(a arg) bool { return a.IsBody && a.HasValidate })
 		},
@@ -76,7 +89,13 @@ func writeServices(path string, doc *openapi3.T, pkg *apiPackage) error {
 	if err := tmpl.Execute(&b, services); err != nil {
 		return err
 	}
-	return writeGo(path, b.Bytes())
+	// The template imports everything an operation may need; drop what
+	// this document's operations do not use.
+	src, err := imports.Process(path, b.Bytes(), &imports.Options{Comments: true, TabIndent: true, TabWidth: 8})
+	if err != nil {
+		return fmt.Errorf("%s: generated code does not parse: %w", path, err)
+	}
+	return writeGo(path, src)
 }
 
 // apiPackage is what the services need to know of the generated api code.
@@ -85,11 +104,12 @@ type apiPackage struct {
 	funcs     map[string]*ast.FuncDecl // top-level functions by name
 	structs   map[string]*ast.StructType
 	aliases   map[string]string // X = Y
+	defined   map[string]string // type X Y, for Y an identifier: enums are type X string
 	validates map[string]bool   // types with a Validate method
 }
 
 func readAPIPackage(dir string) (*apiPackage, error) {
-	p := &apiPackage{fset: token.NewFileSet(), funcs: map[string]*ast.FuncDecl{}, structs: map[string]*ast.StructType{}, aliases: map[string]string{}, validates: map[string]bool{}}
+	p := &apiPackage{fset: token.NewFileSet(), funcs: map[string]*ast.FuncDecl{}, structs: map[string]*ast.StructType{}, aliases: map[string]string{}, defined: map[string]string{}, validates: map[string]bool{}}
 	files, err := filepath.Glob(filepath.Join(dir, "*.gen.go"))
 	if err != nil {
 		return nil, err
@@ -116,9 +136,11 @@ func readAPIPackage(dir string) (*apiPackage, error) {
 					if st, ok := ts.Type.(*ast.StructType); ok {
 						p.structs[ts.Name.Name] = st
 					}
-					if ts.Assign.IsValid() {
-						if id, ok := ts.Type.(*ast.Ident); ok {
+					if id, ok := ts.Type.(*ast.Ident); ok {
+						if ts.Assign.IsValid() {
 							p.aliases[ts.Name.Name] = id.Name
+						} else {
+							p.defined[ts.Name.Name] = id.Name
 						}
 					}
 				}
@@ -184,8 +206,9 @@ func collectServices(doc *openapi3.T, pkg *apiPackage) ([]*service, error) {
 	}
 	byName := map[string]*service{}
 	for _, path := range doc.Paths.InMatchingOrder() {
-		for method, op := range doc.Paths.Value(path).Operations() {
-			o, svcName, err := newOperation(method, path, op, tags, pkg)
+		item := doc.Paths.Value(path)
+		for method, op := range item.Operations() {
+			o, svcName, err := newOperation(method, path, item, op, tags, pkg)
 			if err != nil {
 				return nil, err
 			}
@@ -216,7 +239,7 @@ func collectServices(doc *openapi3.T, pkg *apiPackage) ([]*service, error) {
 	return out, nil
 }
 
-func newOperation(method, path string, op *openapi3.Operation, tags map[string]*openapi3.Tag, pkg *apiPackage) (*operation, string, error) {
+func newOperation(method, path string, item *openapi3.PathItem, op *openapi3.Operation, tags map[string]*openapi3.Tag, pkg *apiPackage) (*operation, string, error) {
 	svc, _ := op.Extensions["x-go-service"].(string)
 	meth, _ := op.Extensions["x-go-method"].(string)
 	if svc == "" || meth == "" {
@@ -248,6 +271,9 @@ func newOperation(method, path string, op *openapi3.Operation, tags map[string]*
 			}
 			o.Args = append(o.Args, a)
 		}
+	}
+	if err := o.describeRequest(slices.Concat(item.Parameters, op.Parameters), op.RequestBody, pkg); err != nil {
+		return nil, "", fmt.Errorf("%s %s: %w", method, path, err)
 	}
 
 	o.Decode = "none"
