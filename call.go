@@ -70,10 +70,14 @@ func (c *Client) build(ctx context.Context, r request) (*http.Request, error) {
 	return req, nil
 }
 
-// send prepares req (user agent, call options, base path and token) and
-// sends it. A non-2xx answer becomes an *APIError; on success the caller
-// owns resp.Body.
-func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []RequestOption) (*http.Response, error) {
+// send builds r's request, prepares it (user agent, call options, base
+// path and token) and sends it. A non-2xx answer becomes an *APIError; on
+// success the caller owns resp.Body, and resp.Request is what was sent.
+func (c *Client) send(ctx context.Context, r request, opts []RequestOption) (*http.Response, error) {
+	req, err := c.build(ctx, r)
+	if err != nil {
+		return nil, err
+	}
 	// Both values in one allocation; each slice is full, so an Add copies.
 	hv := &[2]string{c.userAgent, "application/json"}
 	req.Header["User-Agent"], req.Header["Accept"] = hv[0:1:1], hv[1:2:2]
@@ -83,18 +87,18 @@ func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []
 		}
 	}
 	if err := c.editor(ctx, req); err != nil { // last: nothing after it can touch the token
-		return nil, requestError(op, err)
+		return nil, requestError(r.op, err)
 	}
 	// The retry layer is called directly: it wraps an http.Client per
 	// attempt, which follows redirects and applies the attempt timeout; a
 	// second http.Client around it would only copy headers again.
 	resp, err := c.rt.RoundTrip(req)
 	if err != nil {
-		return nil, &TransportError{Op: op, Method: req.Method, Path: req.URL.EscapedPath(), Err: unwrapURLError(err)}
+		return nil, &TransportError{Op: r.op, Method: req.Method, Path: req.URL.EscapedPath(), Err: unwrapURLError(err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer closeBody(resp)
-		return nil, newAPIError(op, req, resp, c.maxError)
+		return nil, newAPIError(r.op, req, resp, c.maxError)
 	}
 	return resp, nil
 }
@@ -104,28 +108,24 @@ func callJSON[T any](ctx context.Context, c *Client, r request, opts []RequestOp
 	var out T
 	ctx, cancel := c.deadline(ctx)
 	defer cancel()
-	req, err := c.build(ctx, r)
+	resp, err := c.send(ctx, r, opts)
 	if err != nil {
 		return out, err
 	}
-	op := r.op
-	resp, err := c.send(ctx, op, req, opts)
-	if err != nil {
-		return out, err
-	}
+	op, method := r.op, r.method
 	defer closeBody(resp)
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 		if err == io.EOF {
 			err = errNoBody
 		}
 		var zero T // never half a result
-		return zero, &DecodeError{Op: op, Method: req.Method, Path: resp.Request.URL.EscapedPath(), Status: resp.StatusCode, Err: err}
+		return zero, &DecodeError{Op: op, Method: method, Path: resp.Request.URL.EscapedPath(), Status: resp.StatusCode, Err: err}
 	}
 	// JSON null decodes to a nil pointer without error: an object was
 	// promised, so say so rather than hand the caller a nil *T. (A null list
 	// is fine: NetBird sends null for empty arrays, and nil is empty.)
 	if v := reflect.ValueOf(&out).Elem(); v.Kind() == reflect.Pointer && v.IsNil() {
-		return out, &DecodeError{Op: op, Method: req.Method, Path: resp.Request.URL.EscapedPath(), Status: resp.StatusCode, Err: errNullBody}
+		return out, &DecodeError{Op: op, Method: method, Path: resp.Request.URL.EscapedPath(), Status: resp.StatusCode, Err: errNullBody}
 	}
 	return out, nil
 }
@@ -134,11 +134,7 @@ func callJSON[T any](ctx context.Context, c *Client, r request, opts []RequestOp
 func callNoContent(ctx context.Context, c *Client, r request, opts []RequestOption) error {
 	ctx, cancel := c.deadline(ctx)
 	defer cancel()
-	req, err := c.build(ctx, r)
-	if err != nil {
-		return err
-	}
-	resp, err := c.send(ctx, r.op, req, opts)
+	resp, err := c.send(ctx, r, opts)
 	if err != nil {
 		return err
 	}
@@ -150,18 +146,14 @@ func callNoContent(ctx context.Context, c *Client, r request, opts []RequestOpti
 func callBytes(ctx context.Context, c *Client, r request, opts []RequestOption) ([]byte, error) {
 	ctx, cancel := c.deadline(ctx)
 	defer cancel()
-	req, err := c.build(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.send(ctx, r.op, req, opts)
+	resp, err := c.send(ctx, r, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer closeBody(resp)
 	var b bytes.Buffer
 	if _, err := b.ReadFrom(resp.Body); err != nil {
-		return nil, &TransportError{Op: r.op, Method: req.Method, Path: resp.Request.URL.EscapedPath(), Err: err}
+		return nil, &TransportError{Op: r.op, Method: r.method, Path: resp.Request.URL.EscapedPath(), Err: err}
 	}
 	return b.Bytes(), nil
 }
