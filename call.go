@@ -175,7 +175,7 @@ func closeBody(resp *http.Response) {
 // checkPathParam refuses path parameters that would send the request
 // somewhere else: an empty id drops a path segment (GET /api/peers/ lists
 // instead of getting), and "." or ".." would be resolved away. Anything
-// else is escaped by the request builders, "/" and "%" included.
+// else is escaped with url.PathEscape (gen.go), "/" and "%" included.
 func checkPathParam(name, value string) error {
 	switch value {
 	case "":
