@@ -45,7 +45,7 @@ type operation struct {
 	// The request, built without api.New<ID>Request (see request.go).
 	PathExpr      string          // Go expression of the escaped path: "/api/peers/" + url.PathEscape(peerID)
 	Query         []string        // Go statements adding params' fields to r.query
-	ParamsType    string          // api.<ID>Params, when the operation has query parameters
+	ParamsType    string          // <ID>Params, when the operation has query parameters
 	RequiredQuery []requiredParam // query parameters the document requires
 	HasBody       bool
 }
