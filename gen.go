@@ -835,10 +835,8 @@ func (s *BillingService) GetPortal(ctx context.Context, params *api.GetCustomerP
 		return nil, &api.ValidationError{Type: "GetCustomerPortalParams", Field: "baseURL", Rule: "is required"}
 	}
 	r := request{op: "GetCustomerPortal", method: http.MethodGet, path: "/api/integrations/billing/portal"}
-	if params != nil {
-		r.query = url.Values{}
-		r.query.Set("baseURL", params.BaseURL)
-	}
+	r.query = url.Values{}
+	r.query.Set("baseURL", params.BaseURL)
 	return callJSON[*api.PortalResponse](ctx, s.c, r, opts)
 }
 

@@ -42,12 +42,12 @@ func dropRuntime(file string, src []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	local := ""
+	local, alias := "", "" // the name the file uses; the import's own name, if any
 	for _, imp := range f.Imports {
 		if p, _ := strconv.Unquote(imp.Path.Value); p == runtimePath {
 			local = "runtime"
 			if imp.Name != nil {
-				local = imp.Name.Name
+				local, alias = imp.Name.Name, imp.Name.Name
 			}
 		} else if strings.HasPrefix(p, runtimePath+"/") {
 			return nil, fmt.Errorf("%s imports %s; map its types in oapiConfig's TypeMapping", file, p)
@@ -79,8 +79,7 @@ func dropRuntime(file string, src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%s uses %s.%s, which api/params.go does not provide; add it there and to localRuntime",
 			file, runtimePath, strings.Join(missing, ", runtime."))
 	}
-	astutil.DeleteNamedImport(fset, f, local, runtimePath)
-	astutil.DeleteImport(fset, f, runtimePath)
+	astutil.DeleteNamedImport(fset, f, alias, runtimePath)
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, f); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)

@@ -67,3 +67,14 @@ type T struct{ U openapi_types.UUID }
 		t.Fatalf("got %v; want an error naming runtime/types and TypeMapping", err)
 	}
 }
+
+func TestDropRuntimeRemovesAnAliasedImport(t *testing.T) {
+	src := "package api\n\nimport rt \"github.com/oapi-codegen/runtime\"\n\nvar m = rt.JSONMerge\n"
+	out, err := dropRuntime("models.gen.go", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(out); strings.Contains(got, "runtime") || !strings.Contains(got, "var m = jsonMerge") {
+		t.Errorf("got:\n%s", got)
+	}
+}
