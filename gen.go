@@ -172,7 +172,7 @@ type AgentNetworkAPI interface {
 	CreateGuardrail(ctx context.Context, body api.AgentNetworkGuardrailRequest, opts ...RequestOption) (*api.AgentNetworkGuardrail, error)
 	CreatePolicy(ctx context.Context, body api.AgentNetworkPolicyRequest, opts ...RequestOption) (*api.AgentNetworkPolicy, error)
 	CreateProvider(ctx context.Context, body api.AgentNetworkProviderRequest, opts ...RequestOption) (*api.AgentNetworkProvider, error)
-	DeleteBudgetRule(ctx context.Context, ruleID string, opts ...RequestOption) (map[string]interface{}, error)
+	DeleteBudgetRule(ctx context.Context, ruleID string, opts ...RequestOption) error
 	DeleteGuardrail(ctx context.Context, guardrailID string, opts ...RequestOption) error
 	DeletePolicy(ctx context.Context, policyID string, opts ...RequestOption) error
 	DeleteProvider(ctx context.Context, providerID string, opts ...RequestOption) error
@@ -270,12 +270,12 @@ func (s *AgentNetworkService) CreateProvider(ctx context.Context, body api.Agent
 // Deletes an account-level budget rule.
 //
 // NetBird API: DELETE /api/agent-network/budget-rules/{ruleId} (https://docs.netbird.io/api/resources/agent-network).
-func (s *AgentNetworkService) DeleteBudgetRule(ctx context.Context, ruleID string, opts ...RequestOption) (map[string]interface{}, error) {
+func (s *AgentNetworkService) DeleteBudgetRule(ctx context.Context, ruleID string, opts ...RequestOption) error {
 	if err := checkPathParam("ruleID", ruleID); err != nil {
-		return nil, requestError("DeleteAgentNetworkBudgetRule", err)
+		return requestError("DeleteAgentNetworkBudgetRule", err)
 	}
 	r := request{op: "DeleteAgentNetworkBudgetRule", method: http.MethodDelete, path: "/api/agent-network/budget-rules/" + url.PathEscape(ruleID)}
-	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteGuardrail: Delete an Agent Network Guardrail.
@@ -888,7 +888,7 @@ type DNSAPI interface {
 	CreateNameserverGroup(ctx context.Context, body api.NameserverGroupRequest, opts ...RequestOption) (*api.NameserverGroup, error)
 	DeleteNameserverGroup(ctx context.Context, nsgroupID string, opts ...RequestOption) error
 	GetNameserverGroup(ctx context.Context, nsgroupID string, opts ...RequestOption) (*api.NameserverGroup, error)
-	GetSettings(ctx context.Context, opts ...RequestOption) (*interface{}, error)
+	GetSettings(ctx context.Context, opts ...RequestOption) (*api.DNSSettings, error)
 	ListNameserverGroups(ctx context.Context, opts ...RequestOption) ([]api.NameserverGroup, error)
 	UpdateNameserverGroup(ctx context.Context, nsgroupID string, body api.NameserverGroupRequest, opts ...RequestOption) (*api.NameserverGroup, error)
 	UpdateSettings(ctx context.Context, body api.DNSSettings, opts ...RequestOption) (*api.DNSSettings, error)
@@ -938,9 +938,9 @@ func (s *DNSService) GetNameserverGroup(ctx context.Context, nsgroupID string, o
 // Returns a DNS settings object.
 //
 // NetBird API: GET /api/dns/settings (https://docs.netbird.io/api/resources/dns).
-func (s *DNSService) GetSettings(ctx context.Context, opts ...RequestOption) (*interface{}, error) {
+func (s *DNSService) GetSettings(ctx context.Context, opts ...RequestOption) (*api.DNSSettings, error) {
 	r := request{op: "GetDNSSettings", method: http.MethodGet, path: "/api/dns/settings"}
-	return callJSON[*interface{}](ctx, s.c, r, opts)
+	return callJSON[*api.DNSSettings](ctx, s.c, r, opts)
 }
 
 // ListNameserverGroups: List all Nameserver Groups.
@@ -1158,10 +1158,10 @@ type EDRAPI interface {
 	CreateIntune(ctx context.Context, body api.EDRIntuneRequest, opts ...RequestOption) (*api.EDRIntuneResponse, error)
 	CreateSentinelOne(ctx context.Context, body api.EDRSentinelOneRequest, opts ...RequestOption) (*api.EDRSentinelOneResponse, error)
 	DeleteFalcon(ctx context.Context, opts ...RequestOption) error
-	DeleteFleetDM(ctx context.Context, opts ...RequestOption) (map[string]interface{}, error)
-	DeleteHuntress(ctx context.Context, opts ...RequestOption) (map[string]interface{}, error)
-	DeleteIntune(ctx context.Context, opts ...RequestOption) (map[string]interface{}, error)
-	DeleteSentinelOne(ctx context.Context, opts ...RequestOption) (map[string]interface{}, error)
+	DeleteFleetDM(ctx context.Context, opts ...RequestOption) error
+	DeleteHuntress(ctx context.Context, opts ...RequestOption) error
+	DeleteIntune(ctx context.Context, opts ...RequestOption) error
+	DeleteSentinelOne(ctx context.Context, opts ...RequestOption) error
 	GetFalcon(ctx context.Context, opts ...RequestOption) (*api.EDRFalconResponse, error)
 	GetFleetDM(ctx context.Context, opts ...RequestOption) (*api.EDRFleetDMResponse, error)
 	GetHuntress(ctx context.Context, opts ...RequestOption) (*api.EDRHuntressResponse, error)
@@ -1287,9 +1287,9 @@ func (s *EDRService) DeleteFalcon(ctx context.Context, opts ...RequestOption) er
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
 // NetBird API: DELETE /api/integrations/edr/fleetdm (https://docs.netbird.io/api/resources/edr-fleetdm-integrations).
-func (s *EDRService) DeleteFleetDM(ctx context.Context, opts ...RequestOption) (map[string]interface{}, error) {
+func (s *EDRService) DeleteFleetDM(ctx context.Context, opts ...RequestOption) error {
 	r := request{op: "DeleteFleetDMIntegration", method: http.MethodDelete, path: "/api/integrations/edr/fleetdm"}
-	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteHuntress: Delete EDR Huntress Integration.
@@ -1299,9 +1299,9 @@ func (s *EDRService) DeleteFleetDM(ctx context.Context, opts ...RequestOption) (
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
 // NetBird API: DELETE /api/integrations/edr/huntress (https://docs.netbird.io/api/resources/edr-huntress-integrations).
-func (s *EDRService) DeleteHuntress(ctx context.Context, opts ...RequestOption) (map[string]interface{}, error) {
+func (s *EDRService) DeleteHuntress(ctx context.Context, opts ...RequestOption) error {
 	r := request{op: "DeleteHuntressIntegration", method: http.MethodDelete, path: "/api/integrations/edr/huntress"}
-	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteIntune: Delete EDR Intune Integration.
@@ -1311,9 +1311,9 @@ func (s *EDRService) DeleteHuntress(ctx context.Context, opts ...RequestOption) 
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
 // NetBird API: DELETE /api/integrations/edr/intune (https://docs.netbird.io/api/resources/edr-intune-integrations).
-func (s *EDRService) DeleteIntune(ctx context.Context, opts ...RequestOption) (map[string]interface{}, error) {
+func (s *EDRService) DeleteIntune(ctx context.Context, opts ...RequestOption) error {
 	r := request{op: "DeleteIntuneIntegration", method: http.MethodDelete, path: "/api/integrations/edr/intune"}
-	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteSentinelOne: Delete EDR SentinelOne Integration.
@@ -1323,9 +1323,9 @@ func (s *EDRService) DeleteIntune(ctx context.Context, opts ...RequestOption) (m
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
 // NetBird API: DELETE /api/integrations/edr/sentinelone (https://docs.netbird.io/api/resources/edr-sentinelone-integrations).
-func (s *EDRService) DeleteSentinelOne(ctx context.Context, opts ...RequestOption) (map[string]interface{}, error) {
+func (s *EDRService) DeleteSentinelOne(ctx context.Context, opts ...RequestOption) error {
 	r := request{op: "DeleteSentinelOneIntegration", method: http.MethodDelete, path: "/api/integrations/edr/sentinelone"}
-	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // GetFalcon: Get EDR Falcon Integration.
@@ -1498,7 +1498,7 @@ type EventStreamingService struct{ c *Client }
 // EventStreamingAPI is the interface of EventStreamingService, for mocks in users' tests.
 type EventStreamingAPI interface {
 	Create(ctx context.Context, body api.CreateIntegrationRequest, opts ...RequestOption) (*api.IntegrationResponse, error)
-	Delete(ctx context.Context, id int, opts ...RequestOption) (map[string]interface{}, error)
+	Delete(ctx context.Context, id int, opts ...RequestOption) error
 	Get(ctx context.Context, id int, opts ...RequestOption) (*api.IntegrationResponse, error)
 	List(ctx context.Context, opts ...RequestOption) ([]api.IntegrationResponse, error)
 	Update(ctx context.Context, id int, body api.CreateIntegrationRequest, opts ...RequestOption) (*api.IntegrationResponse, error)
@@ -1530,9 +1530,9 @@ func (s *EventStreamingService) Create(ctx context.Context, body api.CreateInteg
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
 // NetBird API: DELETE /api/event-streaming/{id} (https://docs.netbird.io/api/resources/event-streaming-integrations).
-func (s *EventStreamingService) Delete(ctx context.Context, id int, opts ...RequestOption) (map[string]interface{}, error) {
+func (s *EventStreamingService) Delete(ctx context.Context, id int, opts ...RequestOption) error {
 	r := request{op: "DeleteEventStreamingIntegration", method: http.MethodDelete, path: "/api/event-streaming/" + strconv.Itoa(id)}
-	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // Get: Get Event Streaming Integration.
@@ -1874,10 +1874,10 @@ type IDPIntegrationsAPI interface {
 	CreateGoogle(ctx context.Context, body api.CreateGoogleIntegrationRequest, opts ...RequestOption) (*api.GoogleIntegration, error)
 	CreateOktaSCIM(ctx context.Context, body api.CreateOktaSCIMIntegrationRequest, opts ...RequestOption) (*api.OktaSCIMIntegration, error)
 	CreateSCIM(ctx context.Context, body api.CreateSCIMIntegrationRequest, opts ...RequestOption) (*api.SCIMIntegration, error)
-	DeleteAzure(ctx context.Context, id int64, opts ...RequestOption) (map[string]interface{}, error)
-	DeleteGoogle(ctx context.Context, id int64, opts ...RequestOption) (map[string]interface{}, error)
-	DeleteOktaSCIM(ctx context.Context, id int64, opts ...RequestOption) (map[string]interface{}, error)
-	DeleteSCIM(ctx context.Context, id int64, opts ...RequestOption) (map[string]interface{}, error)
+	DeleteAzure(ctx context.Context, id int64, opts ...RequestOption) error
+	DeleteGoogle(ctx context.Context, id int64, opts ...RequestOption) error
+	DeleteOktaSCIM(ctx context.Context, id int64, opts ...RequestOption) error
+	DeleteSCIM(ctx context.Context, id int64, opts ...RequestOption) error
 	GetAzure(ctx context.Context, id int64, opts ...RequestOption) (*api.AzureIntegration, error)
 	GetGoogle(ctx context.Context, id int64, opts ...RequestOption) (*api.GoogleIntegration, error)
 	GetOktaSCIM(ctx context.Context, id int64, opts ...RequestOption) (*api.OktaSCIMIntegration, error)
@@ -1967,9 +1967,9 @@ func (s *IDPIntegrationsService) CreateSCIM(ctx context.Context, body api.Create
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
 // NetBird API: DELETE /api/integrations/azure-idp/{id} (https://docs.netbird.io/api/resources/idp-azure-integrations).
-func (s *IDPIntegrationsService) DeleteAzure(ctx context.Context, id int64, opts ...RequestOption) (map[string]interface{}, error) {
+func (s *IDPIntegrationsService) DeleteAzure(ctx context.Context, id int64, opts ...RequestOption) error {
 	r := request{op: "DeleteAzureIDPIntegration", method: http.MethodDelete, path: "/api/integrations/azure-idp/" + strconv.FormatInt(id, 10)}
-	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteGoogle: Delete Google IDP Integration.
@@ -1979,9 +1979,9 @@ func (s *IDPIntegrationsService) DeleteAzure(ctx context.Context, id int64, opts
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
 // NetBird API: DELETE /api/integrations/google-idp/{id} (https://docs.netbird.io/api/resources/idp-google-integrations).
-func (s *IDPIntegrationsService) DeleteGoogle(ctx context.Context, id int64, opts ...RequestOption) (map[string]interface{}, error) {
+func (s *IDPIntegrationsService) DeleteGoogle(ctx context.Context, id int64, opts ...RequestOption) error {
 	r := request{op: "DeleteGoogleIDPIntegration", method: http.MethodDelete, path: "/api/integrations/google-idp/" + strconv.FormatInt(id, 10)}
-	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteOktaSCIM: Delete Okta SCIM IDP Integration.
@@ -1991,9 +1991,9 @@ func (s *IDPIntegrationsService) DeleteGoogle(ctx context.Context, id int64, opt
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
 // NetBird API: DELETE /api/integrations/okta-scim-idp/{id} (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
-func (s *IDPIntegrationsService) DeleteOktaSCIM(ctx context.Context, id int64, opts ...RequestOption) (map[string]interface{}, error) {
+func (s *IDPIntegrationsService) DeleteOktaSCIM(ctx context.Context, id int64, opts ...RequestOption) error {
 	r := request{op: "DeleteOktaSCIMIntegration", method: http.MethodDelete, path: "/api/integrations/okta-scim-idp/" + strconv.FormatInt(id, 10)}
-	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // DeleteSCIM: Delete SCIM IDP Integration.
@@ -2003,9 +2003,9 @@ func (s *IDPIntegrationsService) DeleteOktaSCIM(ctx context.Context, id int64, o
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
 // NetBird API: DELETE /api/integrations/scim-idp/{id} (https://docs.netbird.io/api/resources/idp-scim-integrations).
-func (s *IDPIntegrationsService) DeleteSCIM(ctx context.Context, id int64, opts ...RequestOption) (map[string]interface{}, error) {
+func (s *IDPIntegrationsService) DeleteSCIM(ctx context.Context, id int64, opts ...RequestOption) error {
 	r := request{op: "DeleteSCIMIntegration", method: http.MethodDelete, path: "/api/integrations/scim-idp/" + strconv.FormatInt(id, 10)}
-	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // GetAzure: Get Azure IDP Integration.
@@ -3029,7 +3029,7 @@ type NotificationsService struct{ c *Client }
 // NotificationsAPI is the interface of NotificationsService, for mocks in users' tests.
 type NotificationsAPI interface {
 	CreateChannel(ctx context.Context, body api.NotificationChannelRequest, opts ...RequestOption) (*api.NotificationChannelResponse, error)
-	DeleteChannel(ctx context.Context, channelID string, opts ...RequestOption) (map[string]interface{}, error)
+	DeleteChannel(ctx context.Context, channelID string, opts ...RequestOption) error
 	GetChannel(ctx context.Context, channelID string, opts ...RequestOption) (*api.NotificationChannelResponse, error)
 	ListChannels(ctx context.Context, opts ...RequestOption) ([]api.NotificationChannelResponse, error)
 	ListEventTypes(ctx context.Context, opts ...RequestOption) (*api.NotificationTypeEntry, error)
@@ -3059,12 +3059,12 @@ func (s *NotificationsService) CreateChannel(ctx context.Context, body api.Notif
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
 // NetBird API: DELETE /api/integrations/notifications/channels/{channelId} (https://docs.netbird.io/api/resources/notifications).
-func (s *NotificationsService) DeleteChannel(ctx context.Context, channelID string, opts ...RequestOption) (map[string]interface{}, error) {
+func (s *NotificationsService) DeleteChannel(ctx context.Context, channelID string, opts ...RequestOption) error {
 	if err := checkPathParam("channelID", channelID); err != nil {
-		return nil, requestError("DeleteNotificationChannel", err)
+		return requestError("DeleteNotificationChannel", err)
 	}
 	r := request{op: "DeleteNotificationChannel", method: http.MethodDelete, path: "/api/integrations/notifications/channels/" + url.PathEscape(channelID)}
-	return callJSON[map[string]interface{}](ctx, s.c, r, opts)
+	return callNoContent(ctx, s.c, r, opts)
 }
 
 // GetChannel: Get Notification Channel.

@@ -52,6 +52,56 @@ func TestEveryOperationIsAServiceMethod(t *testing.T) {
 	}
 }
 
+// No service method hands the caller an untyped value: results are the
+// generated models (or slices and maps of them), and every delete returns
+// only an error.
+func TestServiceResultsAreTyped(t *testing.T) {
+	errType := reflect.TypeFor[error]()
+	var untyped func(reflect.Type) bool
+	untyped = func(t reflect.Type) bool {
+		switch t.Kind() {
+		case reflect.Interface:
+			return true
+		case reflect.Pointer, reflect.Slice, reflect.Array:
+			return untyped(t.Elem())
+		case reflect.Map:
+			return untyped(t.Key()) || untyped(t.Elem())
+		}
+		return false
+	}
+	services := reflect.TypeFor[netbird.Services]()
+	methods := 0
+	for i := range services.NumField() {
+		svc := services.Field(i).Type
+		for j := range svc.NumMethod() {
+			m := svc.Method(j)
+			methods++
+			out := m.Type.NumOut()
+			if out == 1 && m.Type.Out(0).Kind() == reflect.Func { // an iter.Seq2[T, error] of pages
+				if item := m.Type.Out(0).In(0).In(0); untyped(item) {
+					t.Errorf("%s.%s yields %s", svc, m.Name, item)
+				}
+				continue
+			}
+			if out == 0 || m.Type.Out(out-1) != errType {
+				t.Errorf("%s.%s: the last result is not an error", svc, m.Name)
+				continue
+			}
+			for k := range out - 1 {
+				if r := m.Type.Out(k); untyped(r) {
+					t.Errorf("%s.%s returns %s", svc, m.Name, r)
+				}
+			}
+			if strings.HasPrefix(m.Name, "Delete") && out != 1 {
+				t.Errorf("%s.%s: a delete returns only an error, not %s", svc, m.Name, m.Type)
+			}
+		}
+	}
+	if methods < 200 {
+		t.Fatalf("only %d service methods", methods)
+	}
+}
+
 // Each service implements its interface, so users can mock it.
 func TestServicesImplementTheirInterfaces(t *testing.T) {
 	var s netbird.Services

@@ -23480,7 +23480,7 @@ type GetDNSSettingsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *interface{}
+	JSON200 *DNSSettings
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *GetDNSSettingsResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -23492,7 +23492,7 @@ type GetDNSSettingsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDNSSettingsResponse) GetJSON200() *interface{} {
+func (r GetDNSSettingsResponse) GetJSON200() *DNSSettings {
 	return r.JSON200
 }
 
@@ -44522,7 +44522,7 @@ func ParseGetDNSSettingsResponse(rsp *http.Response) (*GetDNSSettingsResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest interface{}
+		var dest DNSSettings
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
