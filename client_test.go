@@ -6,8 +6,11 @@ package netbird_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"regexp"
 	"sort"
@@ -243,9 +246,17 @@ func TestContractTokenGuide(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = ci.Users.Current(ctx)
-		// Strict mode answers 401; a real server (realistic mode) 404 "invalid token".
-		if realistic && !netbird.IsNotFound(err) || !realistic && !netbird.IsUnauthorized(err) {
-			t.Errorf("deleted token (realistic=%v): want it refused, got %v", realistic, err)
+		// Strict mode answers 401; a real server (realistic mode) 404
+		// "invalid token: pat: <hash> not found". Both are unauthorized, and
+		// neither is "not found": the user's code must see a dead token.
+		var ae *netbird.APIError
+		if !netbird.IsUnauthorized(err) || netbird.IsNotFound(err) || !errors.As(err, &ae) {
+			t.Errorf("deleted token (realistic=%v): want it unauthorized, got %v", realistic, err)
+		} else if want := map[bool]int{false: 401, true: 404}[realistic]; ae.StatusCode != want {
+			t.Errorf("deleted token (realistic=%v): status %d, want %d as sent", realistic, ae.StatusCode, want)
+		}
+		if hash := sha256.Sum256([]byte(created.PlainToken.Reveal())); strings.Contains(fmt.Sprint(err), base64.StdEncoding.EncodeToString(hash[:])) {
+			t.Errorf("the error shows the token's hash: %v", err)
 		}
 
 		name := "ci-bot"

@@ -40,10 +40,29 @@ func (e *APIError) Error() string {
 }
 
 // Is lets errors.Is(err, netbird.ErrNotFound) and the other sentinels match
-// an *APIError by status.
+// an *APIError by status. NetBird's answer to a token it does not know is
+// the exception: it matches ErrUnauthorized, not ErrNotFound (see
+// IsUnauthorized).
 func (e *APIError) Is(target error) bool {
 	s, ok := target.(statusError)
-	return ok && int(s) == e.StatusCode
+	if !ok {
+		return false
+	}
+	if e.unknownToken() {
+		return s == http.StatusUnauthorized
+	}
+	return int(s) == e.StatusCode
+}
+
+// unknownTokenPrefix starts NetBird's message for a well-formed PAT that is
+// not in its store (never issued, or deleted), which it answers with 404
+// "invalid token: pat: <hash of the token> not found".
+const unknownTokenPrefix = "invalid token"
+
+// unknownToken reports NetBird's 404 for a token it does not know: an
+// authentication failure, whatever the status says.
+func (e *APIError) unknownToken() bool {
+	return e.StatusCode == http.StatusNotFound && strings.HasPrefix(strings.ToLower(e.Message), unknownTokenPrefix)
 }
 
 // statusError is the type of the status sentinels.
@@ -63,10 +82,14 @@ var (
 	ErrRateLimited  error = statusError(http.StatusTooManyRequests)
 )
 
-// IsNotFound reports whether err is an *APIError with status 404.
+// IsNotFound reports whether err is an *APIError with status 404, other
+// than NetBird's 404 for a token it does not know (see IsUnauthorized).
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
-// IsUnauthorized reports whether err is an *APIError with status 401.
+// IsUnauthorized reports whether err is an *APIError with status 401, or
+// NetBird's 404 "invalid token" for a token it does not know (deleted, or
+// never issued): either way the token is no good. StatusCode stays what
+// NetBird sent.
 func IsUnauthorized(err error) bool { return errors.Is(err, ErrUnauthorized) }
 
 // IsForbidden reports whether err is an *APIError with status 403.
@@ -123,6 +146,11 @@ func newAPIError(op string, req *http.Request, resp *http.Response, max int64) *
 	}
 	if json.Unmarshal(body, &nb) == nil && (nb.Message != "" || nb.Code != 0) {
 		e.Message, e.Code = snippet(nb.Message, 500), nb.Code
+		if e.unknownToken() {
+			// The message carries the hash of the token: not the token, but
+			// nothing a log needs either.
+			e.Message = unknownTokenPrefix + ": the server does not know this token (deleted, or never issued)"
+		}
 	} else {
 		e.Message = snippet(stripTags(string(body)), 200)
 	}
