@@ -350,6 +350,30 @@ func TestContractRotate(t *testing.T) {
 			t.Errorf("the unverified token was left behind, or the old one removed: %v → %v", before, after)
 		}
 	})
+	t.Run("403 on the current user proves the token", func(t *testing.T) {
+		// NetBird answers 403 to GET /api/users/current for service users.
+		srv, c, userID, oldID := setup(t)
+		srv.InjectFault("GetCurrentUser", netbirdtest.Fault{Status: 403, Message: "permission denied", Times: 1})
+		got, err := c.Tokens.Rotate(ctx, userID, oldID, "new", 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := tokenIDs(t, c, userID); ids[oldID] || !ids[got.PersonalAccessToken.ID] {
+			t.Errorf("after rotation: %v (old %s, new %s)", ids, oldID, got.PersonalAccessToken.ID)
+		}
+	})
+	t.Run("401 on the current user does not", func(t *testing.T) {
+		srv, c, userID, oldID := setup(t)
+		srv.InjectFault("GetCurrentUser", netbirdtest.Fault{Status: 401, Message: "token invalid", Times: 1})
+		_, err := c.Tokens.Rotate(ctx, userID, oldID, "new", 30)
+		var re *netbird.RotationError
+		if !errors.As(err, &re) || re.Step != "verify" || !netbird.IsUnauthorized(err) {
+			t.Fatalf("want a verify RotationError, got %v", err)
+		}
+		if ids := tokenIDs(t, c, userID); !ids[oldID] || len(ids) != 2 {
+			t.Errorf("want only the old token and the setup's: %v", ids)
+		}
+	})
 	t.Run("delete old fails", func(t *testing.T) {
 		srv, c, userID, oldID := setup(t)
 		srv.InjectFault("DeleteToken", netbirdtest.Fault{Status: 500, Message: "boom", Times: 1})
