@@ -28,6 +28,7 @@ type Client struct {
 	userAgent string
 	timeout   time.Duration // for one whole call, retries included
 	maxError  int64         // bytes of an error body read at most
+	pace      *pacer        // this token's pace after 429s; see pacer
 }
 
 // New returns a client for the server and token in cfg. Options adjust the
@@ -53,6 +54,7 @@ func New(cfg auth.Config, opts ...Option) (*Client, error) {
 		userAgent: o.userAgent,
 		timeout:   s.Timeout,
 		maxError:  o.maxErrorBody,
+		pace:      &pacer{},
 	}
 	c.rt = o.transport(s)
 	c.init(c)
@@ -99,6 +101,7 @@ func (c *Client) WithToken(token string) (*Client, error) {
 	cc := *c
 	cc.settings = &s
 	cc.editor = s.RequestEditor()
+	cc.pace = &pacer{} // NetBird limits each token on its own
 	cc.init(&cc)
 	return &cc, nil
 }

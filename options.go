@@ -141,8 +141,8 @@ func WithMaxErrorBody(n int64) Option {
 }
 
 // transport builds the transport chain:
-// retries → attempt (timeout, redirects) → rate limit → logging → base
-// transport (TLS from the config).
+// retries → attempt (timeout, redirects) → pace (after 429s) → rate limit
+// → logging → base transport (TLS from the config).
 func (o *options) transport(s *auth.Settings) http.RoundTripper {
 	base := o.baseTransport
 	if base == nil {
@@ -165,6 +165,7 @@ func (o *options) transport(s *auth.Settings) http.RoundTripper {
 	if o.limiter != nil {
 		rt = &limitTransport{next: rt, limiter: o.limiter}
 	}
+	rt = &paceTransport{next: rt}
 	attempt := &http.Client{Transport: rt, Timeout: o.attemptTimeout, CheckRedirect: sameHostRedirects}
 	return o.retry.transport(attempt)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -31,15 +32,25 @@ import (
 // jitter (between half and all of it) so that many clients do not retry in
 // step. A Retry-After header on a 429 or 503 is honoured instead (NetBird
 // sends none today). A cancelled context ends the wait at once.
+//
+// With WaitOutRateLimits (the default), 429s are not counted in MaxRetries:
+// a call meeting NetBird's rate limiter waits its turn for as long as its
+// deadline (auth.Config.Timeout, or the context's) allows, and the client
+// learns the rate the server lets its token through and spaces its
+// requests to match, instead of sending requests bound to meet 429. A 429
+// whose wait would end past the deadline is returned at once. Without a
+// deadline, 429s count in MaxRetries.
 type RetryPolicy struct {
-	MaxRetries int           // attempts after the first; 0 disables retries
-	MinWait    time.Duration // first wait before jitter
-	MaxWait    time.Duration // cap on any wait
+	MaxRetries        int           // attempts after the first; 0 disables retries
+	MinWait           time.Duration // first wait before jitter
+	MaxWait           time.Duration // cap on any wait
+	WaitOutRateLimits bool          // retry 429s until the call's deadline, pacing the client
 }
 
-// DefaultRetryPolicy is 3 retries, waits from 500ms up to 10s.
+// DefaultRetryPolicy is 3 retries, waits from 500ms up to 10s, and 429s
+// waited out until the call's deadline.
 func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 10 * time.Second}
+	return RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 10 * time.Second, WaitOutRateLimits: true}
 }
 
 func (p RetryPolicy) validate() error {
@@ -64,16 +75,74 @@ func (p RetryPolicy) transport(attempt *http.Client) http.RoundTripper {
 // idempotent, or not: its CheckRetry needs to know, and sees only the
 // context when an attempt failed without an answer.
 func (p RetryPolicy) retrier(attempt *http.Client, idempotent bool) *retryablehttp.RoundTripper {
+	retryMax := p.MaxRetries
+	if p.WaitOutRateLimits {
+		retryMax = math.MaxInt32 // retryCheck counts: MaxRetries, or the deadline for 429s
+	}
 	return &retryablehttp.RoundTripper{Client: &retryablehttp.Client{
 		HTTPClient:   attempt,
 		Logger:       nil, // no retry chatter on stderr; WithLogger logs attempts
 		RetryWaitMin: p.MinWait,
 		RetryWaitMax: p.MaxWait,
-		RetryMax:     p.MaxRetries,
-		CheckRetry:   retryCheck(idempotent, p.MaxWait),
+		RetryMax:     retryMax,
+		CheckRetry:   retryCheck(idempotent, p),
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler, // the last answer becomes an *APIError
 	}}
+}
+
+// callState is one call's context on its way through the retry layer:
+// the client's pacer, and what the retry rules count for this call.
+// send puts it in the request's context; go-retryablehttp hands that
+// context to retryCheck, and the answer's request to backoff.
+type callState struct {
+	context.Context
+	pace       *pacer
+	retries    int           // retries counted in MaxRetries
+	probes     int           // 429s waited out
+	paced      bool          // this attempt was sent in a slot of the pacer
+	epoch      int           // the pacer's epoch when it gave out the slot
+	probing    bool          // the next attempt goes at once, without a slot
+	wait       time.Duration // the wait rateLimited chose for a 429, for backoff
+	waitChosen bool
+}
+
+type callStateKey struct{}
+
+func (s *callState) Value(key any) any {
+	if key == (callStateKey{}) {
+		return s
+	}
+	return s.Context.Value(key)
+}
+
+func stateOf(ctx context.Context) *callState {
+	s, _ := ctx.Value(callStateKey{}).(*callState)
+	return s
+}
+
+// rateLimited decides whether to wait out a 429, and for how long: until
+// the pacer's next slot (or the Retry-After), if that is before the
+// deadline.
+func (s *callState) rateLimited(ctx context.Context, resp *http.Response, p RetryPolicy) bool {
+	now := time.Now()
+	var wait time.Duration
+	if resp.Header.Get("Retry-After") != "" {
+		wait = retryablehttp.DefaultBackoff(p.MinWait, p.MaxWait, s.probes, resp)
+	} else {
+		wait = s.pace.limited(now, s, p.MinWait, p.MaxWait)
+	}
+	s.probes++
+	if deadline, ok := ctx.Deadline(); !ok {
+		s.retries++
+		if s.retries > p.MaxRetries {
+			return false
+		}
+	} else if now.Add(max(wait, s.pace.until(now))).After(deadline) {
+		return false
+	}
+	s.wait, s.waitChosen = wait, true
+	return true
 }
 
 // retryTransport keeps the RoundTripper contract: a response or an error,
@@ -81,6 +150,9 @@ func (p RetryPolicy) retrier(attempt *http.Client, idempotent bool) *retryableht
 type retryTransport struct{ idempotent, other *retryablehttp.RoundTripper }
 
 func (t retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if stateOf(req.Context()) == nil { // retryCheck needs one to count
+		req = req.WithContext(&callState{Context: req.Context(), pace: &pacer{}})
+	}
 	rt := t.other
 	if idempotent(req.Method) {
 		rt = t.idempotent
@@ -108,30 +180,43 @@ func (t attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // retryCheck applies RetryPolicy's rules to one attempt's outcome, for a
 // request whose method is idempotent or not.
-func retryCheck(idempotent bool, maxWait time.Duration) retryablehttp.CheckRetry {
+func retryCheck(idempotent bool, p RetryPolicy) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
-		if err != nil {
-			if notConnected(err) {
-				return true, nil
-			}
-			return idempotent && !permanent(err), nil
-		}
 		// A server that asks for a longer wait than MaxWait gets its answer
 		// passed on at once, rather than a call that hangs for its deadline.
-		if tooLong(resp, maxWait) {
+		if err == nil && tooLong(resp, p.MaxWait) {
 			return false, nil
 		}
-		switch resp.StatusCode {
-		case http.StatusTooManyRequests:
-			return true, nil
-		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			return idempotent, nil
+		if !p.WaitOutRateLimits {
+			return retryable(idempotent, resp, err), nil
 		}
-		return false, nil
+		s := stateOf(ctx)
+		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+			return s.rateLimited(ctx, resp, p), nil
+		}
+		if !retryable(idempotent, resp, err) {
+			return false, nil
+		}
+		s.retries++
+		return s.retries <= p.MaxRetries, nil
 	}
+}
+
+// retryable says whether an attempt's outcome is worth another attempt.
+func retryable(idempotent bool, resp *http.Response, err error) bool {
+	if err != nil {
+		return notConnected(err) || idempotent && !permanent(err)
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return idempotent
+	}
+	return false
 }
 
 // tooLong reports a 429 or 503 whose Retry-After asks for more than maxWait.
@@ -155,6 +240,12 @@ func tooLong(resp *http.Response, maxWait time.Duration) bool {
 // backoff is exponential (go-retryablehttp's DefaultBackoff, which also
 // reads Retry-After) with jitter added when the server gave no Retry-After.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+		if s := stateOf(resp.Request.Context()); s != nil && s.waitChosen {
+			s.waitChosen = false
+			return s.wait
+		}
+	}
 	d := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
 	if resp != nil && resp.Header.Get("Retry-After") != "" {
 		return d
@@ -181,9 +272,9 @@ func notConnected(err error) bool {
 }
 
 // permanent errors are not helped by trying again: a refused redirect, a
-// certificate that does not verify.
+// certificate that does not verify, a pace slot past the deadline.
 func permanent(err error) bool {
 	var rerr *redirectError
 	var cerr *tls.CertificateVerificationError
-	return errors.As(err, &rerr) || errors.As(err, &cerr)
+	return errors.As(err, &rerr) || errors.As(err, &cerr) || errors.Is(err, errPastDeadline)
 }
