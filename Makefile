@@ -40,6 +40,15 @@ names:
 test:
 	go test -race -count=1 ./...
 
+# contract is also a directory: without .PHONY make would call it done.
+.PHONY: contract
+
+## contract: the contract suite against NetBird's real management API,
+## started in-process from NetBird's own test harness (module contract/;
+## the first build takes several minutes)
+contract:
+	cd contract && go test -race -count=1 ./...
+
 vet:
 	go vet ./...
 
