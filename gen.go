@@ -1753,7 +1753,7 @@ type GeoLocationsService struct{ c *Client }
 
 // GeoLocationsAPI is the interface of GeoLocationsService, for mocks in users' tests.
 type GeoLocationsAPI interface {
-	ListCities(ctx context.Context, country string, opts ...RequestOption) (*api.City, error)
+	ListCities(ctx context.Context, country string, opts ...RequestOption) ([]api.City, error)
 	ListCountries(ctx context.Context, opts ...RequestOption) ([]string, error)
 }
 
@@ -1762,12 +1762,12 @@ type GeoLocationsAPI interface {
 // Get a list of all English city names for a given country code.
 //
 // NetBird API: GET /api/locations/countries/{country}/cities (https://docs.netbird.io/api/resources/geo-locations).
-func (s *GeoLocationsService) ListCities(ctx context.Context, country string, opts ...RequestOption) (*api.City, error) {
+func (s *GeoLocationsService) ListCities(ctx context.Context, country string, opts ...RequestOption) ([]api.City, error) {
 	if err := checkPathParam("country", country); err != nil {
 		return nil, requestError("ListCountryCities", err)
 	}
 	r := request{op: "ListCountryCities", method: http.MethodGet, path: "/api/locations/countries/" + url.PathEscape(country) + "/cities"}
-	return callJSON[*api.City](ctx, s.c, r, opts)
+	return callJSON[[]api.City](ctx, s.c, r, opts)
 }
 
 // ListCountries: List all country codes.

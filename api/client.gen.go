@@ -30817,7 +30817,7 @@ type ListCountryCitiesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *City
+	JSON200 *[]City
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *ListCountryCitiesResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -30829,7 +30829,7 @@ type ListCountryCitiesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListCountryCitiesResponse) GetJSON200() *City {
+func (r ListCountryCitiesResponse) GetJSON200() *[]City {
 	return r.JSON200
 }
 
@@ -51529,7 +51529,7 @@ func ParseListCountryCitiesResponse(rsp *http.Response) (*ListCountryCitiesRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest City
+		var dest []City
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
