@@ -41,13 +41,18 @@ test:
 	go test -race -count=1 ./...
 
 # contract is also a directory: without .PHONY make would call it done.
-.PHONY: contract
+.PHONY: contract real-server-table
 
 ## contract: the contract suite against NetBird's real management API,
 ## started in-process from NetBird's own test harness (module contract/;
 ## the first build takes several minutes)
 contract:
 	cd contract && go test -race -count=1 ./...
+
+## real-server-table: rewrite contract/REAL_SERVER.md, the table of what
+## NetBird's real server does with each operation (make contract checks it)
+real-server-table:
+	cd contract && go test -count=1 -run '^TestEveryOperation$$' -update .
 
 vet:
 	go vet ./...
