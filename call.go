@@ -74,7 +74,7 @@ func (c *Client) build(ctx context.Context, r request) (*http.Request, error) {
 // path and token) and sends it. A non-2xx answer becomes an *APIError; on
 // success the caller owns resp.Body, and resp.Request is what was sent.
 func (c *Client) send(ctx context.Context, r request, opts []RequestOption) (*http.Response, error) {
-	ctx = &callState{Context: ctx, pace: c.pace} // for the retry and pace layers
+	ctx = withCallState(ctx, c.pace) // for the retry and pace layers
 	req, err := c.build(ctx, r)
 	if err != nil {
 		return nil, err

@@ -91,12 +91,11 @@ func (p RetryPolicy) retrier(attempt *http.Client, idempotent bool) *retryableht
 	}}
 }
 
-// callState is one call's context on its way through the retry layer:
-// the client's pacer, and what the retry rules count for this call.
-// send puts it in the request's context; go-retryablehttp hands that
-// context to retryCheck, and the answer's request to backoff.
+// callState is what the retry and pace layers keep for one call: the
+// client's pacer, and what the retry rules count. send puts it in the
+// request's context; go-retryablehttp hands that context to retryCheck,
+// and the answer's request to backoff.
 type callState struct {
-	context.Context
 	pace       *pacer
 	retries    int           // retries counted in MaxRetries
 	probes     int           // 429s waited out
@@ -109,11 +108,9 @@ type callState struct {
 
 type callStateKey struct{}
 
-func (s *callState) Value(key any) any {
-	if key == (callStateKey{}) {
-		return s
-	}
-	return s.Context.Value(key)
+// withCallState returns ctx carrying a new callState for pace.
+func withCallState(ctx context.Context, pace *pacer) context.Context {
+	return context.WithValue(ctx, callStateKey{}, &callState{pace: pace})
 }
 
 func stateOf(ctx context.Context) *callState {
@@ -151,7 +148,7 @@ type retryTransport struct{ idempotent, other *retryablehttp.RoundTripper }
 
 func (t retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if stateOf(req.Context()) == nil { // retryCheck needs one to count
-		req = req.WithContext(&callState{Context: req.Context(), pace: &pacer{}})
+		req = req.WithContext(withCallState(req.Context(), &pacer{}))
 	}
 	rt := t.other
 	if idempotent(req.Method) {
