@@ -8,12 +8,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +19,7 @@ import (
 	"github.com/netbird-go/netbird"
 	"github.com/netbird-go/netbird/api"
 	"github.com/netbird-go/netbird/auth"
+	"github.com/netbird-go/netbird/internal/opcall"
 	"github.com/netbird-go/netbird/internal/spec"
 	"github.com/netbird-go/netbird/netbirdtest"
 )
@@ -37,115 +35,24 @@ func sandbox(t *testing.T, opts ...netbirdtest.Option) (*netbirdtest.Server, *ne
 	return srv, c
 }
 
-// opInfo is what the suite needs to call an operation through its service.
-type opInfo struct {
-	id, service, method string
-	pathParams          []string
-}
-
-var pathParam = regexp.MustCompile(`\{[^}]+\}`)
-
-func operations(t *testing.T) []opInfo {
+func operations(t *testing.T) []opcall.Op {
 	t.Helper()
 	doc, err := spec.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ops []opInfo
-	for path, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			o := opInfo{id: op.OperationID}
-			o.service, _ = op.Extensions["x-go-service"].(string)
-			o.method, _ = op.Extensions["x-go-method"].(string)
-			for _, p := range pathParam.FindAllString(path, -1) {
-				o.pathParams = append(o.pathParams, strings.Trim(p, "{}"))
-			}
-			ops = append(ops, o)
-		}
-	}
-	sort.Slice(ops, func(i, j int) bool { return ops[i].id < ops[j].id })
-	return ops
+	return opcall.Operations(doc)
 }
 
-// call invokes one operation through its service method with reflection:
-// path parameters from the server's objects, no query parameters, and the
-// body netbirdtest.SampleBody gives.
-func call(t *testing.T, srv *netbirdtest.Server, c *netbird.Client, o opInfo) error {
+// call invokes one operation through its service method, with path
+// parameters from the sandbox's objects.
+func call(t *testing.T, srv *netbirdtest.Server, c *netbird.Client, o opcall.Op) error {
 	t.Helper()
-	svc := reflect.ValueOf(c).Elem().FieldByName(o.service)
-	if !svc.IsValid() {
-		t.Fatalf("%s: Client has no service %s", o.id, o.service)
-	}
-	m := svc.MethodByName(o.method)
-	if !m.IsValid() {
-		t.Fatalf("%s: %s has no method %s", o.id, o.service, o.method)
-	}
-	ids := srv.SampleIDs()
-	mt := m.Type()
-	args := []reflect.Value{reflect.ValueOf(context.Background())}
-	nextPath := 0
-	for i := 1; i < mt.NumIn(); i++ {
-		in := mt.In(i)
-		if mt.IsVariadic() && i == mt.NumIn()-1 {
-			break // per-call options
-		}
-		switch {
-		case in.Kind() == reflect.String: // a path parameter
-			name := o.pathParams[nextPath]
-			nextPath++
-			v := ids[name]
-			if v == "" {
-				v = "sample-" + strings.ToLower(name)
-			}
-			args = append(args, reflect.ValueOf(v).Convert(in))
-		case in.Kind() >= reflect.Int && in.Kind() <= reflect.Int64: // a numeric path parameter
-			nextPath++
-			args = append(args, reflect.ValueOf(1).Convert(in))
-		case in.Kind() == reflect.Pointer: // query parameters: only the required ones
-			args = append(args, queryParams(t, o.id, in))
-		case in.Kind() == reflect.Struct: // the request body
-			body, err := netbirdtest.SampleBody(o.id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v := reflect.New(in)
-			if err := json.Unmarshal(body, v.Interface()); err != nil {
-				t.Fatalf("%s: sample body does not fit %s: %v", o.id, in, err)
-			}
-			args = append(args, v.Elem())
-		default:
-			t.Fatalf("%s: argument %d has unexpected type %s", o.id, i, in)
-		}
-	}
-	out := m.Call(args)
-	err, _ := out[len(out)-1].Interface().(error)
-	return err
-}
-
-// queryParams fills a *api.…Params with the required query parameters the
-// sandbox suggests, matched by their form tags; nil when there are none.
-func queryParams(t *testing.T, opID string, typ reflect.Type) reflect.Value {
-	t.Helper()
-	q, err := netbirdtest.SampleQuery(opID)
+	callErr, err := opcall.Call(context.Background(), c, o, srv.SampleIDs())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(q) == 0 {
-		return reflect.Zero(typ)
-	}
-	p := reflect.New(typ.Elem())
-	for i := range typ.Elem().NumField() {
-		f := typ.Elem().Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("form"), ",")
-		if v := q.Get(name); v != "" && f.Type.Kind() == reflect.String {
-			p.Elem().Field(i).SetString(v)
-			q.Del(name)
-		}
-	}
-	if len(q) > 0 {
-		t.Fatalf("%s: required query parameters %v have no string field in %s", opID, q, typ)
-	}
-	return p
+	return callErr
 }
 
 // Every operation of the document, called through the client against the
@@ -163,17 +70,17 @@ func TestContractEveryOperation(t *testing.T) {
 			called := map[string]int{}
 			t.Run("ops", func(t *testing.T) {
 				for _, o := range ops {
-					t.Run(o.id, func(t *testing.T) {
+					t.Run(o.ID, func(t *testing.T) {
 						t.Parallel()
 						srv, c := sandbox(t, mode.opts...)
 						err := call(t, srv, c, o)
 						// A self-hosted NetBird has no network traffic events.
-						if mode.name == "realistic" && o.id == "ListNetworkTrafficEvents" {
+						if mode.name == "realistic" && o.ID == "ListNetworkTrafficEvents" {
 							if !netbird.IsNotFound(err) {
 								t.Errorf("want 404 as from a self-hosted server, got %v", err)
 							}
 						} else if err != nil {
-							t.Errorf("%s.%s: %v", o.service, o.method, err)
+							t.Errorf("%s.%s: %v", o.Service, o.GoMethod, err)
 						}
 						mu.Lock()
 						defer mu.Unlock()

@@ -69,11 +69,11 @@ func TestServicesSendWhatAPIBuildersSend(t *testing.T) {
 	}
 	withQuery := 0
 	for _, o := range operations(t) {
-		t.Run(o.id, func(t *testing.T) {
-			m := reflect.ValueOf(c).Elem().FieldByName(o.service).MethodByName(o.method)
-			rm := reflect.ValueOf(raw).MethodByName(o.id)
+		t.Run(o.ID, func(t *testing.T) {
+			m := reflect.ValueOf(c).Elem().FieldByName(o.Service).MethodByName(o.GoMethod)
+			rm := reflect.ValueOf(raw).MethodByName(o.ID)
 			if !m.IsValid() || !rm.IsValid() {
-				t.Fatalf("no service method %s.%s or api method %s", o.service, o.method, o.id)
+				t.Fatalf("no service method %s.%s or api method %s", o.Service, o.GoMethod, o.ID)
 			}
 			args := []reflect.Value{reflect.ValueOf(context.Background())}
 			mt := m.Type()
@@ -86,7 +86,7 @@ func TestServicesSendWhatAPIBuildersSend(t *testing.T) {
 					fillParams(t, v.Elem())
 					withQuery++
 				case in.Kind() == reflect.Struct: // the body
-					b, err := netbirdtest.SampleBody(o.id)
+					b, err := netbirdtest.SampleBody(o.ID)
 					if err != nil {
 						t.Fatal(err)
 					}

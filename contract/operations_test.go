@@ -3,17 +3,14 @@ package contract
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"reflect"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -24,8 +21,8 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/netbird-go/netbird"
+	"github.com/netbird-go/netbird/internal/opcall"
 	"github.com/netbird-go/netbird/internal/spec"
-	"github.com/netbird-go/netbird/netbirdtest"
 )
 
 var update = flag.Bool("update", false, "rewrite REAL_SERVER.md from what the real server did")
@@ -49,10 +46,9 @@ var fixtureIDs = map[string]string{
 
 // outcome is what the real server did with one operation.
 type outcome struct {
-	id, method, path, goName string
-	cloudOnly                bool
-	result                   string   // ok, not served, refused NNN, client error
-	departures               []string // where the answer departs from the document
+	op         opcall.Op
+	result     string   // ok, not served, refused NNN, client error
+	departures []string // where a request or an answer departs from the document
 }
 
 // Every operation of the document, once, through its service method with
@@ -65,24 +61,16 @@ func TestEveryOperation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var (
-		mu       sync.Mutex
-		outcomes []outcome
-	)
+	ops := opcall.Operations(doc)
+	outcomes := make([]outcome, len(ops))
 	t.Run("ops", func(t *testing.T) {
-		for path, item := range doc.Paths.Map() {
-			for method, op := range item.Operations() {
-				t.Run(op.OperationID, func(t *testing.T) {
-					t.Parallel()
-					o := runOperation(t, doc, path, method, op)
-					mu.Lock()
-					outcomes = append(outcomes, o)
-					mu.Unlock()
-				})
-			}
+		for i, o := range ops {
+			t.Run(o.ID, func(t *testing.T) {
+				t.Parallel()
+				outcomes[i] = runOperation(t, doc, o)
+			})
 		}
 	})
-	sort.Slice(outcomes, func(i, j int) bool { return outcomes[i].id < outcomes[j].id })
 	table := renderTable(outcomes)
 	if *update {
 		if err := os.WriteFile(tableFile, table, 0o644); err != nil {
@@ -96,111 +84,30 @@ func TestEveryOperation(t *testing.T) {
 	}
 }
 
-func runOperation(t *testing.T, doc *openapi3.T, path, method string, op *openapi3.Operation) outcome {
-	o := outcome{id: op.OperationID, method: method, path: path}
-	svc, _ := op.Extensions["x-go-service"].(string)
-	meth, _ := op.Extensions["x-go-method"].(string)
-	o.goName = svc + "." + meth
-	for _, tag := range op.Tags {
-		if tg := doc.Tags.Get(tag); tg != nil {
-			cloud, _ := tg.Extensions["x-cloud-only"].(bool)
-			o.cloudOnly = o.cloudOnly || cloud
-		}
-	}
+func runOperation(t *testing.T, doc *openapi3.T, o opcall.Op) outcome {
 	s := startServer(t)
 	v := &validator{doc: doc, next: http.DefaultTransport}
 	c := s.client(t, owner, netbird.WithTransport(v), netbird.WithoutRetries())
-	err := callOperation(t, c, svc, meth, op.OperationID, pathParams(path))
-	var ae *netbird.APIError
-	switch {
-	case err == nil:
-		o.result = "ok"
-	case errors.As(err, &ae) && (ae.StatusCode == 404 && strings.Contains(ae.Message, "page not found") || ae.StatusCode == 405):
-		o.result = "not served"
-	case errors.As(err, &ae):
-		o.result = fmt.Sprintf("refused %d", ae.StatusCode)
-	default:
-		o.result = "client error: " + err.Error()
-	}
-	if o.result != "not served" {
-		o.departures = v.problems()
-	}
-	return o
-}
-
-var pathParamRE = regexp.MustCompile(`\{([^}]+)\}`)
-
-func pathParams(path string) []string {
-	var names []string
-	for _, m := range pathParamRE.FindAllStringSubmatch(path, -1) {
-		names = append(names, m[1])
-	}
-	return names
-}
-
-// callOperation calls svc.meth with reflection: path parameters from the
-// fixture, the required query parameters and the body the sandbox suggests.
-func callOperation(t *testing.T, c *netbird.Client, svc, meth, opID string, params []string) error {
-	t.Helper()
-	m := reflect.ValueOf(c).Elem().FieldByName(svc).MethodByName(meth)
-	if !m.IsValid() {
-		t.Fatalf("%s: no method %s.%s", opID, svc, meth)
-	}
-	mt := m.Type()
-	args := []reflect.Value{reflect.ValueOf(context.Background())}
-	next := 0
-	for i := 1; i < mt.NumIn()-1; i++ { // the last is the variadic options
-		in := mt.In(i)
-		switch {
-		case in.Kind() == reflect.String:
-			v := fixtureIDs[params[next]]
-			if v == "" {
-				v = "sample-" + strings.ToLower(params[next])
-			}
-			next++
-			args = append(args, reflect.ValueOf(v).Convert(in))
-		case in.Kind() >= reflect.Int && in.Kind() <= reflect.Int64:
-			next++
-			args = append(args, reflect.ValueOf(1).Convert(in))
-		case in.Kind() == reflect.Pointer:
-			args = append(args, sampleQuery(t, opID, in))
-		case in.Kind() == reflect.Struct:
-			body, err := netbirdtest.SampleBody(opID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v := reflect.New(in)
-			if err := json.Unmarshal(body, v.Interface()); err != nil {
-				t.Fatalf("%s: sample body does not fit %s: %v", opID, in, err)
-			}
-			args = append(args, v.Elem())
-		default:
-			t.Fatalf("%s: argument %d has unexpected type %s", opID, i, in)
-		}
-	}
-	out := m.Call(args)
-	err, _ := out[len(out)-1].Interface().(error)
-	return err
-}
-
-// sampleQuery fills the required query parameters the sandbox suggests.
-func sampleQuery(t *testing.T, opID string, typ reflect.Type) reflect.Value {
-	q, err := netbirdtest.SampleQuery(opID)
+	callErr, err := opcall.Call(context.Background(), c, o, fixtureIDs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(q) == 0 {
-		return reflect.Zero(typ)
+	out := outcome{op: o}
+	var ae *netbird.APIError
+	switch {
+	case callErr == nil:
+		out.result = "ok"
+	case errors.As(callErr, &ae) && (ae.StatusCode == 404 && strings.Contains(ae.Message, "page not found") || ae.StatusCode == 405):
+		out.result = "not served"
+	case errors.As(callErr, &ae):
+		out.result = fmt.Sprintf("refused %d", ae.StatusCode)
+	default:
+		out.result = "client error: " + callErr.Error()
 	}
-	p := reflect.New(typ.Elem())
-	for i := range typ.Elem().NumField() {
-		f := typ.Elem().Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("form"), ",")
-		if v := q.Get(name); v != "" && f.Type.Kind() == reflect.String {
-			p.Elem().Field(i).SetString(v)
-		}
+	if out.result != "not served" {
+		out.departures = v.problems()
 	}
-	return p
+	return out
 }
 
 // validator checks each request and answer against the document with
@@ -314,12 +221,12 @@ func renderTable(outcomes []outcome) []byte {
 	fmt.Fprintf(&b, "| operation | Go | method and path | cloud-only | result | departs from the document |\n|---|---|---|---|---|---|\n")
 	for _, o := range outcomes {
 		cloud := ""
-		if o.cloudOnly {
+		if o.op.CloudOnly {
 			cloud = "yes"
 		}
 		dep := strings.Join(o.departures, "<br>")
 		dep = strings.ReplaceAll(dep, "|", "\\|")
-		fmt.Fprintf(&b, "| %s | `%s` | `%s %s` | %s | %s | %s |\n", o.id, o.goName, o.method, o.path, cloud, o.result, dep)
+		fmt.Fprintf(&b, "| %s | `%s.%s` | `%s %s` | %s | %s | %s |\n", o.op.ID, o.op.Service, o.op.GoMethod, o.op.Method, o.op.Path, cloud, o.result, dep)
 	}
 	return b.Bytes()
 }
