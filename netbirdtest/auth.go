@@ -50,24 +50,49 @@ func (s *Server) authenticate(c *call) (response, bool) {
 	return response{}, true
 }
 
-// adminOnly are the operations NetBird refuses to users with the role
-// "user": 403 "permission denied" was observed for groups and setup keys.
-var adminOnly = map[string]bool{
-	"ListGroups": true, "GetGroup": true, "CreateGroup": true, "UpdateGroup": true, "DeleteGroup": true,
-	"ListSetupKeys": true, "GetSetupKey": true, "CreateSetupKey": true, "UpdateSetupKey": true, "DeleteSetupKey": true,
-}
+// userRoleAllowed are the only operations NetBird lets a user with the
+// role "user" call, as the contract suite saw on the real server: it may
+// ask who it is and list users and peers (seeing itself and its own
+// peers, see onlyOwn); everything else is 403 "permission denied".
+var userRoleAllowed = map[string]bool{"GetCurrentUser": true, "ListUsers": true, "ListPeers": true}
 
-// permitted refuses the admin-only operations to users with the role "user".
+// tokenOps manage a user's personal access tokens.
+var tokenOps = map[string]bool{"ListTokens": true, "CreateToken": true, "GetToken": true, "DeleteToken": true}
+
+// permitted applies NetBird's permissions, as observed on the real server
+// (contract/guide_test.go, contract/errors_test.go):
+//   - the role "user" may call only userRoleAllowed;
+//   - a service user may not ask who it is: NetBird's GetCurrentUserInfo
+//     refuses service users (403 "permission denied"), whatever their role;
+//   - tokens are managed by their own user, or by an admin for a service
+//     user; another regular user's are refused with 403 "admin role required
+//     to perform this action", even to the owner.
 func (s *Server) permitted(c *call) (response, bool) {
-	if !adminOnly[c.op.id] {
-		return response{}, true
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u := s.st.find("user", c.userID); u != nil && u.obj["role"] == "user" {
+	u := s.st.find("user", c.userID)
+	if u == nil {
+		return response{}, true
+	}
+	switch {
+	case u.obj["role"] == "user" && !userRoleAllowed[c.op.id]:
 		return errorResponse(http.StatusForbidden, "permission denied"), false
+	case u.obj["is_service_user"] == true && c.op.id == "GetCurrentUser":
+		return errorResponse(http.StatusForbidden, "permission denied"), false
+	case tokenOps[c.op.id] && c.params["userId"] != c.userID:
+		if target := s.st.find("user", c.params["userId"]); target != nil && target.obj["is_service_user"] != true {
+			return errorResponse(http.StatusForbidden, "admin role required to perform this action"), false
+		}
 	}
 	return response{}, true
+}
+
+// onlyOwn reports whether a list shows the caller only what is its own: a
+// user with the role "user" sees itself among the users and only its own
+// peers.
+func (s *Server) onlyOwn(c *call, owner any) bool {
+	u := s.st.find("user", c.userID)
+	return u == nil || u.obj["role"] != "user" || owner == c.userID
 }
 
 // hashToken is how NetBird stores a PAT: base64 of its SHA-256.

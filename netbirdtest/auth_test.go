@@ -152,9 +152,12 @@ func TestServiceUserToken(t *testing.T) {
 	a = do(t, srv, "POST", "/users/"+botID+"/tokens", admin(srv), `{"name":"bot-token","expires_in":365}`)
 	expect(t, a, 200)
 	plain := decode[map[string]any](t, a.body)["plain_token"].(string)
-	me := decode[map[string]any](t, do(t, srv, "GET", "/users/current", "Bearer "+plain, "").body)
-	if me["id"] != botID || me["is_current"] != true {
-		t.Errorf("the bot's token acts as %v", me)
+	// NetBird refuses "who am I?" to service users; the user list marks
+	// the caller instead.
+	expect(t, do(t, srv, "GET", "/users/current", "Bearer "+plain, ""), 403)
+	bots := decode[[]map[string]any](t, do(t, srv, "GET", "/users?service_user=true", "Bearer "+plain, "").body)
+	if len(bots) != 1 || bots[0]["id"] != botID || bots[0]["is_current"] != true {
+		t.Errorf("the bot's token acts as %v", bots)
 	}
 	// Deleting the user revokes its tokens.
 	expect(t, do(t, srv, "DELETE", "/users/"+botID, admin(srv), ""), 200)

@@ -66,9 +66,14 @@
 // or a token created through POST /api/users/{userId}/tokens. Like NetBird,
 // the server answers 401 "no valid authentication provided" without a header
 // or with another scheme, and 401 "token invalid" for a malformed or expired
-// token. The sandbox has no identity provider, so it accepts no JWT. As in
-// NetBird, a user with the role "user" gets 403 "permission denied" for
-// groups and setup keys.
+// token. The sandbox has no identity provider, so it accepts no JWT.
+//
+// Permissions are NetBird's, as seen on a real server: a user with the role
+// "user" may only ask who it is and list users and peers (seeing itself and
+// its own peers), and gets 403 "permission denied" for everything else; a
+// service user gets 403 on GET /api/users/current (NetBird never tells a
+// service user who it is); another regular user's tokens are refused with
+// 403 "admin role required to perform this action", even to the owner.
 //
 // # Failures on purpose
 //

@@ -22,7 +22,7 @@ func (s *Server) kinds() []*kind {
 			name: "user", list: "ListUsers", create: "CreateUser", update: "UpdateUser", remove: "DeleteUser",
 			filter: func(c *call, obj map[string]any) bool {
 				v := c.query.Get("service_user")
-				return v == "" || (v == "true") == (obj["is_service_user"] == true)
+				return (v == "" || (v == "true") == (obj["is_service_user"] == true)) && s.onlyOwn(c, obj["id"])
 			},
 			created: func(c *call, obj map[string]any) {
 				body, _ := c.body.(map[string]any)
@@ -61,7 +61,7 @@ func (s *Server) kinds() []*kind {
 			name: "peer", list: "ListPeers", get: "GetPeer", update: "UpdatePeer", remove: "DeletePeer",
 			filter: func(c *call, obj map[string]any) bool {
 				name, ip := c.query.Get("name"), c.query.Get("ip")
-				return (name == "" || obj["name"] == name) && (ip == "" || obj["ip"] == ip)
+				return (name == "" || obj["name"] == name) && (ip == "" || obj["ip"] == ip) && s.onlyOwn(c, obj["user_id"])
 			},
 			saved: func(c *call, obj map[string]any) { obj["dns_label"] = dnsLabel(fmt.Sprint(obj["name"])) },
 			render: func(c *call, obj map[string]any) {
