@@ -133,7 +133,7 @@ func ExampleIsNotFound() {
 	}
 	// Output:
 	// true
-	// 404 group not found
+	// 404 group: no-such-group not found
 }
 
 func ExampleEventsService_ListNetworkTrafficAll() {

@@ -100,3 +100,24 @@ func hashToken(pat string) string {
 	sum := sha256.Sum256([]byte(pat))
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
+
+// permissionModules are the modules NetBird reports in the permissions of
+// GET /api/users/current.
+var permissionModules = []string{
+	"accounts", "agent_network", "agent_network.budgets", "agent_network.guardrails", "agent_network.logs",
+	"agent_network.policies", "agent_network.providers", "agent_network.settings", "agent_network.usage",
+	"dns", "events", "groups", "identity_providers", "nameservers", "networks", "pats", "peers", "policies",
+	"remote_jobs", "routes", "services", "settings", "setup_keys", "users",
+}
+
+// modulePermissions is what NetBird reports a role may do with each
+// module, as the real server answered: the owner everything, an admin
+// everything but changing the account, the role "user" nothing.
+func modulePermissions(role any) map[string]any {
+	out := map[string]any{}
+	for _, m := range permissionModules {
+		all := role == "owner" || role == "admin" && m != "accounts"
+		out[m] = map[string]any{"create": all, "read": all || role == "admin", "update": all, "delete": all}
+	}
+	return out
+}

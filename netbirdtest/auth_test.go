@@ -213,11 +213,27 @@ func TestUserRoleIsRefusedAdminResources(t *testing.T) {
 	a = do(t, srv, "POST", "/users/"+id+"/tokens", admin(srv), `{"name":"v","expires_in":1}`)
 	expect(t, a, 200)
 	viewer := "Token " + decode[map[string]any](t, a.body)["plain_token"].(string)
-	for _, p := range []string{"/groups", "/setup-keys"} {
+	for _, p := range []string{"/groups", "/setup-keys", "/policies", "/routes", "/accounts", "/events/audit", "/users/" + id + "/tokens", "/users/current"} {
 		if a := do(t, srv, "GET", p, viewer, ""); a.status != 403 || a.body != `{"code":403,"message":"permission denied"}` {
 			t.Errorf("GET %s as a user: %d %s", p, a.status, a.body)
 		}
 	}
 	expect(t, do(t, srv, "GET", "/peers", viewer, ""), 200)
+	if users := decode[[]map[string]any](t, do(t, srv, "GET", "/users", viewer, "").body); len(users) != 1 || users[0]["id"] != id {
+		t.Errorf("a user lists %v, want only itself", users)
+	}
+	noViolations(t, srv)
+}
+
+// Nobody manages another regular user's tokens, not even the owner.
+func TestOtherUsersTokensAreRefused(t *testing.T) {
+	srv := NewServer(t)
+	a := do(t, srv, "POST", "/users", admin(srv), `{"email":"bob@example.com","name":"bob","role":"admin","auto_groups":[],"is_service_user":false}`)
+	expect(t, a, 200)
+	id := decode[map[string]any](t, a.body)["id"].(string)
+	a = do(t, srv, "POST", "/users/"+id+"/tokens", admin(srv), `{"name":"b","expires_in":1}`)
+	if a.status != 403 || a.body != `{"code":403,"message":"admin role required to perform this action"}` {
+		t.Errorf("the owner creating bob's token: %d %s", a.status, a.body)
+	}
 	noViolations(t, srv)
 }

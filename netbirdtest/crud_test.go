@@ -111,7 +111,7 @@ func crudPeers(ctx context.Context, t *testing.T, c *api.ClientWithResponses, id
 	want(t, 200, del, err)
 	gone, err := c.GetPeerWithResponse(ctx, id)
 	want(t, 404, gone, err)
-	if string(gone.Body) != `{"code":404,"message":"peer not found"}`+"\n" {
+	if string(gone.Body) != `{"code":404,"message":"peer not found: `+id+`"}`+"\n" {
 		t.Errorf("404 body %s", gone.Body)
 	}
 	group, err := c.GetGroupWithResponse(ctx, ids["groupId"])
@@ -303,7 +303,7 @@ func crudNetworks(ctx context.Context, t *testing.T, c *api.ClientWithResponses,
 	want(t, 200, del, err)
 	gone, err := c.ListNetworkResourcesWithResponse(ctx, n.ID)
 	want(t, 404, gone, err)
-	if string(gone.Body) != `{"code":404,"message":"network not found"}`+"\n" {
+	if string(gone.Body) != `{"code":404,"message":"network: `+n.ID+` not found"}`+"\n" {
 		t.Errorf("404 body %s", gone.Body)
 	}
 	list, err := c.ListNetworksWithResponse(ctx)

@@ -38,7 +38,7 @@ func TestRealisticAnswers(t *testing.T) {
 		t.Errorf("peer in no group: %s", a.body)
 	}
 	// Statuses the document does not list.
-	if a := do(t, srv, "GET", "/groups/nope", admin(srv), ""); a.status != 404 || a.body != `{"code":404,"message":"group not found"}` {
+	if a := do(t, srv, "GET", "/groups/nope", admin(srv), ""); a.status != 404 || a.body != `{"code":404,"message":"group: nope not found"}` {
 		t.Errorf("unknown group: %d %s", a.status, a.body)
 	}
 	if a := do(t, srv, "GET", "/events/network-traffic", admin(srv), ""); a.status != 404 {

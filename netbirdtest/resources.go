@@ -38,6 +38,7 @@ func (s *Server) kinds() []*kind {
 					obj["status"] = "active"
 				}
 				obj["is_blocked"], obj["pending_approval"], obj["issued"] = false, false, "api"
+				obj["last_login"] = "0001-01-01T00:00:00Z" // never, as NetBird writes it
 			},
 			saved: func(c *call, obj map[string]any) {
 				if obj["is_blocked"] == true {
@@ -208,18 +209,18 @@ func (s *Server) special() map[string]handler {
 		"GetCurrentUser": func(c *call) response {
 			u := s.st.find("user", c.userID)
 			if u == nil {
-				return notFound("user")
+				return notFound("user", c.userID)
 			}
 			obj := deepCopy(u.obj).(map[string]any)
 			obj["is_current"] = true
-			obj["permissions"] = map[string]any{"is_restricted": false, "modules": map[string]any{}}
+			obj["permissions"] = map[string]any{"is_restricted": false, "modules": modulePermissions(obj["role"])}
 			s.complete(c.op.body, obj)
 			return jsonResponse(c.op.success, obj)
 		},
 		"ListTokens": func(c *call) response {
 			userID := c.params["userId"]
 			if s.st.find("user", userID) == nil {
-				return notFound("user")
+				return notFound("user", userID)
 			}
 			out := []any{}
 			for _, t := range s.st.tokens {
@@ -232,7 +233,7 @@ func (s *Server) special() map[string]handler {
 		"CreateToken": func(c *call) response {
 			userID := c.params["userId"]
 			if s.st.find("user", userID) == nil {
-				return notFound("user")
+				return notFound("user", userID)
 			}
 			body, _ := c.body.(map[string]any)
 			days, _ := toFloat(body["expires_in"])

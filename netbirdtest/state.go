@@ -163,7 +163,7 @@ func (s *Server) parentOf(k *kind, c *call) (string, *response) {
 	}
 	id := c.params[c.op.params[0]]
 	if s.st.find(k.parent, id) == nil {
-		miss := notFound(k.parent)
+		miss := notFound(k.parent, id)
 		return "", &miss
 	}
 	return id, nil
@@ -178,14 +178,24 @@ func (s *Server) lookup(k *kind, c *call) (*record, response) {
 	id := c.params[c.op.params[len(c.op.params)-1]]
 	r := s.st.find(k.name, id)
 	if r == nil || r.parent != parent {
-		return nil, notFound(k.name)
+		return nil, notFound(k.name, id)
 	}
 	return r, response{}
 }
 
-// notFound is NetBird's 404 for an unknown id.
-func notFound(kind string) response {
-	return errorResponse(http.StatusNotFound, "%s not found", kind)
+// notFoundFormats are NetBird's messages for an unknown id, from the
+// constructors of its status package (lower-cased, as NetBird sends them).
+var notFoundFormats = map[string]string{
+	"peer":          "peer not found: %s",
+	"posture check": "posture checks: %s not found",
+}
+
+// notFound is NetBird's 404 for an unknown id of a kind.
+func notFound(kind, id string) response {
+	if f, ok := notFoundFormats[kind]; ok {
+		return errorResponse(http.StatusNotFound, f, id)
+	}
+	return errorResponse(http.StatusNotFound, "%s: %s not found", kind, id)
 }
 
 func (s *Server) listRecords(k *kind, c *call) response {
