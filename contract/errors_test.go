@@ -29,6 +29,10 @@ func TestErrorStatuses(t *testing.T) {
 	}{
 		{"expired token", 401, netbird.IsUnauthorized, func() error { _, err := expired.Peers.List(ctx, nil); return err }, "token invalid"},
 		{"user role on groups", 403, netbird.IsForbidden, func() error { _, err := s.client(t, user).Groups.List(ctx, nil); return err }, "permission denied"},
+		{"another user's tokens", 403, netbird.IsForbidden, func() error {
+			_, err := c.Tokens.Create(ctx, adminID, api.PersonalAccessTokenRequest{Name: "x", ExpiresIn: 1})
+			return err
+		}, "admin role required to perform this action"},
 		{"unknown group", 404, netbird.IsNotFound, func() error { _, err := c.Groups.Get(ctx, "no-such-group"); return err }, ""},
 		{"group name taken", 409, netbird.IsConflict, func() error {
 			_, err := c.Groups.Create(ctx, api.GroupRequest{Name: "All"})
