@@ -1357,7 +1357,6 @@ func (v ReverseProxyDomainRequest) validateFields() *ValidationError {
 func (v RouteRequest) Validate() error { return validationFailedIn("RouteRequest", v.validateFields()) }
 
 func (v RouteRequest) validateFields() *ValidationError {
-	// The document requires "id", which RouteRequest does not define; no check generated.
 	if v.Domains != nil {
 		for i, x := range *v.Domains {
 			if n := utf8.RuneCountInString(x); n < 1 || n > 32 {

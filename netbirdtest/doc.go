@@ -55,10 +55,11 @@
 //     "token invalid");
 //   - 200 {} for deletes.
 //
-// A few defects of the document itself are allowed in both modes: routes are
-// created without the id that RouteRequest requires but does not declare;
+// A few defects of the document itself are allowed in both modes:
 // ResourceType (an allOf of two disjoint enums) accepts host, subnet, domain
-// and peer; 404 is allowed for every operation with a path parameter.
+// and peer; 404 is allowed for every operation with a path parameter. (The
+// document's required id in RouteRequest, which it does not define, is
+// removed by the client's overlay.)
 //
 // # Credentials
 //

@@ -84,11 +84,6 @@ type allowance struct {
 // they are deliberate, and the document lists neither 429 nor 502 anywhere.
 var allowanceTable = []allowance{
 	{
-		direction: "request", schema: "RouteRequest", keyword: "required", property: "id",
-		reason: "RouteRequest lists id in required but has no id property; the real server " +
-			"creates routes without it, so a request without id is valid.",
-	},
-	{
 		schema: "ResourceType", within: true, keyword: "enum", values: []any{"host", "subnet", "domain", "peer"},
 		reason: "ResourceType is allOf [NetworkResourceType (host, subnet, domain), enum [peer]]: no value " +
 			"satisfies both parts. NetBird sends and takes any one of the four (Group.resources, policy rules).",

@@ -324,15 +324,16 @@ func TestValidatorsOfVendoredDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := generateValidators(doc, m)
+	// (RouteRequest's required id, which it does not define, is removed by
+	// a fix in overlay.yaml.)
 	for _, want := range []string{
-		`RouteRequest requires "id", which it does not define; no check generated`,
 		`Resource.type: the enums of the allOf parts of ResourceType have no value in common; no check generated`,
 	} {
 		if !slices.Contains(res.notes, want) {
 			t.Errorf("notes %q lack %q", res.notes, want)
 		}
 	}
-	if len(res.notes) != 2 {
+	if len(res.notes) != 1 {
 		t.Errorf("unexpected notes: %q", res.notes)
 	}
 	src, err := format.Source(res.src)
