@@ -131,26 +131,45 @@ func (v *validator) problems() []string {
 }
 
 func (v *validator) add(kind string, err error) {
-	var me openapi3.MultiError
-	errs := []error{err}
-	if errors.As(err, &me) {
-		errs = me
-	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	for _, e := range errs {
-		var se *openapi3.SchemaError
-		if errors.As(e, &se) {
-			ptr := indexRE.ReplaceAllString("/"+strings.Join(se.JSONPointer(), "/"), "/[]$1")
-			v.found = append(v.found, fmt.Sprintf("%s %s: %s", kind, ptr, se.Reason))
-			continue
+	for _, f := range flatten(nil, err) {
+		if !strings.HasPrefix(f, ":") {
+			f = " " + f
 		}
-		msg := e.Error()
-		if i := strings.IndexByte(msg, '\n'); i >= 0 {
-			msg = msg[:i]
-		}
-		v.found = append(v.found, kind+": "+msg)
+		v.found = append(v.found, kind+f)
 	}
+}
+
+// flatten lists what err says is wrong, one line each: the innermost
+// schema errors (allOf and the like wrap what actually failed) with their
+// JSON pointers, array indexes as [].
+func flatten(prefix []string, err error) []string {
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		var out []string
+		for _, e := range me {
+			out = append(out, flatten(prefix, e)...)
+		}
+		return out
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		ptr := append(append([]string{}, prefix...), se.JSONPointer()...)
+		if inner := flatten(ptr, se.Origin); se.Origin != nil && len(inner) > 0 {
+			return inner
+		}
+		path := indexRE.ReplaceAllString("/"+strings.Join(ptr, "/"), "/[]$1")
+		return []string{path + ": " + se.Reason}
+	}
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return []string{": " + msg}
 }
 
 func (v *validator) RoundTrip(req *http.Request) (*http.Response, error) {
