@@ -47,9 +47,23 @@ func counts(t *testing.T, c *netbird.Client) map[string]int {
 // on the real server, and leave it as found.
 func TestCRUD(t *testing.T) {
 	s := startServer(t)
-	ctx := context.Background()
 	c := s.client(t, owner)
 	before := counts(t, c)
+	crudScenario(t, c)
+	if after := counts(t, c); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("the server is not as found: %v, was %v", after, before)
+	}
+}
+
+// crudScenario creates, reads, updates and deletes each core resource, and
+// asks for an unknown id of each kind, with c (an owner's client).
+func crudScenario(t *testing.T, c *netbird.Client) {
+	ctx := context.Background()
+	for _, u := range unknownIDs(c) {
+		if err := u.get(ctx); !netbird.IsNotFound(err) {
+			t.Errorf("unknown %s: want 404, got %v", u.kind, err)
+		}
+	}
 
 	t.Run("groups", func(t *testing.T) {
 		peers := []string{peerID}
@@ -221,9 +235,26 @@ func TestCRUD(t *testing.T) {
 			t.Error("no audit events after all these changes")
 		}
 	})
+}
 
-	if after := counts(t, c); fmt.Sprint(after) != fmt.Sprint(before) {
-		t.Errorf("the server is not as found: %v, was %v", after, before)
+// unknownIDs ask for an id that does not exist, of each core kind.
+func unknownIDs(c *netbird.Client) []struct {
+	kind string
+	get  func(context.Context) error
+} {
+	return []struct {
+		kind string
+		get  func(context.Context) error
+	}{
+		{"group", func(ctx context.Context) error { _, err := c.Groups.Get(ctx, "nope"); return err }},
+		{"peer", func(ctx context.Context) error { _, err := c.Peers.Get(ctx, "nope"); return err }},
+		{"policy", func(ctx context.Context) error { _, err := c.Policies.Get(ctx, "nope"); return err }},
+		{"route", func(ctx context.Context) error { _, err := c.Routes.Get(ctx, "nope"); return err }},
+		{"setup key", func(ctx context.Context) error { _, err := c.SetupKeys.Get(ctx, "nope"); return err }},
+		{"network", func(ctx context.Context) error { _, err := c.Networks.Get(ctx, "nope"); return err }},
+		{"posture check", func(ctx context.Context) error { _, err := c.PostureChecks.Get(ctx, "nope"); return err }},
+		{"nameserver group", func(ctx context.Context) error { _, err := c.DNS.GetNameserverGroup(ctx, "nope"); return err }},
+		{"user's tokens", func(ctx context.Context) error { _, err := c.Tokens.List(ctx, "nope"); return err }},
 	}
 }
 

@@ -3,22 +3,17 @@ package contract
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/netbird-go/netbird"
 	"github.com/netbird-go/netbird/internal/opcall"
@@ -30,6 +25,10 @@ var update = flag.Bool("update", false, "rewrite REAL_SERVER.md from what the re
 // tableFile is the generated table of what the real server does with each
 // operation.
 const tableFile = "REAL_SERVER.md"
+
+// departuresFile is the generated list of the answers' departures from the
+// document, by schema, which netbirdtest's realistic mode reproduces.
+const departuresFile = "../netbirdtest/departures.gen.json"
 
 // fixtureIDs are the fixture's objects, by path parameter name.
 var fixtureIDs = map[string]string{
@@ -47,8 +46,9 @@ var fixtureIDs = map[string]string{
 // outcome is what the real server did with one operation.
 type outcome struct {
 	op         opcall.Op
-	result     string   // ok, not served, refused NNN, client error
-	departures []string // where a request or an answer departs from the document
+	departures []string  // findings as the table shows them
+	result     string    // ok, not served, refused NNN, client error
+	findings   []finding // where a request or an answer departs from the document
 }
 
 // Every operation of the document, once, through its service method with
@@ -71,16 +71,34 @@ func TestEveryOperation(t *testing.T) {
 			})
 		}
 	})
-	table := renderTable(outcomes)
-	if *update {
-		if err := os.WriteFile(tableFile, table, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
+	// The core scenarios on one server: objects the fixture lacks (network
+	// resources, routes, ...) and unknown ids show more of the answers.
+	s := startServer(t)
+	scenario := &validator{doc: doc, next: http.DefaultTransport}
+	crudScenario(t, s.client(t, owner, netbird.WithTransport(scenario), netbird.WithoutRetries()))
+
+	findings := slices.Clone(scenario.findings)
+	for _, o := range outcomes {
+		findings = append(findings, o.findings...)
 	}
-	old, err := os.ReadFile(tableFile)
-	if err != nil || !bytes.Equal(old, table) {
-		t.Errorf("%s is not what the real server does now (%v): run `make real-server-table` and review the difference", tableFile, err)
+	deps, err := json.MarshalIndent(departureRows(doc, outcomes, findings), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{
+		tableFile:      renderTable(outcomes, scenario.problems(true)),
+		departuresFile: append(deps, '\n'),
+	}
+	for name, data := range files {
+		if *update {
+			if err := os.WriteFile(name, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if old, err := os.ReadFile(name); err != nil || !bytes.Equal(old, data) {
+			t.Errorf("%s is not what the real server does now (%v): run `make real-server-table` and review the difference", name, err)
+		}
 	}
 }
 
@@ -105,114 +123,12 @@ func runOperation(t *testing.T, doc *openapi3.T, o opcall.Op) outcome {
 		out.result = "client error: " + callErr.Error()
 	}
 	if out.result != "not served" {
-		out.departures = v.problems()
+		out.findings, out.departures = v.findings, v.problems(false)
 	}
 	return out
 }
 
-// validator checks each request and answer against the document with
-// kin-openapi and keeps what departs from it.
-type validator struct {
-	doc    *openapi3.T
-	next   http.RoundTripper
-	once   sync.Once
-	router routers.Router
-	mu     sync.Mutex
-	found  []string
-}
-
-var indexRE = regexp.MustCompile(`/\d+(/|$)`)
-
-func (v *validator) problems() []string {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	slices.Sort(v.found)
-	return slices.Compact(v.found)
-}
-
-func (v *validator) add(kind string, err error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	for _, f := range flatten(nil, err) {
-		if !strings.HasPrefix(f, ":") {
-			f = " " + f
-		}
-		v.found = append(v.found, kind+f)
-	}
-}
-
-// flatten lists what err says is wrong, one line each: the innermost
-// schema errors (allOf and the like wrap what actually failed) with their
-// JSON pointers, array indexes as [].
-func flatten(prefix []string, err error) []string {
-	var me openapi3.MultiError
-	if errors.As(err, &me) {
-		var out []string
-		for _, e := range me {
-			out = append(out, flatten(prefix, e)...)
-		}
-		return out
-	}
-	var se *openapi3.SchemaError
-	if errors.As(err, &se) {
-		ptr := append(append([]string{}, prefix...), se.JSONPointer()...)
-		if inner := flatten(ptr, se.Origin); se.Origin != nil && len(inner) > 0 {
-			return inner
-		}
-		path := indexRE.ReplaceAllString("/"+strings.Join(ptr, "/"), "/[]$1")
-		return []string{path + ": " + se.Reason}
-	}
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	return []string{": " + msg}
-}
-
-func (v *validator) RoundTrip(req *http.Request) (*http.Response, error) {
-	v.once.Do(func() {
-		doc := *v.doc
-		doc.Servers = openapi3.Servers{{URL: req.URL.Scheme + "://" + req.URL.Host}}
-		var err error
-		if v.router, err = gorillamux.NewRouter(&doc); err != nil {
-			panic(err)
-		}
-	})
-	route, params, err := v.router.FindRoute(req)
-	if err != nil {
-		v.add("request", err)
-		return v.next.RoundTrip(req)
-	}
-	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
-	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
-	if req.Body != nil {
-		body, _ := io.ReadAll(req.Body)
-		req.Body = io.NopCloser(bytes.NewReader(body))
-		check := req.Clone(req.Context())
-		check.Body = io.NopCloser(bytes.NewReader(body))
-		in.Request = check
-	}
-	if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
-		v.add("request", err)
-	}
-	resp, err := v.next.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	body, _ := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header, Body: io.NopCloser(bytes.NewReader(body)), Options: opts}
-	if err := openapi3filter.ValidateResponse(req.Context(), out); err != nil {
-		v.add(fmt.Sprintf("answer %d", resp.StatusCode), err)
-	}
-	return resp, nil
-}
-
-func renderTable(outcomes []outcome) []byte {
+func renderTable(outcomes []outcome, scenario []string) []byte {
 	var b bytes.Buffer
 	counts := map[string]int{}
 	for _, o := range outcomes {
@@ -247,5 +163,12 @@ func renderTable(outcomes []outcome) []byte {
 		dep = strings.ReplaceAll(dep, "|", "\\|")
 		fmt.Fprintf(&b, "| %s | `%s.%s` | `%s %s` | %s | %s | %s |\n", o.op.ID, o.op.Service, o.op.GoMethod, o.op.Method, o.op.Path, cloud, o.result, dep)
 	}
+	fmt.Fprintf(&b, "\n## Departures in the core scenarios\n\n")
+	fmt.Fprintf(&b, "Creating, reading, updating and deleting each core resource, and asking for unknown ids\n")
+	fmt.Fprintf(&b, "(`crudScenario` in contract/crud_test.go), on one server:\n\n")
+	for _, p := range scenario {
+		fmt.Fprintf(&b, "- %s\n", p)
+	}
+	fmt.Fprintf(&b, "\nThe departures of answers, by schema, are in `netbirdtest/departures.gen.json`, which the sandbox's\nrealistic mode reproduces.\n")
 	return b.Bytes()
 }

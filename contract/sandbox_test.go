@@ -137,21 +137,8 @@ func scenario(t *testing.T, url, ownerTok string) []step {
 	yes := true
 	_, err = botc.Users.List(ctx, &api.ListUsersParams{ServiceUser: &yes})
 	record("service user: list service users", err)
-	for _, unknown := range []struct {
-		kind string
-		get  func() error
-	}{
-		{"group", func() error { _, err := owner.Groups.Get(ctx, "nope"); return err }},
-		{"peer", func() error { _, err := owner.Peers.Get(ctx, "nope"); return err }},
-		{"policy", func() error { _, err := owner.Policies.Get(ctx, "nope"); return err }},
-		{"route", func() error { _, err := owner.Routes.Get(ctx, "nope"); return err }},
-		{"setup key", func() error { _, err := owner.SetupKeys.Get(ctx, "nope"); return err }},
-		{"network", func() error { _, err := owner.Networks.Get(ctx, "nope"); return err }},
-		{"posture check", func() error { _, err := owner.PostureChecks.Get(ctx, "nope"); return err }},
-		{"nameserver group", func() error { _, err := owner.DNS.GetNameserverGroup(ctx, "nope"); return err }},
-		{"user's tokens", func() error { _, err := owner.Tokens.List(ctx, "nope"); return err }},
-	} {
-		record("unknown "+unknown.kind, unknown.get())
+	for _, unknown := range unknownIDs(owner) {
+		record("unknown "+unknown.kind, unknown.get(ctx))
 	}
 	g, err := owner.Groups.Create(ctx, api.GroupRequest{Name: "cmp-group"})
 	record("create a group", err)
