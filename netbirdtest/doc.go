@@ -36,20 +36,22 @@
 // # Strict and realistic mode
 //
 // By default the server answers exactly as the document says (strict mode).
-// A real NetBird v0.77.1 server departs from its document in a few places,
-// and a client must live with them. [WithRealistic] answers like the real
-// server; response validation then lets through exactly these departures,
-// and nothing else:
-//   - arrays sent as null when empty: Peer.groups, Group.peers,
-//     Group.resources, NetworkResource.groups, NetworkRouter.peer_groups,
-//     Route.domains, Policy.source_posture_checks and, in accounts,
-//     settings.extra.network_traffic_logs_groups and
-//     settings.ipv6_enabled_groups;
-//   - NetworkResource.type "Host" instead of "host";
-//   - NetworkRouter.metric 0 (minimum 1) for the seeded router;
-//   - 404 for GET /api/groups/{groupId} with an unknown id and for GET
-//     /api/events/network-traffic (cloud-only; a self-hosted server has no
-//     such endpoint);
+// A real NetBird server departs from its document in places, and a client
+// must live with them. [WithRealistic] answers like the real server, and
+// response validation then lets through exactly these departures, and
+// nothing else. They are generated, not written by hand: the contract suite
+// runs NetBird's real management API (module contract/, make
+// real-server-table) and lists them in departures.gen.json, with where each
+// was seen:
+//   - arrays sent as null when empty (Peer.groups, Group.peers, account
+//     settings' group lists, ...);
+//   - enum values in another spelling (NetworkResource.type "Host");
+//   - numbers below their minimum (a network router's metric 0);
+//   - statuses an operation does not list: 404 for unknown ids, and for
+//     operations a self-hosted server does not serve (the sandbox answers
+//     GET /api/events/network-traffic so).
+//
+// Realistic mode also answers, as NetBird does:
 //   - 404 "invalid token: pat: <hash> not found" for a well-formed token
 //     that is not in the store, e.g. after it was deleted (strict mode: 401
 //     "token invalid");

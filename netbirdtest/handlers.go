@@ -27,7 +27,7 @@ func (s *Server) routes() (map[string]handler, error) {
 	}
 	if s.opts.realistic {
 		// Network traffic events are cloud-only: a self-hosted NetBird
-		// answers 404 (see the departures table).
+		// answers 404 (see departures.gen.json).
 		m["ListNetworkTrafficEvents"] = func(*call) response { return errorResponse(http.StatusNotFound, "not found") }
 	}
 	var unknown []string
@@ -60,7 +60,7 @@ func (s *Server) synthesized(c *call) response {
 	case op.mediaType != "":
 		return response{status: op.success, contentType: op.mediaType, raw: []byte{}}
 	case s.opts.realistic && op.method == http.MethodDelete && op.success == http.StatusOK:
-		return jsonResponse(op.success, map[string]any{}) // see the departures table
+		return jsonResponse(op.success, map[string]any{}) // as NetBird does (see doc.go)
 	}
 	return emptyResponse(op.success)
 }

@@ -1,64 +1,46 @@
 package netbirdtest
 
 import (
+	_ "embed"
+	"encoding/json"
 	"fmt"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// departureKind says how an answer of the real server departs from the
-// document.
-type departureKind int
-
-const (
-	// nullArray: an array sent as null when it has no items, where the
-	// document says a non-nullable array.
-	nullArray departureKind = iota
-	// enumValue: the value sent instead of the enum value instead.
-	enumValue
-	// belowMinimum: a number below the declared minimum.
-	belowMinimum
-	// unlistedStatus: a status the operation does not list.
-	unlistedStatus
-	// emptyObjectBody: a body ({}) where the document declares none. The
-	// document declaring no content, validation has nothing to flag; the row
-	// is here so that the table lists every departure.
-	emptyObjectBody
-)
-
-// departure is one way a real NetBird v0.77.1 management server answers
-// differently from its own document, as observed by running NetBird's own
-// HTTP handler and validating its answers with kin-openapi.
+// departure is one way a real NetBird management server answers
+// differently from its own document. They are not written here: the
+// contract suite (contract/operations_test.go) calls NetBird's real
+// management API, validates its answers with kin-openapi and writes them to
+// departures.gen.json (make real-server-table), which this package embeds.
 type departure struct {
-	// where is a schema property ("Peer.groups", a path of properties from a
-	// component schema) or, for statuses and bodies, an operation ID ("*":
-	// every operation).
-	where    string
-	kind     departureKind
-	sent     any // the value (or status) the server sends
-	instead  any // for enumValue: the document's value it replaces
-	observed string
+	// Where is a schema property ("Peer.groups", a path of properties from a
+	// component schema) or, for a status, an operation id.
+	Where string `json:"where"`
+	// Kind is one of:
+	//   - null-array: an array sent as null when it has no items, where the
+	//     document says a non-nullable array;
+	//   - enum-value: Sent instead of the enum value Instead;
+	//   - below-minimum: the number Sent, below the declared minimum;
+	//   - unlisted-status: the status Sent, which the operation does not list.
+	Kind     string `json:"kind"`
+	Sent     any    `json:"sent"`
+	Instead  any    `json:"instead"`
+	Observed string `json:"observed"` // where the contract suite saw it
 }
+
+//go:embed departures.gen.json
+var departuresJSON []byte
 
 // departures is the one table of realistic mode ([WithRealistic]). In
 // realistic mode the server answers this way, and response validation lets
 // exactly these departures through: anything else is still a violation.
-var departures = []departure{
-	{where: "Peer.groups", kind: nullArray, observed: `GET /api/peers and /api/peers/{peerId}: "groups":null`},
-	{where: "Group.peers", kind: nullArray, observed: `GET /api/groups, POST /api/groups: "peers":null for a group without peers`},
-	{where: "Group.resources", kind: nullArray, observed: `GET /api/groups, POST /api/groups: "resources":null`},
-	{where: "NetworkResource.groups", kind: nullArray, observed: `GET and POST /api/networks/{networkId}/resources: "groups":null`},
-	{where: "NetworkRouter.peer_groups", kind: nullArray, observed: `GET /api/networks/routers: "peer_groups":null for a router with a peer`},
-	{where: "Route.domains", kind: nullArray, observed: `GET and POST /api/routes: "domains":null for a network route`},
-	{where: "Policy.source_posture_checks", kind: nullArray, observed: `GET and POST /api/policies: "source_posture_checks":null`},
-	{where: "Account.settings.extra.network_traffic_logs_groups", kind: nullArray, observed: `GET /api/accounts: "network_traffic_logs_groups":null`},
-	{where: "Account.settings.ipv6_enabled_groups", kind: nullArray, observed: `GET /api/accounts: "ipv6_enabled_groups":null`},
-	{where: "NetworkResource.type", kind: enumValue, sent: "Host", instead: "host", observed: `GET /api/networks/{networkId}/resources: "type":"Host" (enum: host, subnet, domain)`},
-	{where: "NetworkRouter.metric", kind: belowMinimum, sent: 0.0, observed: `GET /api/networks/routers: "metric":0 (minimum 1) for a router stored without a metric`},
-	{where: "GetGroup", kind: unlistedStatus, sent: 404, observed: `GET /api/groups/{groupId} with an unknown id: 404 (not listed)`},
-	{where: "ListNetworkTrafficEvents", kind: unlistedStatus, sent: 404, observed: `GET /api/events/network-traffic on a self-hosted server: 404 (cloud-only)`},
-	{where: "*", kind: unlistedStatus, sent: 404, observed: `a well-formed PAT that is not in the store (deleted): 404 "invalid token: pat: <hash> not found"`},
-	{where: "*", kind: emptyObjectBody, sent: "{}", observed: `every DELETE: 200 with body {} where the document declares no content`},
+func loadDepartures() ([]departure, error) {
+	var deps []departure
+	if err := json.Unmarshal(departuresJSON, &deps); err != nil {
+		return nil, fmt.Errorf("netbirdtest: departures.gen.json: %w", err)
+	}
+	return deps, nil
 }
 
 // departureSet is the table resolved against the loaded document: schema
@@ -68,6 +50,10 @@ type departureSet struct {
 	enums      map[*openapi3.Schema][2]any // sent, instead
 	minimums   map[*openapi3.Schema]float64
 	statuses   map[string]map[int]bool // operation ID → statuses
+	// skipped are the rows this document lacks the target of: the table is
+	// of the release the contract suite runs, which another release of the
+	// document (after make update-spec) may not share.
+	skipped []string
 }
 
 func resolveDepartures(d *document) (*departureSet, error) {
@@ -77,39 +63,43 @@ func resolveDepartures(d *document) (*departureSet, error) {
 		minimums:   map[*openapi3.Schema]float64{},
 		statuses:   map[string]map[int]bool{},
 	}
-	for _, dep := range departures {
-		switch dep.kind {
-		case unlistedStatus:
-			if dep.where == "*" {
-				// The refusal of a request (here: its token) is not held to
-				// the statuses the operation lists (see allowanceTable), so
-				// this row needs no filter; allowing 404 on every operation
-				// would let through far more than the departure.
+	deps, err := loadDepartures()
+	if err != nil {
+		return nil, err
+	}
+	for _, dep := range deps {
+		switch dep.Kind {
+		case "unlisted-status":
+			status, ok := dep.Sent.(float64)
+			if !ok {
+				return nil, fmt.Errorf("netbirdtest: departure %s: status %v is not a number", dep.Where, dep.Sent)
+			}
+			if _, known := d.ops[dep.Where]; !known {
+				ds.skipped = append(ds.skipped, dep.Where)
 				continue
 			}
-			if _, ok := d.ops[dep.where]; !ok {
-				return nil, fmt.Errorf("netbirdtest: departure for unknown operation %s", dep.where)
+			if ds.statuses[dep.Where] == nil {
+				ds.statuses[dep.Where] = map[int]bool{}
 			}
-			if ds.statuses[dep.where] == nil {
-				ds.statuses[dep.where] = map[int]bool{}
-			}
-			ds.statuses[dep.where][dep.sent.(int)] = true
+			ds.statuses[dep.Where][int(status)] = true
 			continue
-		case emptyObjectBody:
-			continue
+		case "null-array", "enum-value", "below-minimum":
+		default:
+			return nil, fmt.Errorf("netbirdtest: departure %s: unknown kind %q", dep.Where, dep.Kind)
 		}
-		loc, err := resolve(d.doc, dep.where)
+		loc, err := resolve(d.doc, dep.Where)
 		if err != nil {
-			return nil, fmt.Errorf("netbirdtest: departure: %w", err)
+			ds.skipped = append(ds.skipped, dep.Where)
+			continue
 		}
 		for s := range d.schemas.schemasAt(loc) {
-			switch dep.kind {
-			case nullArray:
+			switch dep.Kind {
+			case "null-array":
 				ds.nullArrays[s] = true
-			case enumValue:
-				ds.enums[s] = [2]any{dep.sent, dep.instead}
-			case belowMinimum:
-				ds.minimums[s] = dep.sent.(float64)
+			case "enum-value":
+				ds.enums[s] = [2]any{dep.Sent, dep.Instead}
+			case "below-minimum":
+				ds.minimums[s] = dep.Sent.(float64)
 			}
 		}
 	}

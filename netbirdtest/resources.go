@@ -487,7 +487,7 @@ func (s *Server) seed() {
 		"enabled": true, "groups": []any{},
 	})
 	// A router stored without a metric: NetBird sends 0, below the document's
-	// minimum of 1 (see the departures table); strict mode sends NetBird's
+	// minimum of 1 (see departures.gen.json); strict mode sends NetBird's
 	// default, 9999.
 	router := put("network router", "CreateNetworkRouter", network.id, map[string]any{
 		"peer": peers[1], "peer_groups": []any{}, "metric": 9999, "masquerade": true, "enabled": true,

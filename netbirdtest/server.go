@@ -44,11 +44,12 @@ func WithBasePath(p string) Option {
 	return func(o *options) { o.basePath = p }
 }
 
-// WithRealistic makes the server answer the way a real NetBird v0.77.1
-// server does where that departs from the document: null arrays, "Host" as
-// a network resource type, 404s the document does not list, 200 {} for
-// deletes. Response validation lets exactly those departures through. See
-// the package documentation for the list.
+// WithRealistic makes the server answer the way a real NetBird server does
+// where that departs from the document: null arrays, "Host" as a network
+// resource type, statuses the document does not list, 200 {} for deletes.
+// Response validation lets exactly those departures through. The list is
+// generated from NetBird's real server (departures.gen.json); see the
+// package documentation.
 func WithRealistic() Option {
 	return func(o *options) { o.realistic = true }
 }
