@@ -56,8 +56,10 @@ func (e *APIError) Is(target error) bool {
 
 // unknownTokenPrefix starts NetBird's message for a well-formed PAT that is
 // not in its store (never issued, or deleted), which it answers with 404
-// "invalid token: pat: <hash of the token> not found".
-const unknownTokenPrefix = "invalid token"
+// "invalid token: pat: <hash of the token> not found": its auth middleware
+// wraps the store's error so. (NetBird's other "invalid token …" messages,
+// about invite tokens, have no colon.)
+const unknownTokenPrefix = "invalid token: "
 
 // unknownToken reports NetBird's 404 for a token it does not know: an
 // authentication failure, whatever the status says.
@@ -149,7 +151,7 @@ func newAPIError(op string, req *http.Request, resp *http.Response, max int64) *
 		if e.unknownToken() {
 			// The message carries the hash of the token: not the token, but
 			// nothing a log needs either.
-			e.Message = unknownTokenPrefix + ": the server does not know this token (deleted, or never issued)"
+			e.Message = unknownTokenPrefix + "the server does not know this token (deleted, or never issued)"
 		}
 	} else {
 		e.Message = snippet(stripTags(string(body)), 200)

@@ -39,3 +39,25 @@ func FuzzStripANSI(f *testing.F) {
 		}
 	})
 }
+
+// Only NetBird's answer to an unknown token counts as unauthorized, not
+// other 404s that mention an invalid token.
+func TestUnknownTokenIsNarrow(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"invalid token: pat: c29tZWhhc2g= not found": true,
+		"Invalid Token: pat: x not found":            true,
+		"invalid token length":                       false,
+		"group: x not found":                         false,
+	} {
+		e := &APIError{StatusCode: 404, Message: msg}
+		if got := e.unknownToken(); got != want {
+			t.Errorf("%q: unknownToken %v, want %v", msg, got, want)
+		}
+		if IsUnauthorized(e) != want || IsNotFound(e) == want {
+			t.Errorf("%q: IsUnauthorized %v, IsNotFound %v", msg, IsUnauthorized(e), IsNotFound(e))
+		}
+	}
+	if (&APIError{StatusCode: 400, Message: "invalid token: x"}).unknownToken() {
+		t.Error("a 400 counted as an unknown token")
+	}
+}
