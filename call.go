@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"reflect"
 
 	"github.com/netbird-go/netbird/api"
@@ -29,56 +28,18 @@ func WithHeader(key, value string) RequestOption {
 }
 
 // WithRequestEditor runs fn on the request of one call, after the client's
-// own editing (path, headers) and before authentication.
+// own headers and before authentication. The request's URL is the one that
+// will be sent.
 func WithRequestEditor(fn api.RequestEditorFn) RequestOption {
 	return func(r *http.Request) error { return fn(r.Context(), r) }
 }
 
-// request is one call as gen.go describes it: the escaped path as the
-// document writes it, under /api (the auth editor puts it under the base
-// path), the query and the JSON body.
-type request struct {
-	op     string // operation id, for errors
-	method string
-	path   string
-	query  url.Values
-	body   any // nil for none
-}
-
-// build makes the *http.Request for r: the URL parsed once, the context
-// set from the start.
-func (c *Client) build(ctx context.Context, r request) (*http.Request, error) {
-	u := c.server + r.path
-	if len(r.query) > 0 {
-		u += "?" + r.query.Encode()
-	}
-	var body io.Reader
-	if r.body != nil {
-		b, err := json.Marshal(r.body)
-		if err != nil {
-			return nil, requestError(r.op, err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
-	if err != nil {
-		return nil, requestError(r.op, err)
-	}
-	if r.body != nil {
-		req.Header["Content-Type"] = []string{"application/json"}
-	}
-	return req, nil
-}
-
-// send builds r's request, prepares it (user agent, call options, base
-// path and token) and sends it. A non-2xx answer becomes an *APIError; on
-// success the caller owns resp.Body, and resp.Request is what was sent.
-func (c *Client) send(ctx context.Context, r request, opts []RequestOption) (*http.Response, error) {
-	ctx = withCallState(ctx, c.pace) // for the retry and pace layers
-	req, err := c.build(ctx, r)
-	if err != nil {
-		return nil, err
-	}
+// send prepares req, built by one of api's request builders, and sends it:
+// the call's context, user agent, call options, then the token. A non-2xx
+// answer becomes an *APIError; on success the caller owns resp.Body, and
+// resp.Request is what was sent.
+func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []RequestOption) (*http.Response, error) {
+	req = req.WithContext(withCallState(ctx, c.pace)) // for the retry and pace layers
 	// Both values in one allocation; each slice is full, so an Add copies.
 	hv := &[2]string{c.userAgent, "application/json"}
 	req.Header["User-Agent"], req.Header["Accept"] = hv[0:1:1], hv[1:2:2]
@@ -88,32 +49,32 @@ func (c *Client) send(ctx context.Context, r request, opts []RequestOption) (*ht
 		}
 	}
 	if err := c.editor(ctx, req); err != nil { // last: nothing after it can touch the token
-		return nil, requestError(r.op, err)
+		return nil, requestError(op, err)
 	}
 	// The retry layer is called directly: it wraps an http.Client per
 	// attempt, which follows redirects and applies the attempt timeout; a
 	// second http.Client around it would only copy headers again.
 	resp, err := c.rt.RoundTrip(req)
 	if err != nil {
-		return nil, &TransportError{Op: r.op, Method: req.Method, Path: req.URL.EscapedPath(), Err: unwrapURLError(err)}
+		return nil, &TransportError{Op: op, Method: req.Method, Path: req.URL.EscapedPath(), Err: unwrapURLError(err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer closeBody(resp)
-		return nil, newAPIError(r.op, req, resp, c.maxError)
+		return nil, newAPIError(op, req, resp, c.maxError)
 	}
 	return resp, nil
 }
 
 // callJSON sends a request and decodes a JSON answer into T.
-func callJSON[T any](ctx context.Context, c *Client, r request, opts []RequestOption) (T, error) {
+func callJSON[T any](ctx context.Context, c *Client, op string, req *http.Request, opts []RequestOption) (T, error) {
 	var out T
 	ctx, cancel := c.deadline(ctx)
 	defer cancel()
-	resp, err := c.send(ctx, r, opts)
+	resp, err := c.send(ctx, op, req, opts)
 	if err != nil {
 		return out, err
 	}
-	op, method := r.op, r.method
+	method := req.Method
 	defer closeBody(resp)
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 		if err == io.EOF {
@@ -132,10 +93,10 @@ func callJSON[T any](ctx context.Context, c *Client, r request, opts []RequestOp
 }
 
 // callNoContent sends a request whose answer carries nothing we need.
-func callNoContent(ctx context.Context, c *Client, r request, opts []RequestOption) error {
+func callNoContent(ctx context.Context, c *Client, op string, req *http.Request, opts []RequestOption) error {
 	ctx, cancel := c.deadline(ctx)
 	defer cancel()
-	resp, err := c.send(ctx, r, opts)
+	resp, err := c.send(ctx, op, req, opts)
 	if err != nil {
 		return err
 	}
@@ -144,17 +105,17 @@ func callNoContent(ctx context.Context, c *Client, r request, opts []RequestOpti
 }
 
 // callBytes sends a request and returns the whole answer (file downloads).
-func callBytes(ctx context.Context, c *Client, r request, opts []RequestOption) ([]byte, error) {
+func callBytes(ctx context.Context, c *Client, op string, req *http.Request, opts []RequestOption) ([]byte, error) {
 	ctx, cancel := c.deadline(ctx)
 	defer cancel()
-	resp, err := c.send(ctx, r, opts)
+	resp, err := c.send(ctx, op, req, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer closeBody(resp)
 	var b bytes.Buffer
 	if _, err := b.ReadFrom(resp.Body); err != nil {
-		return nil, &TransportError{Op: r.op, Method: r.method, Path: resp.Request.URL.EscapedPath(), Err: err}
+		return nil, &TransportError{Op: op, Method: req.Method, Path: resp.Request.URL.EscapedPath(), Err: err}
 	}
 	return b.Bytes(), nil
 }
@@ -176,7 +137,7 @@ func closeBody(resp *http.Response) {
 // checkPathParam refuses path parameters that would send the request
 // somewhere else: an empty id drops a path segment (GET /api/peers/ lists
 // instead of getting), and "." or ".." would be resolved away. Anything
-// else is escaped with url.PathEscape (gen.go), "/" and "%" included.
+// else is escaped by api's request builders, "/" and "%" included.
 func checkPathParam(name, value string) error {
 	switch value {
 	case "":

@@ -22,7 +22,7 @@ type Client struct {
 	Services
 
 	settings  *auth.Settings
-	server    string // scheme://host[:port]; requests append "/api/..."
+	server    string // the base URL without "/api", ending in "/"; see auth.Settings.Server
 	editor    api.RequestEditorFn
 	rt        http.RoundTripper // the retry layer; see options.transport
 	userAgent string
@@ -49,7 +49,7 @@ func New(cfg auth.Config, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		settings:  s,
-		server:    s.ServerURL.String(),
+		server:    s.Server(),
 		editor:    s.RequestEditor(),
 		userAgent: o.userAgent,
 		timeout:   s.Timeout,

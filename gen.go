@@ -5,10 +5,6 @@ package netbird
 import (
 	"context"
 	"iter"
-	"net/http"
-	"net/url"
-	"strconv"
-	"time"
 
 	"github.com/netbird-go/netbird/api"
 )
@@ -132,8 +128,11 @@ func (s *AccountsService) Delete(ctx context.Context, accountID string, opts ...
 	if err := checkPathParam("accountID", accountID); err != nil {
 		return requestError("DeleteAccount", err)
 	}
-	r := request{op: "DeleteAccount", method: http.MethodDelete, path: "/api/accounts/" + url.PathEscape(accountID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteAccountRequest(s.c.server, accountID)
+	if err != nil {
+		return requestError("DeleteAccount", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteAccount", req, opts)
 }
 
 // List: List all Accounts.
@@ -142,8 +141,11 @@ func (s *AccountsService) Delete(ctx context.Context, accountID string, opts ...
 //
 // NetBird API: GET /api/accounts (https://docs.netbird.io/api/resources/accounts).
 func (s *AccountsService) List(ctx context.Context, opts ...RequestOption) ([]api.Account, error) {
-	r := request{op: "ListAccounts", method: http.MethodGet, path: "/api/accounts"}
-	return callJSON[[]api.Account](ctx, s.c, r, opts)
+	req, err := api.NewListAccountsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListAccounts", err)
+	}
+	return callJSON[[]api.Account](ctx, s.c, "ListAccounts", req, opts)
 }
 
 // Update: Update an Account.
@@ -158,8 +160,11 @@ func (s *AccountsService) Update(ctx context.Context, accountID string, body api
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAccount", err)
 	}
-	r := request{op: "UpdateAccount", method: http.MethodPut, path: "/api/accounts/" + url.PathEscape(accountID), body: body}
-	return callJSON[*api.Account](ctx, s.c, r, opts)
+	req, err := api.NewUpdateAccountRequest(s.c.server, accountID, body)
+	if err != nil {
+		return nil, requestError("UpdateAccount", err)
+	}
+	return callJSON[*api.Account](ctx, s.c, "UpdateAccount", req, opts)
 }
 
 // AgentNetworkService calls NetBird's AgentNetwork operations. Reach it as Client.AgentNetwork.
@@ -209,8 +214,11 @@ func (s *AgentNetworkService) BootstrapSettings(ctx context.Context, body api.Ag
 	if err := body.Validate(); err != nil {
 		return nil, requestError("BootstrapAgentNetworkSettings", err)
 	}
-	r := request{op: "BootstrapAgentNetworkSettings", method: http.MethodPost, path: "/api/agent-network/settings", body: body}
-	return callJSON[*api.AgentNetworkSettings](ctx, s.c, r, opts)
+	req, err := api.NewBootstrapAgentNetworkSettingsRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("BootstrapAgentNetworkSettings", err)
+	}
+	return callJSON[*api.AgentNetworkSettings](ctx, s.c, "BootstrapAgentNetworkSettings", req, opts)
 }
 
 // CreateBudgetRule: Create an Agent Network budget rule.
@@ -222,8 +230,11 @@ func (s *AgentNetworkService) CreateBudgetRule(ctx context.Context, body api.Age
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAgentNetworkBudgetRule", err)
 	}
-	r := request{op: "CreateAgentNetworkBudgetRule", method: http.MethodPost, path: "/api/agent-network/budget-rules", body: body}
-	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, r, opts)
+	req, err := api.NewCreateAgentNetworkBudgetRuleRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateAgentNetworkBudgetRule", err)
+	}
+	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, "CreateAgentNetworkBudgetRule", req, opts)
 }
 
 // CreateGuardrail: Create an Agent Network Guardrail.
@@ -235,8 +246,11 @@ func (s *AgentNetworkService) CreateGuardrail(ctx context.Context, body api.Agen
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAgentNetworkGuardrail", err)
 	}
-	r := request{op: "CreateAgentNetworkGuardrail", method: http.MethodPost, path: "/api/agent-network/guardrails", body: body}
-	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, r, opts)
+	req, err := api.NewCreateAgentNetworkGuardrailRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateAgentNetworkGuardrail", err)
+	}
+	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, "CreateAgentNetworkGuardrail", req, opts)
 }
 
 // CreatePolicy: Create an Agent Network Policy.
@@ -248,8 +262,11 @@ func (s *AgentNetworkService) CreatePolicy(ctx context.Context, body api.AgentNe
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAgentNetworkPolicy", err)
 	}
-	r := request{op: "CreateAgentNetworkPolicy", method: http.MethodPost, path: "/api/agent-network/policies", body: body}
-	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, r, opts)
+	req, err := api.NewCreateAgentNetworkPolicyRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateAgentNetworkPolicy", err)
+	}
+	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, "CreateAgentNetworkPolicy", req, opts)
 }
 
 // CreateProvider: Create an Agent Network Provider.
@@ -261,8 +278,11 @@ func (s *AgentNetworkService) CreateProvider(ctx context.Context, body api.Agent
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAgentNetworkProvider", err)
 	}
-	r := request{op: "CreateAgentNetworkProvider", method: http.MethodPost, path: "/api/agent-network/providers", body: body}
-	return callJSON[*api.AgentNetworkProvider](ctx, s.c, r, opts)
+	req, err := api.NewCreateAgentNetworkProviderRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateAgentNetworkProvider", err)
+	}
+	return callJSON[*api.AgentNetworkProvider](ctx, s.c, "CreateAgentNetworkProvider", req, opts)
 }
 
 // DeleteBudgetRule: Delete an Agent Network budget rule.
@@ -274,8 +294,11 @@ func (s *AgentNetworkService) DeleteBudgetRule(ctx context.Context, ruleID strin
 	if err := checkPathParam("ruleID", ruleID); err != nil {
 		return requestError("DeleteAgentNetworkBudgetRule", err)
 	}
-	r := request{op: "DeleteAgentNetworkBudgetRule", method: http.MethodDelete, path: "/api/agent-network/budget-rules/" + url.PathEscape(ruleID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteAgentNetworkBudgetRuleRequest(s.c.server, ruleID)
+	if err != nil {
+		return requestError("DeleteAgentNetworkBudgetRule", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteAgentNetworkBudgetRule", req, opts)
 }
 
 // DeleteGuardrail: Delete an Agent Network Guardrail.
@@ -287,8 +310,11 @@ func (s *AgentNetworkService) DeleteGuardrail(ctx context.Context, guardrailID s
 	if err := checkPathParam("guardrailID", guardrailID); err != nil {
 		return requestError("DeleteAgentNetworkGuardrail", err)
 	}
-	r := request{op: "DeleteAgentNetworkGuardrail", method: http.MethodDelete, path: "/api/agent-network/guardrails/" + url.PathEscape(guardrailID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteAgentNetworkGuardrailRequest(s.c.server, guardrailID)
+	if err != nil {
+		return requestError("DeleteAgentNetworkGuardrail", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteAgentNetworkGuardrail", req, opts)
 }
 
 // DeletePolicy: Delete an Agent Network Policy.
@@ -300,8 +326,11 @@ func (s *AgentNetworkService) DeletePolicy(ctx context.Context, policyID string,
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return requestError("DeleteAgentNetworkPolicy", err)
 	}
-	r := request{op: "DeleteAgentNetworkPolicy", method: http.MethodDelete, path: "/api/agent-network/policies/" + url.PathEscape(policyID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteAgentNetworkPolicyRequest(s.c.server, policyID)
+	if err != nil {
+		return requestError("DeleteAgentNetworkPolicy", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteAgentNetworkPolicy", req, opts)
 }
 
 // DeleteProvider: Delete an Agent Network Provider.
@@ -313,8 +342,11 @@ func (s *AgentNetworkService) DeleteProvider(ctx context.Context, providerID str
 	if err := checkPathParam("providerID", providerID); err != nil {
 		return requestError("DeleteAgentNetworkProvider", err)
 	}
-	r := request{op: "DeleteAgentNetworkProvider", method: http.MethodDelete, path: "/api/agent-network/providers/" + url.PathEscape(providerID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteAgentNetworkProviderRequest(s.c.server, providerID)
+	if err != nil {
+		return requestError("DeleteAgentNetworkProvider", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteAgentNetworkProvider", req, opts)
 }
 
 // DeleteSettings: Delete Agent Network settings.
@@ -323,8 +355,11 @@ func (s *AgentNetworkService) DeleteProvider(ctx context.Context, providerID str
 //
 // NetBird API: DELETE /api/agent-network/settings (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) DeleteSettings(ctx context.Context, opts ...RequestOption) error {
-	r := request{op: "DeleteAgentNetworkSettings", method: http.MethodDelete, path: "/api/agent-network/settings"}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteAgentNetworkSettingsRequest(s.c.server)
+	if err != nil {
+		return requestError("DeleteAgentNetworkSettings", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteAgentNetworkSettings", req, opts)
 }
 
 // GetBudgetRule: Retrieve an Agent Network budget rule.
@@ -336,8 +371,11 @@ func (s *AgentNetworkService) GetBudgetRule(ctx context.Context, ruleID string, 
 	if err := checkPathParam("ruleID", ruleID); err != nil {
 		return nil, requestError("GetAgentNetworkBudgetRule", err)
 	}
-	r := request{op: "GetAgentNetworkBudgetRule", method: http.MethodGet, path: "/api/agent-network/budget-rules/" + url.PathEscape(ruleID)}
-	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, r, opts)
+	req, err := api.NewGetAgentNetworkBudgetRuleRequest(s.c.server, ruleID)
+	if err != nil {
+		return nil, requestError("GetAgentNetworkBudgetRule", err)
+	}
+	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, "GetAgentNetworkBudgetRule", req, opts)
 }
 
 // GetGuardrail: Retrieve an Agent Network Guardrail.
@@ -349,8 +387,11 @@ func (s *AgentNetworkService) GetGuardrail(ctx context.Context, guardrailID stri
 	if err := checkPathParam("guardrailID", guardrailID); err != nil {
 		return nil, requestError("GetAgentNetworkGuardrail", err)
 	}
-	r := request{op: "GetAgentNetworkGuardrail", method: http.MethodGet, path: "/api/agent-network/guardrails/" + url.PathEscape(guardrailID)}
-	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, r, opts)
+	req, err := api.NewGetAgentNetworkGuardrailRequest(s.c.server, guardrailID)
+	if err != nil {
+		return nil, requestError("GetAgentNetworkGuardrail", err)
+	}
+	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, "GetAgentNetworkGuardrail", req, opts)
 }
 
 // GetPolicy: Retrieve an Agent Network Policy.
@@ -362,8 +403,11 @@ func (s *AgentNetworkService) GetPolicy(ctx context.Context, policyID string, op
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return nil, requestError("GetAgentNetworkPolicy", err)
 	}
-	r := request{op: "GetAgentNetworkPolicy", method: http.MethodGet, path: "/api/agent-network/policies/" + url.PathEscape(policyID)}
-	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, r, opts)
+	req, err := api.NewGetAgentNetworkPolicyRequest(s.c.server, policyID)
+	if err != nil {
+		return nil, requestError("GetAgentNetworkPolicy", err)
+	}
+	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, "GetAgentNetworkPolicy", req, opts)
 }
 
 // GetProvider: Retrieve an Agent Network Provider.
@@ -375,8 +419,11 @@ func (s *AgentNetworkService) GetProvider(ctx context.Context, providerID string
 	if err := checkPathParam("providerID", providerID); err != nil {
 		return nil, requestError("GetAgentNetworkProvider", err)
 	}
-	r := request{op: "GetAgentNetworkProvider", method: http.MethodGet, path: "/api/agent-network/providers/" + url.PathEscape(providerID)}
-	return callJSON[*api.AgentNetworkProvider](ctx, s.c, r, opts)
+	req, err := api.NewGetAgentNetworkProviderRequest(s.c.server, providerID)
+	if err != nil {
+		return nil, requestError("GetAgentNetworkProvider", err)
+	}
+	return callJSON[*api.AgentNetworkProvider](ctx, s.c, "GetAgentNetworkProvider", req, opts)
 }
 
 // GetSettings: Retrieve Agent Network settings.
@@ -385,8 +432,11 @@ func (s *AgentNetworkService) GetProvider(ctx context.Context, providerID string
 //
 // NetBird API: GET /api/agent-network/settings (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) GetSettings(ctx context.Context, opts ...RequestOption) (*api.AgentNetworkSettings, error) {
-	r := request{op: "GetAgentNetworkSettings", method: http.MethodGet, path: "/api/agent-network/settings"}
-	return callJSON[*api.AgentNetworkSettings](ctx, s.c, r, opts)
+	req, err := api.NewGetAgentNetworkSettingsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("GetAgentNetworkSettings", err)
+	}
+	return callJSON[*api.AgentNetworkSettings](ctx, s.c, "GetAgentNetworkSettings", req, opts)
 }
 
 // GetUsageOverview: Agent Network usage overview.
@@ -395,41 +445,11 @@ func (s *AgentNetworkService) GetSettings(ctx context.Context, opts ...RequestOp
 //
 // NetBird API: GET /api/agent-network/usage/overview (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) GetUsageOverview(ctx context.Context, params *api.GetAgentNetworkUsageOverviewParams, opts ...RequestOption) ([]api.AgentNetworkUsageBucket, error) {
-	r := request{op: "GetAgentNetworkUsageOverview", method: http.MethodGet, path: "/api/agent-network/usage/overview"}
-	if params != nil {
-		r.query = url.Values{}
-		if params.Granularity != nil {
-			r.query.Set("granularity", string(*params.Granularity))
-		}
-		if params.StartDate != nil {
-			r.query.Set("start_date", params.StartDate.Format(time.RFC3339Nano))
-		}
-		if params.EndDate != nil {
-			r.query.Set("end_date", params.EndDate.Format(time.RFC3339Nano))
-		}
-		if params.UserID != nil {
-			r.query.Set("user_id", *params.UserID)
-		}
-		if params.SessionID != nil {
-			r.query.Set("session_id", *params.SessionID)
-		}
-		if params.GroupID != nil {
-			for _, x := range *params.GroupID {
-				r.query.Add("group_id", x)
-			}
-		}
-		if params.ProviderID != nil {
-			for _, x := range *params.ProviderID {
-				r.query.Add("provider_id", x)
-			}
-		}
-		if params.Model != nil {
-			for _, x := range *params.Model {
-				r.query.Add("model", x)
-			}
-		}
+	req, err := api.NewGetAgentNetworkUsageOverviewRequest(s.c.server, params)
+	if err != nil {
+		return nil, requestError("GetAgentNetworkUsageOverview", err)
 	}
-	return callJSON[[]api.AgentNetworkUsageBucket](ctx, s.c, r, opts)
+	return callJSON[[]api.AgentNetworkUsageBucket](ctx, s.c, "GetAgentNetworkUsageOverview", req, opts)
 }
 
 // ListAccessLogSessions: List Agent Network access logs grouped by session.
@@ -438,59 +458,11 @@ func (s *AgentNetworkService) GetUsageOverview(ctx context.Context, params *api.
 //
 // NetBird API: GET /api/agent-network/access-log-sessions (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListAccessLogSessions(ctx context.Context, params *api.ListAgentNetworkAccessLogSessionsParams, opts ...RequestOption) (*api.AgentNetworkAccessLogSessionsResponse, error) {
-	r := request{op: "ListAgentNetworkAccessLogSessions", method: http.MethodGet, path: "/api/agent-network/access-log-sessions"}
-	if params != nil {
-		r.query = url.Values{}
-		if params.Page != nil {
-			r.query.Set("page", strconv.Itoa(*params.Page))
-		}
-		if params.PageSize != nil {
-			r.query.Set("page_size", strconv.Itoa(*params.PageSize))
-		}
-		if params.SortBy != nil {
-			r.query.Set("sort_by", string(*params.SortBy))
-		}
-		if params.SortOrder != nil {
-			r.query.Set("sort_order", string(*params.SortOrder))
-		}
-		if params.Search != nil {
-			r.query.Set("search", *params.Search)
-		}
-		if params.UserID != nil {
-			r.query.Set("user_id", *params.UserID)
-		}
-		if params.SessionID != nil {
-			r.query.Set("session_id", *params.SessionID)
-		}
-		if params.GroupID != nil {
-			for _, x := range *params.GroupID {
-				r.query.Add("group_id", x)
-			}
-		}
-		if params.ProviderID != nil {
-			for _, x := range *params.ProviderID {
-				r.query.Add("provider_id", x)
-			}
-		}
-		if params.Model != nil {
-			for _, x := range *params.Model {
-				r.query.Add("model", x)
-			}
-		}
-		if params.Decision != nil {
-			r.query.Set("decision", *params.Decision)
-		}
-		if params.Path != nil {
-			r.query.Set("path", *params.Path)
-		}
-		if params.StartDate != nil {
-			r.query.Set("start_date", params.StartDate.Format(time.RFC3339Nano))
-		}
-		if params.EndDate != nil {
-			r.query.Set("end_date", params.EndDate.Format(time.RFC3339Nano))
-		}
+	req, err := api.NewListAgentNetworkAccessLogSessionsRequest(s.c.server, params)
+	if err != nil {
+		return nil, requestError("ListAgentNetworkAccessLogSessions", err)
 	}
-	return callJSON[*api.AgentNetworkAccessLogSessionsResponse](ctx, s.c, r, opts)
+	return callJSON[*api.AgentNetworkAccessLogSessionsResponse](ctx, s.c, "ListAgentNetworkAccessLogSessions", req, opts)
 }
 
 // ListAccessLogSessionsAll walks every page of ListAccessLogSessions, starting at params.Page
@@ -517,59 +489,11 @@ func (s *AgentNetworkService) ListAccessLogSessionsAll(ctx context.Context, para
 //
 // NetBird API: GET /api/agent-network/access-logs (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListAccessLogs(ctx context.Context, params *api.ListAgentNetworkAccessLogsParams, opts ...RequestOption) (*api.AgentNetworkAccessLogsResponse, error) {
-	r := request{op: "ListAgentNetworkAccessLogs", method: http.MethodGet, path: "/api/agent-network/access-logs"}
-	if params != nil {
-		r.query = url.Values{}
-		if params.Page != nil {
-			r.query.Set("page", strconv.Itoa(*params.Page))
-		}
-		if params.PageSize != nil {
-			r.query.Set("page_size", strconv.Itoa(*params.PageSize))
-		}
-		if params.SortBy != nil {
-			r.query.Set("sort_by", string(*params.SortBy))
-		}
-		if params.SortOrder != nil {
-			r.query.Set("sort_order", string(*params.SortOrder))
-		}
-		if params.Search != nil {
-			r.query.Set("search", *params.Search)
-		}
-		if params.UserID != nil {
-			r.query.Set("user_id", *params.UserID)
-		}
-		if params.SessionID != nil {
-			r.query.Set("session_id", *params.SessionID)
-		}
-		if params.GroupID != nil {
-			for _, x := range *params.GroupID {
-				r.query.Add("group_id", x)
-			}
-		}
-		if params.ProviderID != nil {
-			for _, x := range *params.ProviderID {
-				r.query.Add("provider_id", x)
-			}
-		}
-		if params.Model != nil {
-			for _, x := range *params.Model {
-				r.query.Add("model", x)
-			}
-		}
-		if params.Decision != nil {
-			r.query.Set("decision", *params.Decision)
-		}
-		if params.Path != nil {
-			r.query.Set("path", *params.Path)
-		}
-		if params.StartDate != nil {
-			r.query.Set("start_date", params.StartDate.Format(time.RFC3339Nano))
-		}
-		if params.EndDate != nil {
-			r.query.Set("end_date", params.EndDate.Format(time.RFC3339Nano))
-		}
+	req, err := api.NewListAgentNetworkAccessLogsRequest(s.c.server, params)
+	if err != nil {
+		return nil, requestError("ListAgentNetworkAccessLogs", err)
 	}
-	return callJSON[*api.AgentNetworkAccessLogsResponse](ctx, s.c, r, opts)
+	return callJSON[*api.AgentNetworkAccessLogsResponse](ctx, s.c, "ListAgentNetworkAccessLogs", req, opts)
 }
 
 // ListAccessLogsAll walks every page of ListAccessLogs, starting at params.Page
@@ -596,8 +520,11 @@ func (s *AgentNetworkService) ListAccessLogsAll(ctx context.Context, params *api
 //
 // NetBird API: GET /api/agent-network/budget-rules (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListBudgetRules(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkBudgetRule, error) {
-	r := request{op: "ListAgentNetworkBudgetRules", method: http.MethodGet, path: "/api/agent-network/budget-rules"}
-	return callJSON[[]api.AgentNetworkBudgetRule](ctx, s.c, r, opts)
+	req, err := api.NewListAgentNetworkBudgetRulesRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListAgentNetworkBudgetRules", err)
+	}
+	return callJSON[[]api.AgentNetworkBudgetRule](ctx, s.c, "ListAgentNetworkBudgetRules", req, opts)
 }
 
 // ListCatalogProviders: List Agent Network catalog providers.
@@ -606,8 +533,11 @@ func (s *AgentNetworkService) ListBudgetRules(ctx context.Context, opts ...Reque
 //
 // NetBird API: GET /api/agent-network/catalog/providers (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListCatalogProviders(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkCatalogProvider, error) {
-	r := request{op: "ListAgentNetworkCatalogProviders", method: http.MethodGet, path: "/api/agent-network/catalog/providers"}
-	return callJSON[[]api.AgentNetworkCatalogProvider](ctx, s.c, r, opts)
+	req, err := api.NewListAgentNetworkCatalogProvidersRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListAgentNetworkCatalogProviders", err)
+	}
+	return callJSON[[]api.AgentNetworkCatalogProvider](ctx, s.c, "ListAgentNetworkCatalogProviders", req, opts)
 }
 
 // ListConsumption: List Agent Network consumption counters.
@@ -616,8 +546,11 @@ func (s *AgentNetworkService) ListCatalogProviders(ctx context.Context, opts ...
 //
 // NetBird API: GET /api/agent-network/consumption (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListConsumption(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkConsumption, error) {
-	r := request{op: "ListAgentNetworkConsumption", method: http.MethodGet, path: "/api/agent-network/consumption"}
-	return callJSON[[]api.AgentNetworkConsumption](ctx, s.c, r, opts)
+	req, err := api.NewListAgentNetworkConsumptionRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListAgentNetworkConsumption", err)
+	}
+	return callJSON[[]api.AgentNetworkConsumption](ctx, s.c, "ListAgentNetworkConsumption", req, opts)
 }
 
 // ListGuardrails: List all Agent Network Guardrails.
@@ -626,8 +559,11 @@ func (s *AgentNetworkService) ListConsumption(ctx context.Context, opts ...Reque
 //
 // NetBird API: GET /api/agent-network/guardrails (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListGuardrails(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkGuardrail, error) {
-	r := request{op: "ListAgentNetworkGuardrails", method: http.MethodGet, path: "/api/agent-network/guardrails"}
-	return callJSON[[]api.AgentNetworkGuardrail](ctx, s.c, r, opts)
+	req, err := api.NewListAgentNetworkGuardrailsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListAgentNetworkGuardrails", err)
+	}
+	return callJSON[[]api.AgentNetworkGuardrail](ctx, s.c, "ListAgentNetworkGuardrails", req, opts)
 }
 
 // ListPolicies: List all Agent Network Policies.
@@ -636,8 +572,11 @@ func (s *AgentNetworkService) ListGuardrails(ctx context.Context, opts ...Reques
 //
 // NetBird API: GET /api/agent-network/policies (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListPolicies(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkPolicy, error) {
-	r := request{op: "ListAgentNetworkPolicies", method: http.MethodGet, path: "/api/agent-network/policies"}
-	return callJSON[[]api.AgentNetworkPolicy](ctx, s.c, r, opts)
+	req, err := api.NewListAgentNetworkPoliciesRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListAgentNetworkPolicies", err)
+	}
+	return callJSON[[]api.AgentNetworkPolicy](ctx, s.c, "ListAgentNetworkPolicies", req, opts)
 }
 
 // ListProviders: List all Agent Network Providers.
@@ -646,8 +585,11 @@ func (s *AgentNetworkService) ListPolicies(ctx context.Context, opts ...RequestO
 //
 // NetBird API: GET /api/agent-network/providers (https://docs.netbird.io/api/resources/agent-network).
 func (s *AgentNetworkService) ListProviders(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkProvider, error) {
-	r := request{op: "ListAgentNetworkProviders", method: http.MethodGet, path: "/api/agent-network/providers"}
-	return callJSON[[]api.AgentNetworkProvider](ctx, s.c, r, opts)
+	req, err := api.NewListAgentNetworkProvidersRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListAgentNetworkProviders", err)
+	}
+	return callJSON[[]api.AgentNetworkProvider](ctx, s.c, "ListAgentNetworkProviders", req, opts)
 }
 
 // UpdateBudgetRule: Update an Agent Network budget rule.
@@ -662,8 +604,11 @@ func (s *AgentNetworkService) UpdateBudgetRule(ctx context.Context, ruleID strin
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkBudgetRule", err)
 	}
-	r := request{op: "UpdateAgentNetworkBudgetRule", method: http.MethodPut, path: "/api/agent-network/budget-rules/" + url.PathEscape(ruleID), body: body}
-	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, r, opts)
+	req, err := api.NewUpdateAgentNetworkBudgetRuleRequest(s.c.server, ruleID, body)
+	if err != nil {
+		return nil, requestError("UpdateAgentNetworkBudgetRule", err)
+	}
+	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, "UpdateAgentNetworkBudgetRule", req, opts)
 }
 
 // UpdateGuardrail: Update an Agent Network Guardrail.
@@ -678,8 +623,11 @@ func (s *AgentNetworkService) UpdateGuardrail(ctx context.Context, guardrailID s
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkGuardrail", err)
 	}
-	r := request{op: "UpdateAgentNetworkGuardrail", method: http.MethodPut, path: "/api/agent-network/guardrails/" + url.PathEscape(guardrailID), body: body}
-	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, r, opts)
+	req, err := api.NewUpdateAgentNetworkGuardrailRequest(s.c.server, guardrailID, body)
+	if err != nil {
+		return nil, requestError("UpdateAgentNetworkGuardrail", err)
+	}
+	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, "UpdateAgentNetworkGuardrail", req, opts)
 }
 
 // UpdatePolicy: Update an Agent Network Policy.
@@ -694,8 +642,11 @@ func (s *AgentNetworkService) UpdatePolicy(ctx context.Context, policyID string,
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkPolicy", err)
 	}
-	r := request{op: "UpdateAgentNetworkPolicy", method: http.MethodPut, path: "/api/agent-network/policies/" + url.PathEscape(policyID), body: body}
-	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, r, opts)
+	req, err := api.NewUpdateAgentNetworkPolicyRequest(s.c.server, policyID, body)
+	if err != nil {
+		return nil, requestError("UpdateAgentNetworkPolicy", err)
+	}
+	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, "UpdateAgentNetworkPolicy", req, opts)
 }
 
 // UpdateProvider: Update an Agent Network Provider.
@@ -710,8 +661,11 @@ func (s *AgentNetworkService) UpdateProvider(ctx context.Context, providerID str
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkProvider", err)
 	}
-	r := request{op: "UpdateAgentNetworkProvider", method: http.MethodPut, path: "/api/agent-network/providers/" + url.PathEscape(providerID), body: body}
-	return callJSON[*api.AgentNetworkProvider](ctx, s.c, r, opts)
+	req, err := api.NewUpdateAgentNetworkProviderRequest(s.c.server, providerID, body)
+	if err != nil {
+		return nil, requestError("UpdateAgentNetworkProvider", err)
+	}
+	return callJSON[*api.AgentNetworkProvider](ctx, s.c, "UpdateAgentNetworkProvider", req, opts)
 }
 
 // UpdateSettings: Update Agent Network settings.
@@ -723,8 +677,11 @@ func (s *AgentNetworkService) UpdateSettings(ctx context.Context, body api.Agent
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkSettings", err)
 	}
-	r := request{op: "UpdateAgentNetworkSettings", method: http.MethodPut, path: "/api/agent-network/settings", body: body}
-	return callJSON[*api.AgentNetworkSettings](ctx, s.c, r, opts)
+	req, err := api.NewUpdateAgentNetworkSettingsRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("UpdateAgentNetworkSettings", err)
+	}
+	return callJSON[*api.AgentNetworkSettings](ctx, s.c, "UpdateAgentNetworkSettings", req, opts)
 }
 
 // BillingService calls NetBird's Billing operations. Reach it as Client.Billing.
@@ -756,8 +713,11 @@ func (s *BillingService) ActivateAWSMarketplace(ctx context.Context, body api.Ac
 	if err := body.Validate(); err != nil {
 		return requestError("ActivateAWSMarketplace", err)
 	}
-	r := request{op: "ActivateAWSMarketplace", method: http.MethodPost, path: "/api/integrations/billing/aws/marketplace/activate", body: body}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewActivateAWSMarketplaceRequest(s.c.server, body)
+	if err != nil {
+		return requestError("ActivateAWSMarketplace", err)
+	}
+	return callNoContent(ctx, s.c, "ActivateAWSMarketplace", req, opts)
 }
 
 // ChangeSubscription: Change subscription.
@@ -769,8 +729,11 @@ func (s *BillingService) ChangeSubscription(ctx context.Context, body api.Change
 	if err := body.Validate(); err != nil {
 		return requestError("ChangeSubscription", err)
 	}
-	r := request{op: "ChangeSubscription", method: http.MethodPut, path: "/api/integrations/billing/subscription", body: body}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewChangeSubscriptionRequest(s.c.server, body)
+	if err != nil {
+		return requestError("ChangeSubscription", err)
+	}
+	return callNoContent(ctx, s.c, "ChangeSubscription", req, opts)
 }
 
 // CreateCheckoutSession: Create checkout session.
@@ -782,8 +745,11 @@ func (s *BillingService) CreateCheckoutSession(ctx context.Context, body api.Cre
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateCheckoutSession", err)
 	}
-	r := request{op: "CreateCheckoutSession", method: http.MethodPost, path: "/api/integrations/billing/checkout", body: body}
-	return callJSON[*api.CheckoutResponse](ctx, s.c, r, opts)
+	req, err := api.NewCreateCheckoutSessionRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateCheckoutSession", err)
+	}
+	return callJSON[*api.CheckoutResponse](ctx, s.c, "CreateCheckoutSession", req, opts)
 }
 
 // EnrichAWSMarketplace: Enrich AWS Marketplace subscription with Account ID.
@@ -795,8 +761,11 @@ func (s *BillingService) EnrichAWSMarketplace(ctx context.Context, body api.Enri
 	if err := body.Validate(); err != nil {
 		return requestError("EnrichAWSMarketplace", err)
 	}
-	r := request{op: "EnrichAWSMarketplace", method: http.MethodPost, path: "/api/integrations/billing/aws/marketplace/enrich", body: body}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewEnrichAWSMarketplaceRequest(s.c.server, body)
+	if err != nil {
+		return requestError("EnrichAWSMarketplace", err)
+	}
+	return callNoContent(ctx, s.c, "EnrichAWSMarketplace", req, opts)
 }
 
 // GetInvoiceCSV: Get account invoice CSV.
@@ -808,8 +777,11 @@ func (s *BillingService) GetInvoiceCSV(ctx context.Context, id string, opts ...R
 	if err := checkPathParam("id", id); err != nil {
 		return nil, requestError("GetInvoiceCSV", err)
 	}
-	r := request{op: "GetInvoiceCSV", method: http.MethodGet, path: "/api/integrations/billing/invoices/" + url.PathEscape(id) + "/csv"}
-	return callBytes(ctx, s.c, r, opts)
+	req, err := api.NewGetInvoiceCSVRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("GetInvoiceCSV", err)
+	}
+	return callBytes(ctx, s.c, "GetInvoiceCSV", req, opts)
 }
 
 // GetInvoicePDF: Get account invoice URL to Stripe.
@@ -821,8 +793,11 @@ func (s *BillingService) GetInvoicePDF(ctx context.Context, id string, opts ...R
 	if err := checkPathParam("id", id); err != nil {
 		return nil, requestError("GetInvoicePDF", err)
 	}
-	r := request{op: "GetInvoicePDF", method: http.MethodGet, path: "/api/integrations/billing/invoices/" + url.PathEscape(id) + "/pdf"}
-	return callJSON[*api.InvoicePDFResponse](ctx, s.c, r, opts)
+	req, err := api.NewGetInvoicePDFRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("GetInvoicePDF", err)
+	}
+	return callJSON[*api.InvoicePDFResponse](ctx, s.c, "GetInvoicePDF", req, opts)
 }
 
 // GetPortal: Get customer portal URL.
@@ -831,13 +806,14 @@ func (s *BillingService) GetInvoicePDF(ctx context.Context, id string, opts ...R
 //
 // NetBird API: GET /api/integrations/billing/portal (https://docs.netbird.io/api/resources/portal).
 func (s *BillingService) GetPortal(ctx context.Context, params *api.GetCustomerPortalParams, opts ...RequestOption) (*api.PortalResponse, error) {
-	if params == nil || params.BaseURL == "" {
+	if params == nil {
 		return nil, &api.ValidationError{Type: "GetCustomerPortalParams", Field: "baseURL", Rule: "is required"}
 	}
-	r := request{op: "GetCustomerPortal", method: http.MethodGet, path: "/api/integrations/billing/portal"}
-	r.query = url.Values{}
-	r.query.Set("baseURL", params.BaseURL)
-	return callJSON[*api.PortalResponse](ctx, s.c, r, opts)
+	req, err := api.NewGetCustomerPortalRequest(s.c.server, params)
+	if err != nil {
+		return nil, requestError("GetCustomerPortal", err)
+	}
+	return callJSON[*api.PortalResponse](ctx, s.c, "GetCustomerPortal", req, opts)
 }
 
 // GetSubscription: Get current subscription.
@@ -846,8 +822,11 @@ func (s *BillingService) GetPortal(ctx context.Context, params *api.GetCustomerP
 //
 // NetBird API: GET /api/integrations/billing/subscription (https://docs.netbird.io/api/resources/subscription).
 func (s *BillingService) GetSubscription(ctx context.Context, opts ...RequestOption) (*api.Subscription, error) {
-	r := request{op: "GetSubscription", method: http.MethodGet, path: "/api/integrations/billing/subscription"}
-	return callJSON[*api.Subscription](ctx, s.c, r, opts)
+	req, err := api.NewGetSubscriptionRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("GetSubscription", err)
+	}
+	return callJSON[*api.Subscription](ctx, s.c, "GetSubscription", req, opts)
 }
 
 // GetUsage: Get current usage.
@@ -856,8 +835,11 @@ func (s *BillingService) GetSubscription(ctx context.Context, opts ...RequestOpt
 //
 // NetBird API: GET /api/integrations/billing/usage (https://docs.netbird.io/api/resources/usage).
 func (s *BillingService) GetUsage(ctx context.Context, opts ...RequestOption) (*api.UsageStats, error) {
-	r := request{op: "GetBillingUsage", method: http.MethodGet, path: "/api/integrations/billing/usage"}
-	return callJSON[*api.UsageStats](ctx, s.c, r, opts)
+	req, err := api.NewGetBillingUsageRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("GetBillingUsage", err)
+	}
+	return callJSON[*api.UsageStats](ctx, s.c, "GetBillingUsage", req, opts)
 }
 
 // ListInvoices: Get account's paid invoices.
@@ -866,8 +848,11 @@ func (s *BillingService) GetUsage(ctx context.Context, opts ...RequestOption) (*
 //
 // NetBird API: GET /api/integrations/billing/invoices (https://docs.netbird.io/api/resources/invoice).
 func (s *BillingService) ListInvoices(ctx context.Context, opts ...RequestOption) ([]api.InvoiceResponse, error) {
-	r := request{op: "ListInvoices", method: http.MethodGet, path: "/api/integrations/billing/invoices"}
-	return callJSON[[]api.InvoiceResponse](ctx, s.c, r, opts)
+	req, err := api.NewListInvoicesRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListInvoices", err)
+	}
+	return callJSON[[]api.InvoiceResponse](ctx, s.c, "ListInvoices", req, opts)
 }
 
 // ListPlans: Get available plans.
@@ -876,8 +861,11 @@ func (s *BillingService) ListInvoices(ctx context.Context, opts ...RequestOption
 //
 // NetBird API: GET /api/integrations/billing/plans (https://docs.netbird.io/api/resources/plans).
 func (s *BillingService) ListPlans(ctx context.Context, opts ...RequestOption) ([]api.Product, error) {
-	r := request{op: "ListPlans", method: http.MethodGet, path: "/api/integrations/billing/plans"}
-	return callJSON[[]api.Product](ctx, s.c, r, opts)
+	req, err := api.NewListPlansRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListPlans", err)
+	}
+	return callJSON[[]api.Product](ctx, s.c, "ListPlans", req, opts)
 }
 
 // DNSService calls NetBird's DNS operations. Reach it as Client.DNS.
@@ -903,8 +891,11 @@ func (s *DNSService) CreateNameserverGroup(ctx context.Context, body api.Nameser
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNameserverGroup", err)
 	}
-	r := request{op: "CreateNameserverGroup", method: http.MethodPost, path: "/api/dns/nameservers", body: body}
-	return callJSON[*api.NameserverGroup](ctx, s.c, r, opts)
+	req, err := api.NewCreateNameserverGroupRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateNameserverGroup", err)
+	}
+	return callJSON[*api.NameserverGroup](ctx, s.c, "CreateNameserverGroup", req, opts)
 }
 
 // DeleteNameserverGroup: Delete a Nameserver Group.
@@ -916,8 +907,11 @@ func (s *DNSService) DeleteNameserverGroup(ctx context.Context, nsgroupID string
 	if err := checkPathParam("nsgroupID", nsgroupID); err != nil {
 		return requestError("DeleteNameserverGroup", err)
 	}
-	r := request{op: "DeleteNameserverGroup", method: http.MethodDelete, path: "/api/dns/nameservers/" + url.PathEscape(nsgroupID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteNameserverGroupRequest(s.c.server, nsgroupID)
+	if err != nil {
+		return requestError("DeleteNameserverGroup", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteNameserverGroup", req, opts)
 }
 
 // GetNameserverGroup: Retrieve a Nameserver Group.
@@ -929,8 +923,11 @@ func (s *DNSService) GetNameserverGroup(ctx context.Context, nsgroupID string, o
 	if err := checkPathParam("nsgroupID", nsgroupID); err != nil {
 		return nil, requestError("GetNameserverGroup", err)
 	}
-	r := request{op: "GetNameserverGroup", method: http.MethodGet, path: "/api/dns/nameservers/" + url.PathEscape(nsgroupID)}
-	return callJSON[*api.NameserverGroup](ctx, s.c, r, opts)
+	req, err := api.NewGetNameserverGroupRequest(s.c.server, nsgroupID)
+	if err != nil {
+		return nil, requestError("GetNameserverGroup", err)
+	}
+	return callJSON[*api.NameserverGroup](ctx, s.c, "GetNameserverGroup", req, opts)
 }
 
 // GetSettings: Retrieve DNS settings.
@@ -939,8 +936,11 @@ func (s *DNSService) GetNameserverGroup(ctx context.Context, nsgroupID string, o
 //
 // NetBird API: GET /api/dns/settings (https://docs.netbird.io/api/resources/dns).
 func (s *DNSService) GetSettings(ctx context.Context, opts ...RequestOption) (*api.DNSSettings, error) {
-	r := request{op: "GetDNSSettings", method: http.MethodGet, path: "/api/dns/settings"}
-	return callJSON[*api.DNSSettings](ctx, s.c, r, opts)
+	req, err := api.NewGetDNSSettingsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("GetDNSSettings", err)
+	}
+	return callJSON[*api.DNSSettings](ctx, s.c, "GetDNSSettings", req, opts)
 }
 
 // ListNameserverGroups: List all Nameserver Groups.
@@ -949,8 +949,11 @@ func (s *DNSService) GetSettings(ctx context.Context, opts ...RequestOption) (*a
 //
 // NetBird API: GET /api/dns/nameservers (https://docs.netbird.io/api/resources/dns).
 func (s *DNSService) ListNameserverGroups(ctx context.Context, opts ...RequestOption) ([]api.NameserverGroup, error) {
-	r := request{op: "ListNameserverGroups", method: http.MethodGet, path: "/api/dns/nameservers"}
-	return callJSON[[]api.NameserverGroup](ctx, s.c, r, opts)
+	req, err := api.NewListNameserverGroupsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListNameserverGroups", err)
+	}
+	return callJSON[[]api.NameserverGroup](ctx, s.c, "ListNameserverGroups", req, opts)
 }
 
 // UpdateNameserverGroup: Update a Nameserver Group.
@@ -965,8 +968,11 @@ func (s *DNSService) UpdateNameserverGroup(ctx context.Context, nsgroupID string
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNameserverGroup", err)
 	}
-	r := request{op: "UpdateNameserverGroup", method: http.MethodPut, path: "/api/dns/nameservers/" + url.PathEscape(nsgroupID), body: body}
-	return callJSON[*api.NameserverGroup](ctx, s.c, r, opts)
+	req, err := api.NewUpdateNameserverGroupRequest(s.c.server, nsgroupID, body)
+	if err != nil {
+		return nil, requestError("UpdateNameserverGroup", err)
+	}
+	return callJSON[*api.NameserverGroup](ctx, s.c, "UpdateNameserverGroup", req, opts)
 }
 
 // UpdateSettings: Update DNS Settings.
@@ -978,8 +984,11 @@ func (s *DNSService) UpdateSettings(ctx context.Context, body api.DNSSettings, o
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateDNSSettings", err)
 	}
-	r := request{op: "UpdateDNSSettings", method: http.MethodPut, path: "/api/dns/settings", body: body}
-	return callJSON[*api.DNSSettings](ctx, s.c, r, opts)
+	req, err := api.NewUpdateDNSSettingsRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("UpdateDNSSettings", err)
+	}
+	return callJSON[*api.DNSSettings](ctx, s.c, "UpdateDNSSettings", req, opts)
 }
 
 // DNSZonesService calls NetBird's DNSZones operations. Reach it as Client.DNSZones.
@@ -1008,8 +1017,11 @@ func (s *DNSZonesService) Create(ctx context.Context, body api.ZoneRequest, opts
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateDNSZone", err)
 	}
-	r := request{op: "CreateDNSZone", method: http.MethodPost, path: "/api/dns/zones", body: body}
-	return callJSON[*api.Zone](ctx, s.c, r, opts)
+	req, err := api.NewCreateDNSZoneRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateDNSZone", err)
+	}
+	return callJSON[*api.Zone](ctx, s.c, "CreateDNSZone", req, opts)
 }
 
 // CreateRecord: Create a DNS Record.
@@ -1024,8 +1036,11 @@ func (s *DNSZonesService) CreateRecord(ctx context.Context, zoneID string, body 
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateDNSRecord", err)
 	}
-	r := request{op: "CreateDNSRecord", method: http.MethodPost, path: "/api/dns/zones/" + url.PathEscape(zoneID) + "/records", body: body}
-	return callJSON[*api.DNSRecord](ctx, s.c, r, opts)
+	req, err := api.NewCreateDNSRecordRequest(s.c.server, zoneID, body)
+	if err != nil {
+		return nil, requestError("CreateDNSRecord", err)
+	}
+	return callJSON[*api.DNSRecord](ctx, s.c, "CreateDNSRecord", req, opts)
 }
 
 // Delete: Delete a DNS Zone.
@@ -1037,8 +1052,11 @@ func (s *DNSZonesService) Delete(ctx context.Context, zoneID string, opts ...Req
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return requestError("DeleteDNSZone", err)
 	}
-	r := request{op: "DeleteDNSZone", method: http.MethodDelete, path: "/api/dns/zones/" + url.PathEscape(zoneID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteDNSZoneRequest(s.c.server, zoneID)
+	if err != nil {
+		return requestError("DeleteDNSZone", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteDNSZone", req, opts)
 }
 
 // DeleteRecord: Delete a DNS Record.
@@ -1053,8 +1071,11 @@ func (s *DNSZonesService) DeleteRecord(ctx context.Context, zoneID string, recor
 	if err := checkPathParam("recordID", recordID); err != nil {
 		return requestError("DeleteDNSRecord", err)
 	}
-	r := request{op: "DeleteDNSRecord", method: http.MethodDelete, path: "/api/dns/zones/" + url.PathEscape(zoneID) + "/records/" + url.PathEscape(recordID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteDNSRecordRequest(s.c.server, zoneID, recordID)
+	if err != nil {
+		return requestError("DeleteDNSRecord", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteDNSRecord", req, opts)
 }
 
 // Get: Retrieve a DNS Zone.
@@ -1066,8 +1087,11 @@ func (s *DNSZonesService) Get(ctx context.Context, zoneID string, opts ...Reques
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return nil, requestError("GetDNSZone", err)
 	}
-	r := request{op: "GetDNSZone", method: http.MethodGet, path: "/api/dns/zones/" + url.PathEscape(zoneID)}
-	return callJSON[*api.Zone](ctx, s.c, r, opts)
+	req, err := api.NewGetDNSZoneRequest(s.c.server, zoneID)
+	if err != nil {
+		return nil, requestError("GetDNSZone", err)
+	}
+	return callJSON[*api.Zone](ctx, s.c, "GetDNSZone", req, opts)
 }
 
 // GetRecord: Retrieve a DNS Record.
@@ -1082,8 +1106,11 @@ func (s *DNSZonesService) GetRecord(ctx context.Context, zoneID string, recordID
 	if err := checkPathParam("recordID", recordID); err != nil {
 		return nil, requestError("GetDNSRecord", err)
 	}
-	r := request{op: "GetDNSRecord", method: http.MethodGet, path: "/api/dns/zones/" + url.PathEscape(zoneID) + "/records/" + url.PathEscape(recordID)}
-	return callJSON[*api.DNSRecord](ctx, s.c, r, opts)
+	req, err := api.NewGetDNSRecordRequest(s.c.server, zoneID, recordID)
+	if err != nil {
+		return nil, requestError("GetDNSRecord", err)
+	}
+	return callJSON[*api.DNSRecord](ctx, s.c, "GetDNSRecord", req, opts)
 }
 
 // List: List all DNS Zones.
@@ -1092,8 +1119,11 @@ func (s *DNSZonesService) GetRecord(ctx context.Context, zoneID string, recordID
 //
 // NetBird API: GET /api/dns/zones (https://docs.netbird.io/api/resources/dns-zones).
 func (s *DNSZonesService) List(ctx context.Context, opts ...RequestOption) ([]api.Zone, error) {
-	r := request{op: "ListDNSZones", method: http.MethodGet, path: "/api/dns/zones"}
-	return callJSON[[]api.Zone](ctx, s.c, r, opts)
+	req, err := api.NewListDNSZonesRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListDNSZones", err)
+	}
+	return callJSON[[]api.Zone](ctx, s.c, "ListDNSZones", req, opts)
 }
 
 // ListRecords: List all DNS Records.
@@ -1105,8 +1135,11 @@ func (s *DNSZonesService) ListRecords(ctx context.Context, zoneID string, opts .
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return nil, requestError("ListDNSRecords", err)
 	}
-	r := request{op: "ListDNSRecords", method: http.MethodGet, path: "/api/dns/zones/" + url.PathEscape(zoneID) + "/records"}
-	return callJSON[[]api.DNSRecord](ctx, s.c, r, opts)
+	req, err := api.NewListDNSRecordsRequest(s.c.server, zoneID)
+	if err != nil {
+		return nil, requestError("ListDNSRecords", err)
+	}
+	return callJSON[[]api.DNSRecord](ctx, s.c, "ListDNSRecords", req, opts)
 }
 
 // Update: Update a DNS Zone.
@@ -1121,8 +1154,11 @@ func (s *DNSZonesService) Update(ctx context.Context, zoneID string, body api.Zo
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateDNSZone", err)
 	}
-	r := request{op: "UpdateDNSZone", method: http.MethodPut, path: "/api/dns/zones/" + url.PathEscape(zoneID), body: body}
-	return callJSON[*api.Zone](ctx, s.c, r, opts)
+	req, err := api.NewUpdateDNSZoneRequest(s.c.server, zoneID, body)
+	if err != nil {
+		return nil, requestError("UpdateDNSZone", err)
+	}
+	return callJSON[*api.Zone](ctx, s.c, "UpdateDNSZone", req, opts)
 }
 
 // UpdateRecord: Update a DNS Record.
@@ -1140,8 +1176,11 @@ func (s *DNSZonesService) UpdateRecord(ctx context.Context, zoneID string, recor
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateDNSRecord", err)
 	}
-	r := request{op: "UpdateDNSRecord", method: http.MethodPut, path: "/api/dns/zones/" + url.PathEscape(zoneID) + "/records/" + url.PathEscape(recordID), body: body}
-	return callJSON[*api.DNSRecord](ctx, s.c, r, opts)
+	req, err := api.NewUpdateDNSRecordRequest(s.c.server, zoneID, recordID, body)
+	if err != nil {
+		return nil, requestError("UpdateDNSRecord", err)
+	}
+	return callJSON[*api.DNSRecord](ctx, s.c, "UpdateDNSRecord", req, opts)
 }
 
 // EDRService calls NetBird's EDR operations. Reach it as Client.EDR.
@@ -1189,8 +1228,11 @@ func (s *EDRService) BypassPeerCompliance(ctx context.Context, peerID string, op
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("BypassPeerCompliance", err)
 	}
-	r := request{op: "BypassPeerCompliance", method: http.MethodPost, path: "/api/peers/" + url.PathEscape(peerID) + "/edr/bypass"}
-	return callJSON[*api.BypassResponse](ctx, s.c, r, opts)
+	req, err := api.NewBypassPeerComplianceRequest(s.c.server, peerID)
+	if err != nil {
+		return nil, requestError("BypassPeerCompliance", err)
+	}
+	return callJSON[*api.BypassResponse](ctx, s.c, "BypassPeerCompliance", req, opts)
 }
 
 // CreateFalcon: Create EDR Falcon Integration.
@@ -1204,8 +1246,11 @@ func (s *EDRService) CreateFalcon(ctx context.Context, body api.EDRFalconRequest
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateFalconIntegration", err)
 	}
-	r := request{op: "CreateFalconIntegration", method: http.MethodPost, path: "/api/integrations/edr/falcon", body: body}
-	return callJSON[*api.EDRFalconResponse](ctx, s.c, r, opts)
+	req, err := api.NewCreateFalconIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateFalconIntegration", err)
+	}
+	return callJSON[*api.EDRFalconResponse](ctx, s.c, "CreateFalconIntegration", req, opts)
 }
 
 // CreateFleetDM: Create EDR FleetDM Integration.
@@ -1219,8 +1264,11 @@ func (s *EDRService) CreateFleetDM(ctx context.Context, body api.EDRFleetDMReque
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateFleetDMIntegration", err)
 	}
-	r := request{op: "CreateFleetDMIntegration", method: http.MethodPost, path: "/api/integrations/edr/fleetdm", body: body}
-	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, r, opts)
+	req, err := api.NewCreateFleetDMIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateFleetDMIntegration", err)
+	}
+	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, "CreateFleetDMIntegration", req, opts)
 }
 
 // CreateHuntress: Create EDR Huntress Integration.
@@ -1234,8 +1282,11 @@ func (s *EDRService) CreateHuntress(ctx context.Context, body api.EDRHuntressReq
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateHuntressIntegration", err)
 	}
-	r := request{op: "CreateHuntressIntegration", method: http.MethodPost, path: "/api/integrations/edr/huntress", body: body}
-	return callJSON[*api.EDRHuntressResponse](ctx, s.c, r, opts)
+	req, err := api.NewCreateHuntressIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateHuntressIntegration", err)
+	}
+	return callJSON[*api.EDRHuntressResponse](ctx, s.c, "CreateHuntressIntegration", req, opts)
 }
 
 // CreateIntune: Create EDR Intune Integration.
@@ -1249,8 +1300,11 @@ func (s *EDRService) CreateIntune(ctx context.Context, body api.EDRIntuneRequest
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateIntuneIntegration", err)
 	}
-	r := request{op: "CreateIntuneIntegration", method: http.MethodPost, path: "/api/integrations/edr/intune", body: body}
-	return callJSON[*api.EDRIntuneResponse](ctx, s.c, r, opts)
+	req, err := api.NewCreateIntuneIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateIntuneIntegration", err)
+	}
+	return callJSON[*api.EDRIntuneResponse](ctx, s.c, "CreateIntuneIntegration", req, opts)
 }
 
 // CreateSentinelOne: Create EDR SentinelOne Integration.
@@ -1264,8 +1318,11 @@ func (s *EDRService) CreateSentinelOne(ctx context.Context, body api.EDRSentinel
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateSentinelOneIntegration", err)
 	}
-	r := request{op: "CreateSentinelOneIntegration", method: http.MethodPost, path: "/api/integrations/edr/sentinelone", body: body}
-	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, r, opts)
+	req, err := api.NewCreateSentinelOneIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateSentinelOneIntegration", err)
+	}
+	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, "CreateSentinelOneIntegration", req, opts)
 }
 
 // DeleteFalcon: Delete EDR Falcon Integration.
@@ -1276,8 +1333,11 @@ func (s *EDRService) CreateSentinelOne(ctx context.Context, body api.EDRSentinel
 //
 // NetBird API: DELETE /api/integrations/edr/falcon (https://docs.netbird.io/api/resources/edr-falcon-integrations).
 func (s *EDRService) DeleteFalcon(ctx context.Context, opts ...RequestOption) error {
-	r := request{op: "DeleteFalconIntegration", method: http.MethodDelete, path: "/api/integrations/edr/falcon"}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteFalconIntegrationRequest(s.c.server)
+	if err != nil {
+		return requestError("DeleteFalconIntegration", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteFalconIntegration", req, opts)
 }
 
 // DeleteFleetDM: Delete EDR FleetDM Integration.
@@ -1288,8 +1348,11 @@ func (s *EDRService) DeleteFalcon(ctx context.Context, opts ...RequestOption) er
 //
 // NetBird API: DELETE /api/integrations/edr/fleetdm (https://docs.netbird.io/api/resources/edr-fleetdm-integrations).
 func (s *EDRService) DeleteFleetDM(ctx context.Context, opts ...RequestOption) error {
-	r := request{op: "DeleteFleetDMIntegration", method: http.MethodDelete, path: "/api/integrations/edr/fleetdm"}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteFleetDMIntegrationRequest(s.c.server)
+	if err != nil {
+		return requestError("DeleteFleetDMIntegration", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteFleetDMIntegration", req, opts)
 }
 
 // DeleteHuntress: Delete EDR Huntress Integration.
@@ -1300,8 +1363,11 @@ func (s *EDRService) DeleteFleetDM(ctx context.Context, opts ...RequestOption) e
 //
 // NetBird API: DELETE /api/integrations/edr/huntress (https://docs.netbird.io/api/resources/edr-huntress-integrations).
 func (s *EDRService) DeleteHuntress(ctx context.Context, opts ...RequestOption) error {
-	r := request{op: "DeleteHuntressIntegration", method: http.MethodDelete, path: "/api/integrations/edr/huntress"}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteHuntressIntegrationRequest(s.c.server)
+	if err != nil {
+		return requestError("DeleteHuntressIntegration", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteHuntressIntegration", req, opts)
 }
 
 // DeleteIntune: Delete EDR Intune Integration.
@@ -1312,8 +1378,11 @@ func (s *EDRService) DeleteHuntress(ctx context.Context, opts ...RequestOption) 
 //
 // NetBird API: DELETE /api/integrations/edr/intune (https://docs.netbird.io/api/resources/edr-intune-integrations).
 func (s *EDRService) DeleteIntune(ctx context.Context, opts ...RequestOption) error {
-	r := request{op: "DeleteIntuneIntegration", method: http.MethodDelete, path: "/api/integrations/edr/intune"}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteIntuneIntegrationRequest(s.c.server)
+	if err != nil {
+		return requestError("DeleteIntuneIntegration", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteIntuneIntegration", req, opts)
 }
 
 // DeleteSentinelOne: Delete EDR SentinelOne Integration.
@@ -1324,8 +1393,11 @@ func (s *EDRService) DeleteIntune(ctx context.Context, opts ...RequestOption) er
 //
 // NetBird API: DELETE /api/integrations/edr/sentinelone (https://docs.netbird.io/api/resources/edr-sentinelone-integrations).
 func (s *EDRService) DeleteSentinelOne(ctx context.Context, opts ...RequestOption) error {
-	r := request{op: "DeleteSentinelOneIntegration", method: http.MethodDelete, path: "/api/integrations/edr/sentinelone"}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteSentinelOneIntegrationRequest(s.c.server)
+	if err != nil {
+		return requestError("DeleteSentinelOneIntegration", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteSentinelOneIntegration", req, opts)
 }
 
 // GetFalcon: Get EDR Falcon Integration.
@@ -1336,8 +1408,11 @@ func (s *EDRService) DeleteSentinelOne(ctx context.Context, opts ...RequestOptio
 //
 // NetBird API: GET /api/integrations/edr/falcon (https://docs.netbird.io/api/resources/edr-falcon-integrations).
 func (s *EDRService) GetFalcon(ctx context.Context, opts ...RequestOption) (*api.EDRFalconResponse, error) {
-	r := request{op: "GetFalconIntegration", method: http.MethodGet, path: "/api/integrations/edr/falcon"}
-	return callJSON[*api.EDRFalconResponse](ctx, s.c, r, opts)
+	req, err := api.NewGetFalconIntegrationRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("GetFalconIntegration", err)
+	}
+	return callJSON[*api.EDRFalconResponse](ctx, s.c, "GetFalconIntegration", req, opts)
 }
 
 // GetFleetDM: Get EDR FleetDM Integration.
@@ -1348,8 +1423,11 @@ func (s *EDRService) GetFalcon(ctx context.Context, opts ...RequestOption) (*api
 //
 // NetBird API: GET /api/integrations/edr/fleetdm (https://docs.netbird.io/api/resources/edr-fleetdm-integrations).
 func (s *EDRService) GetFleetDM(ctx context.Context, opts ...RequestOption) (*api.EDRFleetDMResponse, error) {
-	r := request{op: "GetFleetDMIntegration", method: http.MethodGet, path: "/api/integrations/edr/fleetdm"}
-	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, r, opts)
+	req, err := api.NewGetFleetDMIntegrationRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("GetFleetDMIntegration", err)
+	}
+	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, "GetFleetDMIntegration", req, opts)
 }
 
 // GetHuntress: Get EDR Huntress Integration.
@@ -1360,8 +1438,11 @@ func (s *EDRService) GetFleetDM(ctx context.Context, opts ...RequestOption) (*ap
 //
 // NetBird API: GET /api/integrations/edr/huntress (https://docs.netbird.io/api/resources/edr-huntress-integrations).
 func (s *EDRService) GetHuntress(ctx context.Context, opts ...RequestOption) (*api.EDRHuntressResponse, error) {
-	r := request{op: "GetHuntressIntegration", method: http.MethodGet, path: "/api/integrations/edr/huntress"}
-	return callJSON[*api.EDRHuntressResponse](ctx, s.c, r, opts)
+	req, err := api.NewGetHuntressIntegrationRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("GetHuntressIntegration", err)
+	}
+	return callJSON[*api.EDRHuntressResponse](ctx, s.c, "GetHuntressIntegration", req, opts)
 }
 
 // GetIntune: Get EDR Intune Integration.
@@ -1372,8 +1453,11 @@ func (s *EDRService) GetHuntress(ctx context.Context, opts ...RequestOption) (*a
 //
 // NetBird API: GET /api/integrations/edr/intune (https://docs.netbird.io/api/resources/edr-intune-integrations).
 func (s *EDRService) GetIntune(ctx context.Context, opts ...RequestOption) (*api.EDRIntuneResponse, error) {
-	r := request{op: "GetIntuneIntegration", method: http.MethodGet, path: "/api/integrations/edr/intune"}
-	return callJSON[*api.EDRIntuneResponse](ctx, s.c, r, opts)
+	req, err := api.NewGetIntuneIntegrationRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("GetIntuneIntegration", err)
+	}
+	return callJSON[*api.EDRIntuneResponse](ctx, s.c, "GetIntuneIntegration", req, opts)
 }
 
 // GetSentinelOne: Get EDR SentinelOne Integration.
@@ -1384,8 +1468,11 @@ func (s *EDRService) GetIntune(ctx context.Context, opts ...RequestOption) (*api
 //
 // NetBird API: GET /api/integrations/edr/sentinelone (https://docs.netbird.io/api/resources/edr-sentinelone-integrations).
 func (s *EDRService) GetSentinelOne(ctx context.Context, opts ...RequestOption) (*api.EDRSentinelOneResponse, error) {
-	r := request{op: "GetSentinelOneIntegration", method: http.MethodGet, path: "/api/integrations/edr/sentinelone"}
-	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, r, opts)
+	req, err := api.NewGetSentinelOneIntegrationRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("GetSentinelOneIntegration", err)
+	}
+	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, "GetSentinelOneIntegration", req, opts)
 }
 
 // ListBypassedPeers: List all bypassed peers.
@@ -1396,8 +1483,11 @@ func (s *EDRService) GetSentinelOne(ctx context.Context, opts ...RequestOption) 
 //
 // NetBird API: GET /api/peers/edr/bypassed (https://docs.netbird.io/api/resources/edr-peers).
 func (s *EDRService) ListBypassedPeers(ctx context.Context, opts ...RequestOption) ([]api.BypassResponse, error) {
-	r := request{op: "ListBypassedPeers", method: http.MethodGet, path: "/api/peers/edr/bypassed"}
-	return callJSON[[]api.BypassResponse](ctx, s.c, r, opts)
+	req, err := api.NewListBypassedPeersRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListBypassedPeers", err)
+	}
+	return callJSON[[]api.BypassResponse](ctx, s.c, "ListBypassedPeers", req, opts)
 }
 
 // RevokePeerComplianceBypass: Revoke compliance bypass for a peer.
@@ -1411,8 +1501,11 @@ func (s *EDRService) RevokePeerComplianceBypass(ctx context.Context, peerID stri
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return requestError("RevokePeerComplianceBypass", err)
 	}
-	r := request{op: "RevokePeerComplianceBypass", method: http.MethodDelete, path: "/api/peers/" + url.PathEscape(peerID) + "/edr/bypass"}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewRevokePeerComplianceBypassRequest(s.c.server, peerID)
+	if err != nil {
+		return requestError("RevokePeerComplianceBypass", err)
+	}
+	return callNoContent(ctx, s.c, "RevokePeerComplianceBypass", req, opts)
 }
 
 // UpdateFalcon: Update EDR Falcon Integration.
@@ -1426,8 +1519,11 @@ func (s *EDRService) UpdateFalcon(ctx context.Context, body api.EDRFalconRequest
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateFalconIntegration", err)
 	}
-	r := request{op: "UpdateFalconIntegration", method: http.MethodPut, path: "/api/integrations/edr/falcon", body: body}
-	return callJSON[*api.EDRFalconResponse](ctx, s.c, r, opts)
+	req, err := api.NewUpdateFalconIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("UpdateFalconIntegration", err)
+	}
+	return callJSON[*api.EDRFalconResponse](ctx, s.c, "UpdateFalconIntegration", req, opts)
 }
 
 // UpdateFleetDM: Update EDR FleetDM Integration.
@@ -1441,8 +1537,11 @@ func (s *EDRService) UpdateFleetDM(ctx context.Context, body api.EDRFleetDMReque
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateFleetDMIntegration", err)
 	}
-	r := request{op: "UpdateFleetDMIntegration", method: http.MethodPut, path: "/api/integrations/edr/fleetdm", body: body}
-	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, r, opts)
+	req, err := api.NewUpdateFleetDMIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("UpdateFleetDMIntegration", err)
+	}
+	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, "UpdateFleetDMIntegration", req, opts)
 }
 
 // UpdateHuntress: Update EDR Huntress Integration.
@@ -1456,8 +1555,11 @@ func (s *EDRService) UpdateHuntress(ctx context.Context, body api.EDRHuntressReq
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateHuntressIntegration", err)
 	}
-	r := request{op: "UpdateHuntressIntegration", method: http.MethodPut, path: "/api/integrations/edr/huntress", body: body}
-	return callJSON[*api.EDRHuntressResponse](ctx, s.c, r, opts)
+	req, err := api.NewUpdateHuntressIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("UpdateHuntressIntegration", err)
+	}
+	return callJSON[*api.EDRHuntressResponse](ctx, s.c, "UpdateHuntressIntegration", req, opts)
 }
 
 // UpdateIntune: Update EDR Intune Integration.
@@ -1471,8 +1573,11 @@ func (s *EDRService) UpdateIntune(ctx context.Context, body api.EDRIntuneRequest
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateIntuneIntegration", err)
 	}
-	r := request{op: "UpdateIntuneIntegration", method: http.MethodPut, path: "/api/integrations/edr/intune", body: body}
-	return callJSON[*api.EDRIntuneResponse](ctx, s.c, r, opts)
+	req, err := api.NewUpdateIntuneIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("UpdateIntuneIntegration", err)
+	}
+	return callJSON[*api.EDRIntuneResponse](ctx, s.c, "UpdateIntuneIntegration", req, opts)
 }
 
 // UpdateSentinelOne: Update EDR SentinelOne Integration.
@@ -1486,8 +1591,11 @@ func (s *EDRService) UpdateSentinelOne(ctx context.Context, body api.EDRSentinel
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateSentinelOneIntegration", err)
 	}
-	r := request{op: "UpdateSentinelOneIntegration", method: http.MethodPut, path: "/api/integrations/edr/sentinelone", body: body}
-	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, r, opts)
+	req, err := api.NewUpdateSentinelOneIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("UpdateSentinelOneIntegration", err)
+	}
+	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, "UpdateSentinelOneIntegration", req, opts)
 }
 
 // EventStreamingService calls NetBird's EventStreaming operations. Reach it as Client.EventStreaming.
@@ -1519,8 +1627,11 @@ func (s *EventStreamingService) Create(ctx context.Context, body api.CreateInteg
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateEventStreamingIntegration", err)
 	}
-	r := request{op: "CreateEventStreamingIntegration", method: http.MethodPost, path: "/api/event-streaming", body: body}
-	return callJSON[*api.IntegrationResponse](ctx, s.c, r, opts)
+	req, err := api.NewCreateEventStreamingIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateEventStreamingIntegration", err)
+	}
+	return callJSON[*api.IntegrationResponse](ctx, s.c, "CreateEventStreamingIntegration", req, opts)
 }
 
 // Delete: Delete Event Streaming Integration.
@@ -1531,8 +1642,11 @@ func (s *EventStreamingService) Create(ctx context.Context, body api.CreateInteg
 //
 // NetBird API: DELETE /api/event-streaming/{id} (https://docs.netbird.io/api/resources/event-streaming-integrations).
 func (s *EventStreamingService) Delete(ctx context.Context, id int, opts ...RequestOption) error {
-	r := request{op: "DeleteEventStreamingIntegration", method: http.MethodDelete, path: "/api/event-streaming/" + strconv.Itoa(id)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteEventStreamingIntegrationRequest(s.c.server, id)
+	if err != nil {
+		return requestError("DeleteEventStreamingIntegration", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteEventStreamingIntegration", req, opts)
 }
 
 // Get: Get Event Streaming Integration.
@@ -1543,8 +1657,11 @@ func (s *EventStreamingService) Delete(ctx context.Context, id int, opts ...Requ
 //
 // NetBird API: GET /api/event-streaming/{id} (https://docs.netbird.io/api/resources/event-streaming-integrations).
 func (s *EventStreamingService) Get(ctx context.Context, id int, opts ...RequestOption) (*api.IntegrationResponse, error) {
-	r := request{op: "GetEventStreamingIntegration", method: http.MethodGet, path: "/api/event-streaming/" + strconv.Itoa(id)}
-	return callJSON[*api.IntegrationResponse](ctx, s.c, r, opts)
+	req, err := api.NewGetEventStreamingIntegrationRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("GetEventStreamingIntegration", err)
+	}
+	return callJSON[*api.IntegrationResponse](ctx, s.c, "GetEventStreamingIntegration", req, opts)
 }
 
 // List: List Event Streaming Integrations.
@@ -1555,8 +1672,11 @@ func (s *EventStreamingService) Get(ctx context.Context, id int, opts ...Request
 //
 // NetBird API: GET /api/event-streaming (https://docs.netbird.io/api/resources/event-streaming-integrations).
 func (s *EventStreamingService) List(ctx context.Context, opts ...RequestOption) ([]api.IntegrationResponse, error) {
-	r := request{op: "ListEventStreamingIntegrations", method: http.MethodGet, path: "/api/event-streaming"}
-	return callJSON[[]api.IntegrationResponse](ctx, s.c, r, opts)
+	req, err := api.NewListEventStreamingIntegrationsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListEventStreamingIntegrations", err)
+	}
+	return callJSON[[]api.IntegrationResponse](ctx, s.c, "ListEventStreamingIntegrations", req, opts)
 }
 
 // Update: Update Event Streaming Integration.
@@ -1573,8 +1693,11 @@ func (s *EventStreamingService) Update(ctx context.Context, id int, body api.Cre
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateEventStreamingIntegration", err)
 	}
-	r := request{op: "UpdateEventStreamingIntegration", method: http.MethodPut, path: "/api/event-streaming/" + strconv.Itoa(id), body: body}
-	return callJSON[*api.IntegrationResponse](ctx, s.c, r, opts)
+	req, err := api.NewUpdateEventStreamingIntegrationRequest(s.c.server, id, body)
+	if err != nil {
+		return nil, requestError("UpdateEventStreamingIntegration", err)
+	}
+	return callJSON[*api.IntegrationResponse](ctx, s.c, "UpdateEventStreamingIntegration", req, opts)
 }
 
 // EventsService calls NetBird's Events operations. Reach it as Client.Events.
@@ -1595,8 +1718,11 @@ type EventsAPI interface {
 //
 // NetBird API: GET /api/events/audit (https://docs.netbird.io/api/resources/events).
 func (s *EventsService) ListAudit(ctx context.Context, opts ...RequestOption) ([]api.Event, error) {
-	r := request{op: "ListAuditEvents", method: http.MethodGet, path: "/api/events/audit"}
-	return callJSON[[]api.Event](ctx, s.c, r, opts)
+	req, err := api.NewListAuditEventsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListAuditEvents", err)
+	}
+	return callJSON[[]api.Event](ctx, s.c, "ListAuditEvents", req, opts)
 }
 
 // ListNetworkTraffic: List all Traffic Events.
@@ -1605,50 +1731,11 @@ func (s *EventsService) ListAudit(ctx context.Context, opts ...RequestOption) ([
 //
 // NetBird API: GET /api/events/network-traffic (https://docs.netbird.io/api/resources/events).
 func (s *EventsService) ListNetworkTraffic(ctx context.Context, params *api.ListNetworkTrafficEventsParams, opts ...RequestOption) (*api.NetworkTrafficEventsResponse, error) {
-	r := request{op: "ListNetworkTrafficEvents", method: http.MethodGet, path: "/api/events/network-traffic"}
-	if params != nil {
-		r.query = url.Values{}
-		if params.Page != nil {
-			r.query.Set("page", strconv.Itoa(*params.Page))
-		}
-		if params.PageSize != nil {
-			r.query.Set("page_size", strconv.Itoa(*params.PageSize))
-		}
-		if params.UserID != nil {
-			r.query.Set("user_id", *params.UserID)
-		}
-		if params.ReporterID != nil {
-			r.query.Set("reporter_id", *params.ReporterID)
-		}
-		if params.SourceID != nil {
-			r.query.Set("source_id", *params.SourceID)
-		}
-		if params.DestinationID != nil {
-			r.query.Set("destination_id", *params.DestinationID)
-		}
-		if params.Protocol != nil {
-			r.query.Set("protocol", strconv.Itoa(*params.Protocol))
-		}
-		if params.Type != nil {
-			r.query.Set("type", string(*params.Type))
-		}
-		if params.ConnectionType != nil {
-			r.query.Set("connection_type", string(*params.ConnectionType))
-		}
-		if params.Direction != nil {
-			r.query.Set("direction", string(*params.Direction))
-		}
-		if params.Search != nil {
-			r.query.Set("search", *params.Search)
-		}
-		if params.StartDate != nil {
-			r.query.Set("start_date", params.StartDate.Format(time.RFC3339Nano))
-		}
-		if params.EndDate != nil {
-			r.query.Set("end_date", params.EndDate.Format(time.RFC3339Nano))
-		}
+	req, err := api.NewListNetworkTrafficEventsRequest(s.c.server, params)
+	if err != nil {
+		return nil, requestError("ListNetworkTrafficEvents", err)
 	}
-	return callJSON[*api.NetworkTrafficEventsResponse](ctx, s.c, r, opts)
+	return callJSON[*api.NetworkTrafficEventsResponse](ctx, s.c, "ListNetworkTrafficEvents", req, opts)
 }
 
 // ListNetworkTrafficAll walks every page of ListNetworkTraffic, starting at params.Page
@@ -1675,59 +1762,11 @@ func (s *EventsService) ListNetworkTrafficAll(ctx context.Context, params *api.L
 //
 // NetBird API: GET /api/events/proxy (https://docs.netbird.io/api/resources/events).
 func (s *EventsService) ListProxyAccessLogs(ctx context.Context, params *api.ListProxyAccessLogsParams, opts ...RequestOption) (*api.ProxyAccessLogsResponse, error) {
-	r := request{op: "ListProxyAccessLogs", method: http.MethodGet, path: "/api/events/proxy"}
-	if params != nil {
-		r.query = url.Values{}
-		if params.Page != nil {
-			r.query.Set("page", strconv.Itoa(*params.Page))
-		}
-		if params.PageSize != nil {
-			r.query.Set("page_size", strconv.Itoa(*params.PageSize))
-		}
-		if params.SortBy != nil {
-			r.query.Set("sort_by", string(*params.SortBy))
-		}
-		if params.SortOrder != nil {
-			r.query.Set("sort_order", string(*params.SortOrder))
-		}
-		if params.Search != nil {
-			r.query.Set("search", *params.Search)
-		}
-		if params.SourceIP != nil {
-			r.query.Set("source_ip", *params.SourceIP)
-		}
-		if params.Host != nil {
-			r.query.Set("host", *params.Host)
-		}
-		if params.Path != nil {
-			r.query.Set("path", *params.Path)
-		}
-		if params.UserID != nil {
-			r.query.Set("user_id", *params.UserID)
-		}
-		if params.UserEmail != nil {
-			r.query.Set("user_email", *params.UserEmail)
-		}
-		if params.UserName != nil {
-			r.query.Set("user_name", *params.UserName)
-		}
-		if params.Method != nil {
-			r.query.Set("method", string(*params.Method))
-		}
-		if params.Status != nil {
-			r.query.Set("status", string(*params.Status))
-		}
-		if params.StatusCode != nil {
-			r.query.Set("status_code", strconv.Itoa(*params.StatusCode))
-		}
-		if params.StartDate != nil {
-			r.query.Set("start_date", params.StartDate.Format(time.RFC3339Nano))
-		}
-		if params.EndDate != nil {
-			r.query.Set("end_date", params.EndDate.Format(time.RFC3339Nano))
-		}
+	req, err := api.NewListProxyAccessLogsRequest(s.c.server, params)
+	if err != nil {
+		return nil, requestError("ListProxyAccessLogs", err)
 	}
-	return callJSON[*api.ProxyAccessLogsResponse](ctx, s.c, r, opts)
+	return callJSON[*api.ProxyAccessLogsResponse](ctx, s.c, "ListProxyAccessLogs", req, opts)
 }
 
 // ListProxyAccessLogsAll walks every page of ListProxyAccessLogs, starting at params.Page
@@ -1766,8 +1805,11 @@ func (s *GeoLocationsService) ListCities(ctx context.Context, country string, op
 	if err := checkPathParam("country", country); err != nil {
 		return nil, requestError("ListCountryCities", err)
 	}
-	r := request{op: "ListCountryCities", method: http.MethodGet, path: "/api/locations/countries/" + url.PathEscape(country) + "/cities"}
-	return callJSON[[]api.City](ctx, s.c, r, opts)
+	req, err := api.NewListCountryCitiesRequest(s.c.server, country)
+	if err != nil {
+		return nil, requestError("ListCountryCities", err)
+	}
+	return callJSON[[]api.City](ctx, s.c, "ListCountryCities", req, opts)
 }
 
 // ListCountries: List all country codes.
@@ -1776,8 +1818,11 @@ func (s *GeoLocationsService) ListCities(ctx context.Context, country string, op
 //
 // NetBird API: GET /api/locations/countries (https://docs.netbird.io/api/resources/geo-locations).
 func (s *GeoLocationsService) ListCountries(ctx context.Context, opts ...RequestOption) ([]string, error) {
-	r := request{op: "ListCountries", method: http.MethodGet, path: "/api/locations/countries"}
-	return callJSON[[]string](ctx, s.c, r, opts)
+	req, err := api.NewListCountriesRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListCountries", err)
+	}
+	return callJSON[[]string](ctx, s.c, "ListCountries", req, opts)
 }
 
 // GroupsService calls NetBird's Groups operations. Reach it as Client.Groups.
@@ -1801,8 +1846,11 @@ func (s *GroupsService) Create(ctx context.Context, body api.GroupRequest, opts 
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateGroup", err)
 	}
-	r := request{op: "CreateGroup", method: http.MethodPost, path: "/api/groups", body: body}
-	return callJSON[*api.Group](ctx, s.c, r, opts)
+	req, err := api.NewCreateGroupRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateGroup", err)
+	}
+	return callJSON[*api.Group](ctx, s.c, "CreateGroup", req, opts)
 }
 
 // Delete: Delete a Group.
@@ -1814,8 +1862,11 @@ func (s *GroupsService) Delete(ctx context.Context, groupID string, opts ...Requ
 	if err := checkPathParam("groupID", groupID); err != nil {
 		return requestError("DeleteGroup", err)
 	}
-	r := request{op: "DeleteGroup", method: http.MethodDelete, path: "/api/groups/" + url.PathEscape(groupID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteGroupRequest(s.c.server, groupID)
+	if err != nil {
+		return requestError("DeleteGroup", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteGroup", req, opts)
 }
 
 // Get: Retrieve a Group.
@@ -1827,8 +1878,11 @@ func (s *GroupsService) Get(ctx context.Context, groupID string, opts ...Request
 	if err := checkPathParam("groupID", groupID); err != nil {
 		return nil, requestError("GetGroup", err)
 	}
-	r := request{op: "GetGroup", method: http.MethodGet, path: "/api/groups/" + url.PathEscape(groupID)}
-	return callJSON[*api.Group](ctx, s.c, r, opts)
+	req, err := api.NewGetGroupRequest(s.c.server, groupID)
+	if err != nil {
+		return nil, requestError("GetGroup", err)
+	}
+	return callJSON[*api.Group](ctx, s.c, "GetGroup", req, opts)
 }
 
 // List: List all Groups.
@@ -1837,14 +1891,11 @@ func (s *GroupsService) Get(ctx context.Context, groupID string, opts ...Request
 //
 // NetBird API: GET /api/groups (https://docs.netbird.io/api/resources/groups).
 func (s *GroupsService) List(ctx context.Context, params *api.ListGroupsParams, opts ...RequestOption) ([]api.Group, error) {
-	r := request{op: "ListGroups", method: http.MethodGet, path: "/api/groups"}
-	if params != nil {
-		r.query = url.Values{}
-		if params.Name != nil {
-			r.query.Set("name", *params.Name)
-		}
+	req, err := api.NewListGroupsRequest(s.c.server, params)
+	if err != nil {
+		return nil, requestError("ListGroups", err)
 	}
-	return callJSON[[]api.Group](ctx, s.c, r, opts)
+	return callJSON[[]api.Group](ctx, s.c, "ListGroups", req, opts)
 }
 
 // Update: Update a Group.
@@ -1859,8 +1910,11 @@ func (s *GroupsService) Update(ctx context.Context, groupID string, body api.Gro
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateGroup", err)
 	}
-	r := request{op: "UpdateGroup", method: http.MethodPut, path: "/api/groups/" + url.PathEscape(groupID), body: body}
-	return callJSON[*api.Group](ctx, s.c, r, opts)
+	req, err := api.NewUpdateGroupRequest(s.c.server, groupID, body)
+	if err != nil {
+		return nil, requestError("UpdateGroup", err)
+	}
+	return callJSON[*api.Group](ctx, s.c, "UpdateGroup", req, opts)
 }
 
 // IDPIntegrationsService calls NetBird's IDPIntegrations operations. Reach it as Client.IDPIntegrations.
@@ -1911,8 +1965,11 @@ func (s *IDPIntegrationsService) CreateAzure(ctx context.Context, body api.Creat
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAzureIDPIntegration", err)
 	}
-	r := request{op: "CreateAzureIDPIntegration", method: http.MethodPost, path: "/api/integrations/azure-idp", body: body}
-	return callJSON[*api.AzureIntegration](ctx, s.c, r, opts)
+	req, err := api.NewCreateAzureIDPIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateAzureIDPIntegration", err)
+	}
+	return callJSON[*api.AzureIntegration](ctx, s.c, "CreateAzureIDPIntegration", req, opts)
 }
 
 // CreateGoogle: Create Google IDP Integration.
@@ -1926,8 +1983,11 @@ func (s *IDPIntegrationsService) CreateGoogle(ctx context.Context, body api.Crea
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateGoogleIDPIntegration", err)
 	}
-	r := request{op: "CreateGoogleIDPIntegration", method: http.MethodPost, path: "/api/integrations/google-idp", body: body}
-	return callJSON[*api.GoogleIntegration](ctx, s.c, r, opts)
+	req, err := api.NewCreateGoogleIDPIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateGoogleIDPIntegration", err)
+	}
+	return callJSON[*api.GoogleIntegration](ctx, s.c, "CreateGoogleIDPIntegration", req, opts)
 }
 
 // CreateOktaSCIM: Create Okta SCIM IDP Integration.
@@ -1941,8 +2001,11 @@ func (s *IDPIntegrationsService) CreateOktaSCIM(ctx context.Context, body api.Cr
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateOktaSCIMIntegration", err)
 	}
-	r := request{op: "CreateOktaSCIMIntegration", method: http.MethodPost, path: "/api/integrations/okta-scim-idp", body: body}
-	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, r, opts)
+	req, err := api.NewCreateOktaSCIMIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateOktaSCIMIntegration", err)
+	}
+	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, "CreateOktaSCIMIntegration", req, opts)
 }
 
 // CreateSCIM: Create SCIM IDP Integration.
@@ -1956,8 +2019,11 @@ func (s *IDPIntegrationsService) CreateSCIM(ctx context.Context, body api.Create
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateSCIMIntegration", err)
 	}
-	r := request{op: "CreateSCIMIntegration", method: http.MethodPost, path: "/api/integrations/scim-idp", body: body}
-	return callJSON[*api.SCIMIntegration](ctx, s.c, r, opts)
+	req, err := api.NewCreateSCIMIntegrationRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateSCIMIntegration", err)
+	}
+	return callJSON[*api.SCIMIntegration](ctx, s.c, "CreateSCIMIntegration", req, opts)
 }
 
 // DeleteAzure: Delete Azure IDP Integration.
@@ -1968,8 +2034,11 @@ func (s *IDPIntegrationsService) CreateSCIM(ctx context.Context, body api.Create
 //
 // NetBird API: DELETE /api/integrations/azure-idp/{id} (https://docs.netbird.io/api/resources/idp-azure-integrations).
 func (s *IDPIntegrationsService) DeleteAzure(ctx context.Context, id int64, opts ...RequestOption) error {
-	r := request{op: "DeleteAzureIDPIntegration", method: http.MethodDelete, path: "/api/integrations/azure-idp/" + strconv.FormatInt(id, 10)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteAzureIDPIntegrationRequest(s.c.server, id)
+	if err != nil {
+		return requestError("DeleteAzureIDPIntegration", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteAzureIDPIntegration", req, opts)
 }
 
 // DeleteGoogle: Delete Google IDP Integration.
@@ -1980,8 +2049,11 @@ func (s *IDPIntegrationsService) DeleteAzure(ctx context.Context, id int64, opts
 //
 // NetBird API: DELETE /api/integrations/google-idp/{id} (https://docs.netbird.io/api/resources/idp-google-integrations).
 func (s *IDPIntegrationsService) DeleteGoogle(ctx context.Context, id int64, opts ...RequestOption) error {
-	r := request{op: "DeleteGoogleIDPIntegration", method: http.MethodDelete, path: "/api/integrations/google-idp/" + strconv.FormatInt(id, 10)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteGoogleIDPIntegrationRequest(s.c.server, id)
+	if err != nil {
+		return requestError("DeleteGoogleIDPIntegration", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteGoogleIDPIntegration", req, opts)
 }
 
 // DeleteOktaSCIM: Delete Okta SCIM IDP Integration.
@@ -1992,8 +2064,11 @@ func (s *IDPIntegrationsService) DeleteGoogle(ctx context.Context, id int64, opt
 //
 // NetBird API: DELETE /api/integrations/okta-scim-idp/{id} (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
 func (s *IDPIntegrationsService) DeleteOktaSCIM(ctx context.Context, id int64, opts ...RequestOption) error {
-	r := request{op: "DeleteOktaSCIMIntegration", method: http.MethodDelete, path: "/api/integrations/okta-scim-idp/" + strconv.FormatInt(id, 10)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteOktaSCIMIntegrationRequest(s.c.server, id)
+	if err != nil {
+		return requestError("DeleteOktaSCIMIntegration", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteOktaSCIMIntegration", req, opts)
 }
 
 // DeleteSCIM: Delete SCIM IDP Integration.
@@ -2004,8 +2079,11 @@ func (s *IDPIntegrationsService) DeleteOktaSCIM(ctx context.Context, id int64, o
 //
 // NetBird API: DELETE /api/integrations/scim-idp/{id} (https://docs.netbird.io/api/resources/idp-scim-integrations).
 func (s *IDPIntegrationsService) DeleteSCIM(ctx context.Context, id int64, opts ...RequestOption) error {
-	r := request{op: "DeleteSCIMIntegration", method: http.MethodDelete, path: "/api/integrations/scim-idp/" + strconv.FormatInt(id, 10)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteSCIMIntegrationRequest(s.c.server, id)
+	if err != nil {
+		return requestError("DeleteSCIMIntegration", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteSCIMIntegration", req, opts)
 }
 
 // GetAzure: Get Azure IDP Integration.
@@ -2016,8 +2094,11 @@ func (s *IDPIntegrationsService) DeleteSCIM(ctx context.Context, id int64, opts 
 //
 // NetBird API: GET /api/integrations/azure-idp/{id} (https://docs.netbird.io/api/resources/idp-azure-integrations).
 func (s *IDPIntegrationsService) GetAzure(ctx context.Context, id int64, opts ...RequestOption) (*api.AzureIntegration, error) {
-	r := request{op: "GetAzureIDPIntegration", method: http.MethodGet, path: "/api/integrations/azure-idp/" + strconv.FormatInt(id, 10)}
-	return callJSON[*api.AzureIntegration](ctx, s.c, r, opts)
+	req, err := api.NewGetAzureIDPIntegrationRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("GetAzureIDPIntegration", err)
+	}
+	return callJSON[*api.AzureIntegration](ctx, s.c, "GetAzureIDPIntegration", req, opts)
 }
 
 // GetGoogle: Get Google IDP Integration.
@@ -2028,8 +2109,11 @@ func (s *IDPIntegrationsService) GetAzure(ctx context.Context, id int64, opts ..
 //
 // NetBird API: GET /api/integrations/google-idp/{id} (https://docs.netbird.io/api/resources/idp-google-integrations).
 func (s *IDPIntegrationsService) GetGoogle(ctx context.Context, id int64, opts ...RequestOption) (*api.GoogleIntegration, error) {
-	r := request{op: "GetGoogleIDPIntegration", method: http.MethodGet, path: "/api/integrations/google-idp/" + strconv.FormatInt(id, 10)}
-	return callJSON[*api.GoogleIntegration](ctx, s.c, r, opts)
+	req, err := api.NewGetGoogleIDPIntegrationRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("GetGoogleIDPIntegration", err)
+	}
+	return callJSON[*api.GoogleIntegration](ctx, s.c, "GetGoogleIDPIntegration", req, opts)
 }
 
 // GetOktaSCIM: Get Okta SCIM IDP Integration.
@@ -2040,8 +2124,11 @@ func (s *IDPIntegrationsService) GetGoogle(ctx context.Context, id int64, opts .
 //
 // NetBird API: GET /api/integrations/okta-scim-idp/{id} (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
 func (s *IDPIntegrationsService) GetOktaSCIM(ctx context.Context, id int64, opts ...RequestOption) (*api.OktaSCIMIntegration, error) {
-	r := request{op: "GetOktaSCIMIntegration", method: http.MethodGet, path: "/api/integrations/okta-scim-idp/" + strconv.FormatInt(id, 10)}
-	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, r, opts)
+	req, err := api.NewGetOktaSCIMIntegrationRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("GetOktaSCIMIntegration", err)
+	}
+	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, "GetOktaSCIMIntegration", req, opts)
 }
 
 // GetSCIM: Get SCIM IDP Integration.
@@ -2052,8 +2139,11 @@ func (s *IDPIntegrationsService) GetOktaSCIM(ctx context.Context, id int64, opts
 //
 // NetBird API: GET /api/integrations/scim-idp/{id} (https://docs.netbird.io/api/resources/idp-scim-integrations).
 func (s *IDPIntegrationsService) GetSCIM(ctx context.Context, id int64, opts ...RequestOption) (*api.SCIMIntegration, error) {
-	r := request{op: "GetSCIMIntegration", method: http.MethodGet, path: "/api/integrations/scim-idp/" + strconv.FormatInt(id, 10)}
-	return callJSON[*api.SCIMIntegration](ctx, s.c, r, opts)
+	req, err := api.NewGetSCIMIntegrationRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("GetSCIMIntegration", err)
+	}
+	return callJSON[*api.SCIMIntegration](ctx, s.c, "GetSCIMIntegration", req, opts)
 }
 
 // ListAzure: Get All Azure IDP Integrations.
@@ -2064,8 +2154,11 @@ func (s *IDPIntegrationsService) GetSCIM(ctx context.Context, id int64, opts ...
 //
 // NetBird API: GET /api/integrations/azure-idp (https://docs.netbird.io/api/resources/idp-azure-integrations).
 func (s *IDPIntegrationsService) ListAzure(ctx context.Context, opts ...RequestOption) ([]api.AzureIntegration, error) {
-	r := request{op: "ListAzureIDPIntegrations", method: http.MethodGet, path: "/api/integrations/azure-idp"}
-	return callJSON[[]api.AzureIntegration](ctx, s.c, r, opts)
+	req, err := api.NewListAzureIDPIntegrationsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListAzureIDPIntegrations", err)
+	}
+	return callJSON[[]api.AzureIntegration](ctx, s.c, "ListAzureIDPIntegrations", req, opts)
 }
 
 // ListAzureLogs: Get Azure Integration Sync Logs.
@@ -2076,8 +2169,11 @@ func (s *IDPIntegrationsService) ListAzure(ctx context.Context, opts ...RequestO
 //
 // NetBird API: GET /api/integrations/azure-idp/{id}/logs (https://docs.netbird.io/api/resources/idp-azure-integrations).
 func (s *IDPIntegrationsService) ListAzureLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error) {
-	r := request{op: "ListAzureIDPIntegrationLogs", method: http.MethodGet, path: "/api/integrations/azure-idp/" + strconv.FormatInt(id, 10) + "/logs"}
-	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, r, opts)
+	req, err := api.NewListAzureIDPIntegrationLogsRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("ListAzureIDPIntegrationLogs", err)
+	}
+	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListAzureIDPIntegrationLogs", req, opts)
 }
 
 // ListGoogle: Get All Google IDP Integrations.
@@ -2088,8 +2184,11 @@ func (s *IDPIntegrationsService) ListAzureLogs(ctx context.Context, id int64, op
 //
 // NetBird API: GET /api/integrations/google-idp (https://docs.netbird.io/api/resources/idp-google-integrations).
 func (s *IDPIntegrationsService) ListGoogle(ctx context.Context, opts ...RequestOption) ([]api.GoogleIntegration, error) {
-	r := request{op: "ListGoogleIDPIntegrations", method: http.MethodGet, path: "/api/integrations/google-idp"}
-	return callJSON[[]api.GoogleIntegration](ctx, s.c, r, opts)
+	req, err := api.NewListGoogleIDPIntegrationsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListGoogleIDPIntegrations", err)
+	}
+	return callJSON[[]api.GoogleIntegration](ctx, s.c, "ListGoogleIDPIntegrations", req, opts)
 }
 
 // ListGoogleLogs: Get Google Integration Sync Logs.
@@ -2100,8 +2199,11 @@ func (s *IDPIntegrationsService) ListGoogle(ctx context.Context, opts ...Request
 //
 // NetBird API: GET /api/integrations/google-idp/{id}/logs (https://docs.netbird.io/api/resources/idp-google-integrations).
 func (s *IDPIntegrationsService) ListGoogleLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error) {
-	r := request{op: "ListGoogleIDPIntegrationLogs", method: http.MethodGet, path: "/api/integrations/google-idp/" + strconv.FormatInt(id, 10) + "/logs"}
-	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, r, opts)
+	req, err := api.NewListGoogleIDPIntegrationLogsRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("ListGoogleIDPIntegrationLogs", err)
+	}
+	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListGoogleIDPIntegrationLogs", req, opts)
 }
 
 // ListOktaSCIM: Get All Okta SCIM IDP Integrations.
@@ -2112,8 +2214,11 @@ func (s *IDPIntegrationsService) ListGoogleLogs(ctx context.Context, id int64, o
 //
 // NetBird API: GET /api/integrations/okta-scim-idp (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
 func (s *IDPIntegrationsService) ListOktaSCIM(ctx context.Context, opts ...RequestOption) ([]api.OktaSCIMIntegration, error) {
-	r := request{op: "ListOktaSCIMIntegrations", method: http.MethodGet, path: "/api/integrations/okta-scim-idp"}
-	return callJSON[[]api.OktaSCIMIntegration](ctx, s.c, r, opts)
+	req, err := api.NewListOktaSCIMIntegrationsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListOktaSCIMIntegrations", err)
+	}
+	return callJSON[[]api.OktaSCIMIntegration](ctx, s.c, "ListOktaSCIMIntegrations", req, opts)
 }
 
 // ListOktaSCIMLogs: Get Okta SCIM Integration Sync Logs.
@@ -2124,8 +2229,11 @@ func (s *IDPIntegrationsService) ListOktaSCIM(ctx context.Context, opts ...Reque
 //
 // NetBird API: GET /api/integrations/okta-scim-idp/{id}/logs (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
 func (s *IDPIntegrationsService) ListOktaSCIMLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error) {
-	r := request{op: "ListOktaSCIMIntegrationLogs", method: http.MethodGet, path: "/api/integrations/okta-scim-idp/" + strconv.FormatInt(id, 10) + "/logs"}
-	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, r, opts)
+	req, err := api.NewListOktaSCIMIntegrationLogsRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("ListOktaSCIMIntegrationLogs", err)
+	}
+	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListOktaSCIMIntegrationLogs", req, opts)
 }
 
 // ListSCIM: Get All SCIM IDP Integrations.
@@ -2136,8 +2244,11 @@ func (s *IDPIntegrationsService) ListOktaSCIMLogs(ctx context.Context, id int64,
 //
 // NetBird API: GET /api/integrations/scim-idp (https://docs.netbird.io/api/resources/idp-scim-integrations).
 func (s *IDPIntegrationsService) ListSCIM(ctx context.Context, opts ...RequestOption) ([]api.SCIMIntegration, error) {
-	r := request{op: "ListSCIMIntegrations", method: http.MethodGet, path: "/api/integrations/scim-idp"}
-	return callJSON[[]api.SCIMIntegration](ctx, s.c, r, opts)
+	req, err := api.NewListSCIMIntegrationsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListSCIMIntegrations", err)
+	}
+	return callJSON[[]api.SCIMIntegration](ctx, s.c, "ListSCIMIntegrations", req, opts)
 }
 
 // ListSCIMLogs: Get SCIM Integration Sync Logs.
@@ -2148,8 +2259,11 @@ func (s *IDPIntegrationsService) ListSCIM(ctx context.Context, opts ...RequestOp
 //
 // NetBird API: GET /api/integrations/scim-idp/{id}/logs (https://docs.netbird.io/api/resources/idp-scim-integrations).
 func (s *IDPIntegrationsService) ListSCIMLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error) {
-	r := request{op: "ListSCIMIntegrationLogs", method: http.MethodGet, path: "/api/integrations/scim-idp/" + strconv.FormatInt(id, 10) + "/logs"}
-	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, r, opts)
+	req, err := api.NewListSCIMIntegrationLogsRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("ListSCIMIntegrationLogs", err)
+	}
+	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListSCIMIntegrationLogs", req, opts)
 }
 
 // RegenerateOktaSCIMToken: Regenerate Okta SCIM Token.
@@ -2160,8 +2274,11 @@ func (s *IDPIntegrationsService) ListSCIMLogs(ctx context.Context, id int64, opt
 //
 // NetBird API: POST /api/integrations/okta-scim-idp/{id}/token (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
 func (s *IDPIntegrationsService) RegenerateOktaSCIMToken(ctx context.Context, id int64, opts ...RequestOption) (*api.SCIMTokenResponse, error) {
-	r := request{op: "RegenerateOktaSCIMToken", method: http.MethodPost, path: "/api/integrations/okta-scim-idp/" + strconv.FormatInt(id, 10) + "/token"}
-	return callJSON[*api.SCIMTokenResponse](ctx, s.c, r, opts)
+	req, err := api.NewRegenerateOktaSCIMTokenRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("RegenerateOktaSCIMToken", err)
+	}
+	return callJSON[*api.SCIMTokenResponse](ctx, s.c, "RegenerateOktaSCIMToken", req, opts)
 }
 
 // RegenerateSCIMToken: Regenerate SCIM Token.
@@ -2172,8 +2289,11 @@ func (s *IDPIntegrationsService) RegenerateOktaSCIMToken(ctx context.Context, id
 //
 // NetBird API: POST /api/integrations/scim-idp/{id}/token (https://docs.netbird.io/api/resources/idp-scim-integrations).
 func (s *IDPIntegrationsService) RegenerateSCIMToken(ctx context.Context, id int64, opts ...RequestOption) (*api.SCIMTokenResponse, error) {
-	r := request{op: "RegenerateSCIMToken", method: http.MethodPost, path: "/api/integrations/scim-idp/" + strconv.FormatInt(id, 10) + "/token"}
-	return callJSON[*api.SCIMTokenResponse](ctx, s.c, r, opts)
+	req, err := api.NewRegenerateSCIMTokenRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("RegenerateSCIMToken", err)
+	}
+	return callJSON[*api.SCIMTokenResponse](ctx, s.c, "RegenerateSCIMToken", req, opts)
 }
 
 // SyncAzure: Sync Azure IDP Integration.
@@ -2184,8 +2304,11 @@ func (s *IDPIntegrationsService) RegenerateSCIMToken(ctx context.Context, id int
 //
 // NetBird API: POST /api/integrations/azure-idp/{id}/sync (https://docs.netbird.io/api/resources/idp-azure-integrations).
 func (s *IDPIntegrationsService) SyncAzure(ctx context.Context, id int64, opts ...RequestOption) (*api.SyncResult, error) {
-	r := request{op: "SyncAzureIDPIntegration", method: http.MethodPost, path: "/api/integrations/azure-idp/" + strconv.FormatInt(id, 10) + "/sync"}
-	return callJSON[*api.SyncResult](ctx, s.c, r, opts)
+	req, err := api.NewSyncAzureIDPIntegrationRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("SyncAzureIDPIntegration", err)
+	}
+	return callJSON[*api.SyncResult](ctx, s.c, "SyncAzureIDPIntegration", req, opts)
 }
 
 // SyncGoogle: Sync Google IDP Integration.
@@ -2196,8 +2319,11 @@ func (s *IDPIntegrationsService) SyncAzure(ctx context.Context, id int64, opts .
 //
 // NetBird API: POST /api/integrations/google-idp/{id}/sync (https://docs.netbird.io/api/resources/idp-google-integrations).
 func (s *IDPIntegrationsService) SyncGoogle(ctx context.Context, id int64, opts ...RequestOption) (*api.SyncResult, error) {
-	r := request{op: "SyncGoogleIDPIntegration", method: http.MethodPost, path: "/api/integrations/google-idp/" + strconv.FormatInt(id, 10) + "/sync"}
-	return callJSON[*api.SyncResult](ctx, s.c, r, opts)
+	req, err := api.NewSyncGoogleIDPIntegrationRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("SyncGoogleIDPIntegration", err)
+	}
+	return callJSON[*api.SyncResult](ctx, s.c, "SyncGoogleIDPIntegration", req, opts)
 }
 
 // UpdateAzure: Update Azure IDP Integration.
@@ -2211,8 +2337,11 @@ func (s *IDPIntegrationsService) UpdateAzure(ctx context.Context, id int64, body
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAzureIDPIntegration", err)
 	}
-	r := request{op: "UpdateAzureIDPIntegration", method: http.MethodPut, path: "/api/integrations/azure-idp/" + strconv.FormatInt(id, 10), body: body}
-	return callJSON[*api.AzureIntegration](ctx, s.c, r, opts)
+	req, err := api.NewUpdateAzureIDPIntegrationRequest(s.c.server, id, body)
+	if err != nil {
+		return nil, requestError("UpdateAzureIDPIntegration", err)
+	}
+	return callJSON[*api.AzureIntegration](ctx, s.c, "UpdateAzureIDPIntegration", req, opts)
 }
 
 // UpdateGoogle: Update Google IDP Integration.
@@ -2226,8 +2355,11 @@ func (s *IDPIntegrationsService) UpdateGoogle(ctx context.Context, id int64, bod
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateGoogleIDPIntegration", err)
 	}
-	r := request{op: "UpdateGoogleIDPIntegration", method: http.MethodPut, path: "/api/integrations/google-idp/" + strconv.FormatInt(id, 10), body: body}
-	return callJSON[*api.GoogleIntegration](ctx, s.c, r, opts)
+	req, err := api.NewUpdateGoogleIDPIntegrationRequest(s.c.server, id, body)
+	if err != nil {
+		return nil, requestError("UpdateGoogleIDPIntegration", err)
+	}
+	return callJSON[*api.GoogleIntegration](ctx, s.c, "UpdateGoogleIDPIntegration", req, opts)
 }
 
 // UpdateOktaSCIM: Update Okta SCIM IDP Integration.
@@ -2241,8 +2373,11 @@ func (s *IDPIntegrationsService) UpdateOktaSCIM(ctx context.Context, id int64, b
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateOktaSCIMIntegration", err)
 	}
-	r := request{op: "UpdateOktaSCIMIntegration", method: http.MethodPut, path: "/api/integrations/okta-scim-idp/" + strconv.FormatInt(id, 10), body: body}
-	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, r, opts)
+	req, err := api.NewUpdateOktaSCIMIntegrationRequest(s.c.server, id, body)
+	if err != nil {
+		return nil, requestError("UpdateOktaSCIMIntegration", err)
+	}
+	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, "UpdateOktaSCIMIntegration", req, opts)
 }
 
 // UpdateSCIM: Update SCIM IDP Integration.
@@ -2256,8 +2391,11 @@ func (s *IDPIntegrationsService) UpdateSCIM(ctx context.Context, id int64, body 
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateSCIMIntegration", err)
 	}
-	r := request{op: "UpdateSCIMIntegration", method: http.MethodPut, path: "/api/integrations/scim-idp/" + strconv.FormatInt(id, 10), body: body}
-	return callJSON[*api.SCIMIntegration](ctx, s.c, r, opts)
+	req, err := api.NewUpdateSCIMIntegrationRequest(s.c.server, id, body)
+	if err != nil {
+		return nil, requestError("UpdateSCIMIntegration", err)
+	}
+	return callJSON[*api.SCIMIntegration](ctx, s.c, "UpdateSCIMIntegration", req, opts)
 }
 
 // IdentityProvidersService calls NetBird's IdentityProviders operations. Reach it as Client.IdentityProviders.
@@ -2281,8 +2419,11 @@ func (s *IdentityProvidersService) Create(ctx context.Context, body api.Identity
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateIdentityProvider", err)
 	}
-	r := request{op: "CreateIdentityProvider", method: http.MethodPost, path: "/api/identity-providers", body: body}
-	return callJSON[*api.IdentityProvider](ctx, s.c, r, opts)
+	req, err := api.NewCreateIdentityProviderRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateIdentityProvider", err)
+	}
+	return callJSON[*api.IdentityProvider](ctx, s.c, "CreateIdentityProvider", req, opts)
 }
 
 // Delete: Delete an Identity Provider.
@@ -2294,8 +2435,11 @@ func (s *IdentityProvidersService) Delete(ctx context.Context, idpid string, opt
 	if err := checkPathParam("idpid", idpid); err != nil {
 		return requestError("DeleteIdentityProvider", err)
 	}
-	r := request{op: "DeleteIdentityProvider", method: http.MethodDelete, path: "/api/identity-providers/" + url.PathEscape(idpid)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteIdentityProviderRequest(s.c.server, idpid)
+	if err != nil {
+		return requestError("DeleteIdentityProvider", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteIdentityProvider", req, opts)
 }
 
 // Get: Retrieve an Identity Provider.
@@ -2307,8 +2451,11 @@ func (s *IdentityProvidersService) Get(ctx context.Context, idpid string, opts .
 	if err := checkPathParam("idpid", idpid); err != nil {
 		return nil, requestError("GetIdentityProvider", err)
 	}
-	r := request{op: "GetIdentityProvider", method: http.MethodGet, path: "/api/identity-providers/" + url.PathEscape(idpid)}
-	return callJSON[*api.IdentityProvider](ctx, s.c, r, opts)
+	req, err := api.NewGetIdentityProviderRequest(s.c.server, idpid)
+	if err != nil {
+		return nil, requestError("GetIdentityProvider", err)
+	}
+	return callJSON[*api.IdentityProvider](ctx, s.c, "GetIdentityProvider", req, opts)
 }
 
 // List: List all Identity Providers.
@@ -2317,8 +2464,11 @@ func (s *IdentityProvidersService) Get(ctx context.Context, idpid string, opts .
 //
 // NetBird API: GET /api/identity-providers (https://docs.netbird.io/api/resources/identity-providers).
 func (s *IdentityProvidersService) List(ctx context.Context, opts ...RequestOption) ([]api.IdentityProvider, error) {
-	r := request{op: "ListIdentityProviders", method: http.MethodGet, path: "/api/identity-providers"}
-	return callJSON[[]api.IdentityProvider](ctx, s.c, r, opts)
+	req, err := api.NewListIdentityProvidersRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListIdentityProviders", err)
+	}
+	return callJSON[[]api.IdentityProvider](ctx, s.c, "ListIdentityProviders", req, opts)
 }
 
 // Update: Update an Identity Provider.
@@ -2333,8 +2483,11 @@ func (s *IdentityProvidersService) Update(ctx context.Context, idpid string, bod
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateIdentityProvider", err)
 	}
-	r := request{op: "UpdateIdentityProvider", method: http.MethodPut, path: "/api/identity-providers/" + url.PathEscape(idpid), body: body}
-	return callJSON[*api.IdentityProvider](ctx, s.c, r, opts)
+	req, err := api.NewUpdateIdentityProviderRequest(s.c.server, idpid, body)
+	if err != nil {
+		return nil, requestError("UpdateIdentityProvider", err)
+	}
+	return callJSON[*api.IdentityProvider](ctx, s.c, "UpdateIdentityProvider", req, opts)
 }
 
 // IngressPortsService calls NetBird's IngressPorts operations. Reach it as Client.IngressPorts.
@@ -2367,8 +2520,11 @@ func (s *IngressPortsService) CreatePeer(ctx context.Context, body api.IngressPe
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateIngressPeer", err)
 	}
-	r := request{op: "CreateIngressPeer", method: http.MethodPost, path: "/api/ingress/peers", body: body}
-	return callJSON[*api.IngressPeer](ctx, s.c, r, opts)
+	req, err := api.NewCreateIngressPeerRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateIngressPeer", err)
+	}
+	return callJSON[*api.IngressPeer](ctx, s.c, "CreateIngressPeer", req, opts)
 }
 
 // CreatePortAllocation: Create a Port Allocation.
@@ -2385,8 +2541,11 @@ func (s *IngressPortsService) CreatePortAllocation(ctx context.Context, peerID s
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreatePortAllocation", err)
 	}
-	r := request{op: "CreatePortAllocation", method: http.MethodPost, path: "/api/peers/" + url.PathEscape(peerID) + "/ingress/ports", body: body}
-	return callJSON[*api.IngressPortAllocation](ctx, s.c, r, opts)
+	req, err := api.NewCreatePortAllocationRequest(s.c.server, peerID, body)
+	if err != nil {
+		return nil, requestError("CreatePortAllocation", err)
+	}
+	return callJSON[*api.IngressPortAllocation](ctx, s.c, "CreatePortAllocation", req, opts)
 }
 
 // DeletePeer: Delete a Ingress Peer.
@@ -2400,8 +2559,11 @@ func (s *IngressPortsService) DeletePeer(ctx context.Context, ingressPeerID stri
 	if err := checkPathParam("ingressPeerID", ingressPeerID); err != nil {
 		return requestError("DeleteIngressPeer", err)
 	}
-	r := request{op: "DeleteIngressPeer", method: http.MethodDelete, path: "/api/ingress/peers/" + url.PathEscape(ingressPeerID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteIngressPeerRequest(s.c.server, ingressPeerID)
+	if err != nil {
+		return requestError("DeleteIngressPeer", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteIngressPeer", req, opts)
 }
 
 // DeletePortAllocation: Delete a Port Allocation.
@@ -2418,8 +2580,11 @@ func (s *IngressPortsService) DeletePortAllocation(ctx context.Context, peerID s
 	if err := checkPathParam("allocationID", allocationID); err != nil {
 		return requestError("DeletePortAllocation", err)
 	}
-	r := request{op: "DeletePortAllocation", method: http.MethodDelete, path: "/api/peers/" + url.PathEscape(peerID) + "/ingress/ports/" + url.PathEscape(allocationID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeletePortAllocationRequest(s.c.server, peerID, allocationID)
+	if err != nil {
+		return requestError("DeletePortAllocation", err)
+	}
+	return callNoContent(ctx, s.c, "DeletePortAllocation", req, opts)
 }
 
 // GetPeer: Retrieve a Ingress Peer.
@@ -2433,8 +2598,11 @@ func (s *IngressPortsService) GetPeer(ctx context.Context, ingressPeerID string,
 	if err := checkPathParam("ingressPeerID", ingressPeerID); err != nil {
 		return nil, requestError("GetIngressPeer", err)
 	}
-	r := request{op: "GetIngressPeer", method: http.MethodGet, path: "/api/ingress/peers/" + url.PathEscape(ingressPeerID)}
-	return callJSON[*api.IngressPeer](ctx, s.c, r, opts)
+	req, err := api.NewGetIngressPeerRequest(s.c.server, ingressPeerID)
+	if err != nil {
+		return nil, requestError("GetIngressPeer", err)
+	}
+	return callJSON[*api.IngressPeer](ctx, s.c, "GetIngressPeer", req, opts)
 }
 
 // GetPortAllocation: Retrieve a Port Allocation.
@@ -2451,8 +2619,11 @@ func (s *IngressPortsService) GetPortAllocation(ctx context.Context, peerID stri
 	if err := checkPathParam("allocationID", allocationID); err != nil {
 		return nil, requestError("GetPortAllocation", err)
 	}
-	r := request{op: "GetPortAllocation", method: http.MethodGet, path: "/api/peers/" + url.PathEscape(peerID) + "/ingress/ports/" + url.PathEscape(allocationID)}
-	return callJSON[*api.IngressPortAllocation](ctx, s.c, r, opts)
+	req, err := api.NewGetPortAllocationRequest(s.c.server, peerID, allocationID)
+	if err != nil {
+		return nil, requestError("GetPortAllocation", err)
+	}
+	return callJSON[*api.IngressPortAllocation](ctx, s.c, "GetPortAllocation", req, opts)
 }
 
 // ListPeers: List all Ingress Peers.
@@ -2463,8 +2634,11 @@ func (s *IngressPortsService) GetPortAllocation(ctx context.Context, peerID stri
 //
 // NetBird API: GET /api/ingress/peers (https://docs.netbird.io/api/resources/ingress-ports).
 func (s *IngressPortsService) ListPeers(ctx context.Context, opts ...RequestOption) ([]api.IngressPeer, error) {
-	r := request{op: "ListIngressPeers", method: http.MethodGet, path: "/api/ingress/peers"}
-	return callJSON[[]api.IngressPeer](ctx, s.c, r, opts)
+	req, err := api.NewListIngressPeersRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListIngressPeers", err)
+	}
+	return callJSON[[]api.IngressPeer](ctx, s.c, "ListIngressPeers", req, opts)
 }
 
 // ListPortAllocations: List all Port Allocations.
@@ -2478,14 +2652,11 @@ func (s *IngressPortsService) ListPortAllocations(ctx context.Context, peerID st
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("ListPortAllocations", err)
 	}
-	r := request{op: "ListPortAllocations", method: http.MethodGet, path: "/api/peers/" + url.PathEscape(peerID) + "/ingress/ports"}
-	if params != nil {
-		r.query = url.Values{}
-		if params.Name != nil {
-			r.query.Set("name", *params.Name)
-		}
+	req, err := api.NewListPortAllocationsRequest(s.c.server, peerID, params)
+	if err != nil {
+		return nil, requestError("ListPortAllocations", err)
 	}
-	return callJSON[[]api.IngressPortAllocation](ctx, s.c, r, opts)
+	return callJSON[[]api.IngressPortAllocation](ctx, s.c, "ListPortAllocations", req, opts)
 }
 
 // UpdatePeer: Update a Ingress Peer.
@@ -2502,8 +2673,11 @@ func (s *IngressPortsService) UpdatePeer(ctx context.Context, ingressPeerID stri
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateIngressPeer", err)
 	}
-	r := request{op: "UpdateIngressPeer", method: http.MethodPut, path: "/api/ingress/peers/" + url.PathEscape(ingressPeerID), body: body}
-	return callJSON[*api.IngressPeer](ctx, s.c, r, opts)
+	req, err := api.NewUpdateIngressPeerRequest(s.c.server, ingressPeerID, body)
+	if err != nil {
+		return nil, requestError("UpdateIngressPeer", err)
+	}
+	return callJSON[*api.IngressPeer](ctx, s.c, "UpdateIngressPeer", req, opts)
 }
 
 // UpdatePortAllocation: Update a Port Allocation.
@@ -2523,8 +2697,11 @@ func (s *IngressPortsService) UpdatePortAllocation(ctx context.Context, peerID s
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdatePortAllocation", err)
 	}
-	r := request{op: "UpdatePortAllocation", method: http.MethodPut, path: "/api/peers/" + url.PathEscape(peerID) + "/ingress/ports/" + url.PathEscape(allocationID), body: body}
-	return callJSON[*api.IngressPortAllocation](ctx, s.c, r, opts)
+	req, err := api.NewUpdatePortAllocationRequest(s.c.server, peerID, allocationID, body)
+	if err != nil {
+		return nil, requestError("UpdatePortAllocation", err)
+	}
+	return callJSON[*api.IngressPortAllocation](ctx, s.c, "UpdatePortAllocation", req, opts)
 }
 
 // InstanceService calls NetBird's Instance operations. Reach it as Client.Instance.
@@ -2548,8 +2725,11 @@ func (s *InstanceService) Setup(ctx context.Context, body api.SetupRequest, opts
 	if err := body.Validate(); err != nil {
 		return nil, requestError("SetupInstance", err)
 	}
-	r := request{op: "SetupInstance", method: http.MethodPost, path: "/api/setup", body: body}
-	return callJSON[*api.SetupResponse](ctx, s.c, r, opts)
+	req, err := api.NewSetupInstanceRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("SetupInstance", err)
+	}
+	return callJSON[*api.SetupResponse](ctx, s.c, "SetupInstance", req, opts)
 }
 
 // Status: Get Instance Status.
@@ -2558,8 +2738,11 @@ func (s *InstanceService) Setup(ctx context.Context, body api.SetupRequest, opts
 //
 // NetBird API: GET /api/instance (https://docs.netbird.io/api/resources/instance).
 func (s *InstanceService) Status(ctx context.Context, opts ...RequestOption) (*api.InstanceStatus, error) {
-	r := request{op: "GetInstanceStatus", method: http.MethodGet, path: "/api/instance"}
-	return callJSON[*api.InstanceStatus](ctx, s.c, r, opts)
+	req, err := api.NewGetInstanceStatusRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("GetInstanceStatus", err)
+	}
+	return callJSON[*api.InstanceStatus](ctx, s.c, "GetInstanceStatus", req, opts)
 }
 
 // Version: Get Version Info.
@@ -2568,8 +2751,11 @@ func (s *InstanceService) Status(ctx context.Context, opts ...RequestOption) (*a
 //
 // NetBird API: GET /api/instance/version (https://docs.netbird.io/api/resources/instance).
 func (s *InstanceService) Version(ctx context.Context, opts ...RequestOption) (*api.InstanceVersionInfo, error) {
-	r := request{op: "GetInstanceVersion", method: http.MethodGet, path: "/api/instance/version"}
-	return callJSON[*api.InstanceVersionInfo](ctx, s.c, r, opts)
+	req, err := api.NewGetInstanceVersionRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("GetInstanceVersion", err)
+	}
+	return callJSON[*api.InstanceVersionInfo](ctx, s.c, "GetInstanceVersion", req, opts)
 }
 
 // JobsService calls NetBird's Jobs operations. Reach it as Client.Jobs.
@@ -2596,8 +2782,11 @@ func (s *JobsService) Create(ctx context.Context, peerID string, body api.JobReq
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreatePeerJob", err)
 	}
-	r := request{op: "CreatePeerJob", method: http.MethodPost, path: "/api/peers/" + url.PathEscape(peerID) + "/jobs", body: body}
-	return callJSON[*api.JobResponse](ctx, s.c, r, opts)
+	req, err := api.NewCreatePeerJobRequest(s.c.server, peerID, body)
+	if err != nil {
+		return nil, requestError("CreatePeerJob", err)
+	}
+	return callJSON[*api.JobResponse](ctx, s.c, "CreatePeerJob", req, opts)
 }
 
 // Get: Get Job.
@@ -2614,8 +2803,11 @@ func (s *JobsService) Get(ctx context.Context, peerID string, jobID string, opts
 	if err := checkPathParam("jobID", jobID); err != nil {
 		return nil, requestError("GetPeerJob", err)
 	}
-	r := request{op: "GetPeerJob", method: http.MethodGet, path: "/api/peers/" + url.PathEscape(peerID) + "/jobs/" + url.PathEscape(jobID)}
-	return callJSON[*api.JobResponse](ctx, s.c, r, opts)
+	req, err := api.NewGetPeerJobRequest(s.c.server, peerID, jobID)
+	if err != nil {
+		return nil, requestError("GetPeerJob", err)
+	}
+	return callJSON[*api.JobResponse](ctx, s.c, "GetPeerJob", req, opts)
 }
 
 // List: List Jobs.
@@ -2629,8 +2821,11 @@ func (s *JobsService) List(ctx context.Context, peerID string, opts ...RequestOp
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("ListPeerJobs", err)
 	}
-	r := request{op: "ListPeerJobs", method: http.MethodGet, path: "/api/peers/" + url.PathEscape(peerID) + "/jobs"}
-	return callJSON[[]api.JobResponse](ctx, s.c, r, opts)
+	req, err := api.NewListPeerJobsRequest(s.c.server, peerID)
+	if err != nil {
+		return nil, requestError("ListPeerJobs", err)
+	}
+	return callJSON[[]api.JobResponse](ctx, s.c, "ListPeerJobs", req, opts)
 }
 
 // MSPService calls NetBird's MSP operations. Reach it as Client.MSP.
@@ -2659,8 +2854,11 @@ func (s *MSPService) CreateTenant(ctx context.Context, body api.CreateTenantRequ
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateMSPTenant", err)
 	}
-	r := request{op: "CreateMSPTenant", method: http.MethodPost, path: "/api/integrations/msp/tenants", body: body}
-	return callJSON[*api.TenantResponse](ctx, s.c, r, opts)
+	req, err := api.NewCreateMSPTenantRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateMSPTenant", err)
+	}
+	return callJSON[*api.TenantResponse](ctx, s.c, "CreateMSPTenant", req, opts)
 }
 
 // CreateTenantSubscription: Create subscription for Tenant.
@@ -2675,8 +2873,11 @@ func (s *MSPService) CreateTenantSubscription(ctx context.Context, id string, bo
 	if err := body.Validate(); err != nil {
 		return requestError("CreateMSPTenantSubscription", err)
 	}
-	r := request{op: "CreateMSPTenantSubscription", method: http.MethodPost, path: "/api/integrations/msp/tenants/" + url.PathEscape(id) + "/subscription", body: body}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewCreateMSPTenantSubscriptionRequest(s.c.server, id, body)
+	if err != nil {
+		return requestError("CreateMSPTenantSubscription", err)
+	}
+	return callNoContent(ctx, s.c, "CreateMSPTenantSubscription", req, opts)
 }
 
 // InviteTenant: Invite existing account as a Tenant to the MSP account.
@@ -2688,8 +2889,11 @@ func (s *MSPService) InviteTenant(ctx context.Context, id string, opts ...Reques
 	if err := checkPathParam("id", id); err != nil {
 		return nil, requestError("InviteMSPTenant", err)
 	}
-	r := request{op: "InviteMSPTenant", method: http.MethodPost, path: "/api/integrations/msp/tenants/" + url.PathEscape(id) + "/invite"}
-	return callJSON[*api.TenantResponse](ctx, s.c, r, opts)
+	req, err := api.NewInviteMSPTenantRequest(s.c.server, id)
+	if err != nil {
+		return nil, requestError("InviteMSPTenant", err)
+	}
+	return callJSON[*api.TenantResponse](ctx, s.c, "InviteMSPTenant", req, opts)
 }
 
 // ListTenants: Get MSP tenants.
@@ -2698,8 +2902,11 @@ func (s *MSPService) InviteTenant(ctx context.Context, id string, opts ...Reques
 //
 // NetBird API: GET /api/integrations/msp/tenants (https://docs.netbird.io/api/resources/msp).
 func (s *MSPService) ListTenants(ctx context.Context, opts ...RequestOption) (*api.GetTenantsResponse, error) {
-	r := request{op: "ListMSPTenants", method: http.MethodGet, path: "/api/integrations/msp/tenants"}
-	return callJSON[*api.GetTenantsResponse](ctx, s.c, r, opts)
+	req, err := api.NewListMSPTenantsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListMSPTenants", err)
+	}
+	return callJSON[*api.GetTenantsResponse](ctx, s.c, "ListMSPTenants", req, opts)
 }
 
 // RespondToTenantInvite: Response by the invited Tenant account owner.
@@ -2714,8 +2921,11 @@ func (s *MSPService) RespondToTenantInvite(ctx context.Context, id string, body 
 	if err := body.Validate(); err != nil {
 		return requestError("RespondToMSPTenantInvite", err)
 	}
-	r := request{op: "RespondToMSPTenantInvite", method: http.MethodPut, path: "/api/integrations/msp/tenants/" + url.PathEscape(id) + "/invite", body: body}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewRespondToMSPTenantInviteRequest(s.c.server, id, body)
+	if err != nil {
+		return requestError("RespondToMSPTenantInvite", err)
+	}
+	return callNoContent(ctx, s.c, "RespondToMSPTenantInvite", req, opts)
 }
 
 // UnlinkTenant: Unlink a tenant.
@@ -2730,8 +2940,11 @@ func (s *MSPService) UnlinkTenant(ctx context.Context, id string, body api.Unlin
 	if err := body.Validate(); err != nil {
 		return requestError("UnlinkMSPTenant", err)
 	}
-	r := request{op: "UnlinkMSPTenant", method: http.MethodPost, path: "/api/integrations/msp/tenants/" + url.PathEscape(id) + "/unlink", body: body}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewUnlinkMSPTenantRequest(s.c.server, id, body)
+	if err != nil {
+		return requestError("UnlinkMSPTenant", err)
+	}
+	return callNoContent(ctx, s.c, "UnlinkMSPTenant", req, opts)
 }
 
 // UpdateTenant: Update MSP tenant.
@@ -2746,8 +2959,11 @@ func (s *MSPService) UpdateTenant(ctx context.Context, id string, body api.Updat
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateMSPTenant", err)
 	}
-	r := request{op: "UpdateMSPTenant", method: http.MethodPut, path: "/api/integrations/msp/tenants/" + url.PathEscape(id), body: body}
-	return callJSON[*api.TenantResponse](ctx, s.c, r, opts)
+	req, err := api.NewUpdateMSPTenantRequest(s.c.server, id, body)
+	if err != nil {
+		return nil, requestError("UpdateMSPTenant", err)
+	}
+	return callJSON[*api.TenantResponse](ctx, s.c, "UpdateMSPTenant", req, opts)
 }
 
 // VerifyTenantDNS: Verify a tenant domain DNS challenge.
@@ -2759,8 +2975,11 @@ func (s *MSPService) VerifyTenantDNS(ctx context.Context, id string, opts ...Req
 	if err := checkPathParam("id", id); err != nil {
 		return requestError("VerifyMSPTenantDNS", err)
 	}
-	r := request{op: "VerifyMSPTenantDNS", method: http.MethodPost, path: "/api/integrations/msp/tenants/" + url.PathEscape(id) + "/dns"}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewVerifyMSPTenantDNSRequest(s.c.server, id)
+	if err != nil {
+		return requestError("VerifyMSPTenantDNS", err)
+	}
+	return callNoContent(ctx, s.c, "VerifyMSPTenantDNS", req, opts)
 }
 
 // NetworksService calls NetBird's Networks operations. Reach it as Client.Networks.
@@ -2795,8 +3014,11 @@ func (s *NetworksService) Create(ctx context.Context, body api.NetworkRequest, o
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNetwork", err)
 	}
-	r := request{op: "CreateNetwork", method: http.MethodPost, path: "/api/networks", body: body}
-	return callJSON[*api.Network](ctx, s.c, r, opts)
+	req, err := api.NewCreateNetworkRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateNetwork", err)
+	}
+	return callJSON[*api.Network](ctx, s.c, "CreateNetwork", req, opts)
 }
 
 // CreateResource: Create a Network Resource.
@@ -2811,8 +3033,11 @@ func (s *NetworksService) CreateResource(ctx context.Context, networkID string, 
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNetworkResource", err)
 	}
-	r := request{op: "CreateNetworkResource", method: http.MethodPost, path: "/api/networks/" + url.PathEscape(networkID) + "/resources", body: body}
-	return callJSON[*api.NetworkResource](ctx, s.c, r, opts)
+	req, err := api.NewCreateNetworkResourceRequest(s.c.server, networkID, body)
+	if err != nil {
+		return nil, requestError("CreateNetworkResource", err)
+	}
+	return callJSON[*api.NetworkResource](ctx, s.c, "CreateNetworkResource", req, opts)
 }
 
 // CreateRouter: Create a Network Router.
@@ -2827,8 +3052,11 @@ func (s *NetworksService) CreateRouter(ctx context.Context, networkID string, bo
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNetworkRouter", err)
 	}
-	r := request{op: "CreateNetworkRouter", method: http.MethodPost, path: "/api/networks/" + url.PathEscape(networkID) + "/routers", body: body}
-	return callJSON[*api.NetworkRouter](ctx, s.c, r, opts)
+	req, err := api.NewCreateNetworkRouterRequest(s.c.server, networkID, body)
+	if err != nil {
+		return nil, requestError("CreateNetworkRouter", err)
+	}
+	return callJSON[*api.NetworkRouter](ctx, s.c, "CreateNetworkRouter", req, opts)
 }
 
 // Delete: Delete a Network.
@@ -2840,8 +3068,11 @@ func (s *NetworksService) Delete(ctx context.Context, networkID string, opts ...
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return requestError("DeleteNetwork", err)
 	}
-	r := request{op: "DeleteNetwork", method: http.MethodDelete, path: "/api/networks/" + url.PathEscape(networkID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteNetworkRequest(s.c.server, networkID)
+	if err != nil {
+		return requestError("DeleteNetwork", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteNetwork", req, opts)
 }
 
 // DeleteResource: Delete a Network Resource.
@@ -2856,8 +3087,11 @@ func (s *NetworksService) DeleteResource(ctx context.Context, networkID string, 
 	if err := checkPathParam("resourceID", resourceID); err != nil {
 		return requestError("DeleteNetworkResource", err)
 	}
-	r := request{op: "DeleteNetworkResource", method: http.MethodDelete, path: "/api/networks/" + url.PathEscape(networkID) + "/resources/" + url.PathEscape(resourceID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteNetworkResourceRequest(s.c.server, networkID, resourceID)
+	if err != nil {
+		return requestError("DeleteNetworkResource", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteNetworkResource", req, opts)
 }
 
 // DeleteRouter: Delete a Network Router.
@@ -2872,8 +3106,11 @@ func (s *NetworksService) DeleteRouter(ctx context.Context, networkID string, ro
 	if err := checkPathParam("routerID", routerID); err != nil {
 		return requestError("DeleteNetworkRouter", err)
 	}
-	r := request{op: "DeleteNetworkRouter", method: http.MethodDelete, path: "/api/networks/" + url.PathEscape(networkID) + "/routers/" + url.PathEscape(routerID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteNetworkRouterRequest(s.c.server, networkID, routerID)
+	if err != nil {
+		return requestError("DeleteNetworkRouter", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteNetworkRouter", req, opts)
 }
 
 // Get: Retrieve a Network.
@@ -2885,8 +3122,11 @@ func (s *NetworksService) Get(ctx context.Context, networkID string, opts ...Req
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("GetNetwork", err)
 	}
-	r := request{op: "GetNetwork", method: http.MethodGet, path: "/api/networks/" + url.PathEscape(networkID)}
-	return callJSON[*api.Network](ctx, s.c, r, opts)
+	req, err := api.NewGetNetworkRequest(s.c.server, networkID)
+	if err != nil {
+		return nil, requestError("GetNetwork", err)
+	}
+	return callJSON[*api.Network](ctx, s.c, "GetNetwork", req, opts)
 }
 
 // GetResource: Retrieve a Network Resource.
@@ -2901,8 +3141,11 @@ func (s *NetworksService) GetResource(ctx context.Context, networkID string, res
 	if err := checkPathParam("resourceID", resourceID); err != nil {
 		return nil, requestError("GetNetworkResource", err)
 	}
-	r := request{op: "GetNetworkResource", method: http.MethodGet, path: "/api/networks/" + url.PathEscape(networkID) + "/resources/" + url.PathEscape(resourceID)}
-	return callJSON[*api.NetworkResource](ctx, s.c, r, opts)
+	req, err := api.NewGetNetworkResourceRequest(s.c.server, networkID, resourceID)
+	if err != nil {
+		return nil, requestError("GetNetworkResource", err)
+	}
+	return callJSON[*api.NetworkResource](ctx, s.c, "GetNetworkResource", req, opts)
 }
 
 // GetRouter: Retrieve a Network Router.
@@ -2917,8 +3160,11 @@ func (s *NetworksService) GetRouter(ctx context.Context, networkID string, route
 	if err := checkPathParam("routerID", routerID); err != nil {
 		return nil, requestError("GetNetworkRouter", err)
 	}
-	r := request{op: "GetNetworkRouter", method: http.MethodGet, path: "/api/networks/" + url.PathEscape(networkID) + "/routers/" + url.PathEscape(routerID)}
-	return callJSON[*api.NetworkRouter](ctx, s.c, r, opts)
+	req, err := api.NewGetNetworkRouterRequest(s.c.server, networkID, routerID)
+	if err != nil {
+		return nil, requestError("GetNetworkRouter", err)
+	}
+	return callJSON[*api.NetworkRouter](ctx, s.c, "GetNetworkRouter", req, opts)
 }
 
 // List: List all Networks.
@@ -2927,8 +3173,11 @@ func (s *NetworksService) GetRouter(ctx context.Context, networkID string, route
 //
 // NetBird API: GET /api/networks (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) List(ctx context.Context, opts ...RequestOption) ([]api.Network, error) {
-	r := request{op: "ListNetworks", method: http.MethodGet, path: "/api/networks"}
-	return callJSON[[]api.Network](ctx, s.c, r, opts)
+	req, err := api.NewListNetworksRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListNetworks", err)
+	}
+	return callJSON[[]api.Network](ctx, s.c, "ListNetworks", req, opts)
 }
 
 // ListAllRouters: List all Network Routers.
@@ -2937,8 +3186,11 @@ func (s *NetworksService) List(ctx context.Context, opts ...RequestOption) ([]ap
 //
 // NetBird API: GET /api/networks/routers (https://docs.netbird.io/api/resources/networks).
 func (s *NetworksService) ListAllRouters(ctx context.Context, opts ...RequestOption) ([]api.NetworkRouter, error) {
-	r := request{op: "ListAllNetworkRouters", method: http.MethodGet, path: "/api/networks/routers"}
-	return callJSON[[]api.NetworkRouter](ctx, s.c, r, opts)
+	req, err := api.NewListAllNetworkRoutersRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListAllNetworkRouters", err)
+	}
+	return callJSON[[]api.NetworkRouter](ctx, s.c, "ListAllNetworkRouters", req, opts)
 }
 
 // ListResources: List all Network Resources.
@@ -2950,8 +3202,11 @@ func (s *NetworksService) ListResources(ctx context.Context, networkID string, o
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("ListNetworkResources", err)
 	}
-	r := request{op: "ListNetworkResources", method: http.MethodGet, path: "/api/networks/" + url.PathEscape(networkID) + "/resources"}
-	return callJSON[[]api.NetworkResource](ctx, s.c, r, opts)
+	req, err := api.NewListNetworkResourcesRequest(s.c.server, networkID)
+	if err != nil {
+		return nil, requestError("ListNetworkResources", err)
+	}
+	return callJSON[[]api.NetworkResource](ctx, s.c, "ListNetworkResources", req, opts)
 }
 
 // ListRouters: List all Network Routers.
@@ -2963,8 +3218,11 @@ func (s *NetworksService) ListRouters(ctx context.Context, networkID string, opt
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("ListNetworkRouters", err)
 	}
-	r := request{op: "ListNetworkRouters", method: http.MethodGet, path: "/api/networks/" + url.PathEscape(networkID) + "/routers"}
-	return callJSON[[]api.NetworkRouter](ctx, s.c, r, opts)
+	req, err := api.NewListNetworkRoutersRequest(s.c.server, networkID)
+	if err != nil {
+		return nil, requestError("ListNetworkRouters", err)
+	}
+	return callJSON[[]api.NetworkRouter](ctx, s.c, "ListNetworkRouters", req, opts)
 }
 
 // Update: Update a Network.
@@ -2979,8 +3237,11 @@ func (s *NetworksService) Update(ctx context.Context, networkID string, body api
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNetwork", err)
 	}
-	r := request{op: "UpdateNetwork", method: http.MethodPut, path: "/api/networks/" + url.PathEscape(networkID), body: body}
-	return callJSON[*api.Network](ctx, s.c, r, opts)
+	req, err := api.NewUpdateNetworkRequest(s.c.server, networkID, body)
+	if err != nil {
+		return nil, requestError("UpdateNetwork", err)
+	}
+	return callJSON[*api.Network](ctx, s.c, "UpdateNetwork", req, opts)
 }
 
 // UpdateResource: Update a Network Resource.
@@ -2998,8 +3259,11 @@ func (s *NetworksService) UpdateResource(ctx context.Context, networkID string, 
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNetworkResource", err)
 	}
-	r := request{op: "UpdateNetworkResource", method: http.MethodPut, path: "/api/networks/" + url.PathEscape(networkID) + "/resources/" + url.PathEscape(resourceID), body: body}
-	return callJSON[*api.NetworkResource](ctx, s.c, r, opts)
+	req, err := api.NewUpdateNetworkResourceRequest(s.c.server, networkID, resourceID, body)
+	if err != nil {
+		return nil, requestError("UpdateNetworkResource", err)
+	}
+	return callJSON[*api.NetworkResource](ctx, s.c, "UpdateNetworkResource", req, opts)
 }
 
 // UpdateRouter: Update a Network Router.
@@ -3017,8 +3281,11 @@ func (s *NetworksService) UpdateRouter(ctx context.Context, networkID string, ro
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNetworkRouter", err)
 	}
-	r := request{op: "UpdateNetworkRouter", method: http.MethodPut, path: "/api/networks/" + url.PathEscape(networkID) + "/routers/" + url.PathEscape(routerID), body: body}
-	return callJSON[*api.NetworkRouter](ctx, s.c, r, opts)
+	req, err := api.NewUpdateNetworkRouterRequest(s.c.server, networkID, routerID, body)
+	if err != nil {
+		return nil, requestError("UpdateNetworkRouter", err)
+	}
+	return callJSON[*api.NetworkRouter](ctx, s.c, "UpdateNetworkRouter", req, opts)
 }
 
 // NotificationsService calls NetBird's Notifications operations. Reach it as Client.Notifications.
@@ -3048,8 +3315,11 @@ func (s *NotificationsService) CreateChannel(ctx context.Context, body api.Notif
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNotificationChannel", err)
 	}
-	r := request{op: "CreateNotificationChannel", method: http.MethodPost, path: "/api/integrations/notifications/channels", body: body}
-	return callJSON[*api.NotificationChannelResponse](ctx, s.c, r, opts)
+	req, err := api.NewCreateNotificationChannelRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateNotificationChannel", err)
+	}
+	return callJSON[*api.NotificationChannelResponse](ctx, s.c, "CreateNotificationChannel", req, opts)
 }
 
 // DeleteChannel: Delete Notification Channel.
@@ -3063,8 +3333,11 @@ func (s *NotificationsService) DeleteChannel(ctx context.Context, channelID stri
 	if err := checkPathParam("channelID", channelID); err != nil {
 		return requestError("DeleteNotificationChannel", err)
 	}
-	r := request{op: "DeleteNotificationChannel", method: http.MethodDelete, path: "/api/integrations/notifications/channels/" + url.PathEscape(channelID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteNotificationChannelRequest(s.c.server, channelID)
+	if err != nil {
+		return requestError("DeleteNotificationChannel", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteNotificationChannel", req, opts)
 }
 
 // GetChannel: Get Notification Channel.
@@ -3078,8 +3351,11 @@ func (s *NotificationsService) GetChannel(ctx context.Context, channelID string,
 	if err := checkPathParam("channelID", channelID); err != nil {
 		return nil, requestError("GetNotificationChannel", err)
 	}
-	r := request{op: "GetNotificationChannel", method: http.MethodGet, path: "/api/integrations/notifications/channels/" + url.PathEscape(channelID)}
-	return callJSON[*api.NotificationChannelResponse](ctx, s.c, r, opts)
+	req, err := api.NewGetNotificationChannelRequest(s.c.server, channelID)
+	if err != nil {
+		return nil, requestError("GetNotificationChannel", err)
+	}
+	return callJSON[*api.NotificationChannelResponse](ctx, s.c, "GetNotificationChannel", req, opts)
 }
 
 // ListChannels: List Notification Channels.
@@ -3090,8 +3366,11 @@ func (s *NotificationsService) GetChannel(ctx context.Context, channelID string,
 //
 // NetBird API: GET /api/integrations/notifications/channels (https://docs.netbird.io/api/resources/notifications).
 func (s *NotificationsService) ListChannels(ctx context.Context, opts ...RequestOption) ([]api.NotificationChannelResponse, error) {
-	r := request{op: "ListNotificationChannels", method: http.MethodGet, path: "/api/integrations/notifications/channels"}
-	return callJSON[[]api.NotificationChannelResponse](ctx, s.c, r, opts)
+	req, err := api.NewListNotificationChannelsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListNotificationChannels", err)
+	}
+	return callJSON[[]api.NotificationChannelResponse](ctx, s.c, "ListNotificationChannels", req, opts)
 }
 
 // ListEventTypes: List Notification Event Types.
@@ -3104,8 +3383,11 @@ func (s *NotificationsService) ListChannels(ctx context.Context, opts ...Request
 //
 // NetBird API: GET /api/integrations/notifications/types (https://docs.netbird.io/api/resources/notifications).
 func (s *NotificationsService) ListEventTypes(ctx context.Context, opts ...RequestOption) (*api.NotificationTypeEntry, error) {
-	r := request{op: "ListNotificationEventTypes", method: http.MethodGet, path: "/api/integrations/notifications/types"}
-	return callJSON[*api.NotificationTypeEntry](ctx, s.c, r, opts)
+	req, err := api.NewListNotificationEventTypesRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListNotificationEventTypes", err)
+	}
+	return callJSON[*api.NotificationTypeEntry](ctx, s.c, "ListNotificationEventTypes", req, opts)
 }
 
 // UpdateChannel: Update Notification Channel.
@@ -3122,8 +3404,11 @@ func (s *NotificationsService) UpdateChannel(ctx context.Context, channelID stri
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateNotificationChannel", err)
 	}
-	r := request{op: "UpdateNotificationChannel", method: http.MethodPut, path: "/api/integrations/notifications/channels/" + url.PathEscape(channelID), body: body}
-	return callJSON[*api.NotificationChannelResponse](ctx, s.c, r, opts)
+	req, err := api.NewUpdateNotificationChannelRequest(s.c.server, channelID, body)
+	if err != nil {
+		return nil, requestError("UpdateNotificationChannel", err)
+	}
+	return callJSON[*api.NotificationChannelResponse](ctx, s.c, "UpdateNotificationChannel", req, opts)
 }
 
 // PeersService calls NetBird's Peers operations. Reach it as Client.Peers.
@@ -3151,8 +3436,11 @@ func (s *PeersService) CreateTemporaryAccess(ctx context.Context, peerID string,
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateTemporaryAccessPeer", err)
 	}
-	r := request{op: "CreateTemporaryAccessPeer", method: http.MethodPost, path: "/api/peers/" + url.PathEscape(peerID) + "/temporary-access", body: body}
-	return callJSON[*api.PeerTemporaryAccessResponse](ctx, s.c, r, opts)
+	req, err := api.NewCreateTemporaryAccessPeerRequest(s.c.server, peerID, body)
+	if err != nil {
+		return nil, requestError("CreateTemporaryAccessPeer", err)
+	}
+	return callJSON[*api.PeerTemporaryAccessResponse](ctx, s.c, "CreateTemporaryAccessPeer", req, opts)
 }
 
 // Delete: Delete a Peer.
@@ -3164,8 +3452,11 @@ func (s *PeersService) Delete(ctx context.Context, peerID string, opts ...Reques
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return requestError("DeletePeer", err)
 	}
-	r := request{op: "DeletePeer", method: http.MethodDelete, path: "/api/peers/" + url.PathEscape(peerID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeletePeerRequest(s.c.server, peerID)
+	if err != nil {
+		return requestError("DeletePeer", err)
+	}
+	return callNoContent(ctx, s.c, "DeletePeer", req, opts)
 }
 
 // Get: Retrieve a Peer.
@@ -3177,8 +3468,11 @@ func (s *PeersService) Get(ctx context.Context, peerID string, opts ...RequestOp
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("GetPeer", err)
 	}
-	r := request{op: "GetPeer", method: http.MethodGet, path: "/api/peers/" + url.PathEscape(peerID)}
-	return callJSON[*api.Peer](ctx, s.c, r, opts)
+	req, err := api.NewGetPeerRequest(s.c.server, peerID)
+	if err != nil {
+		return nil, requestError("GetPeer", err)
+	}
+	return callJSON[*api.Peer](ctx, s.c, "GetPeer", req, opts)
 }
 
 // List: List all Peers.
@@ -3187,17 +3481,11 @@ func (s *PeersService) Get(ctx context.Context, peerID string, opts ...RequestOp
 //
 // NetBird API: GET /api/peers (https://docs.netbird.io/api/resources/peers).
 func (s *PeersService) List(ctx context.Context, params *api.ListPeersParams, opts ...RequestOption) ([]api.PeerBatch, error) {
-	r := request{op: "ListPeers", method: http.MethodGet, path: "/api/peers"}
-	if params != nil {
-		r.query = url.Values{}
-		if params.Name != nil {
-			r.query.Set("name", *params.Name)
-		}
-		if params.IP != nil {
-			r.query.Set("ip", *params.IP)
-		}
+	req, err := api.NewListPeersRequest(s.c.server, params)
+	if err != nil {
+		return nil, requestError("ListPeers", err)
 	}
-	return callJSON[[]api.PeerBatch](ctx, s.c, r, opts)
+	return callJSON[[]api.PeerBatch](ctx, s.c, "ListPeers", req, opts)
 }
 
 // ListAccessible: List accessible Peers.
@@ -3209,8 +3497,11 @@ func (s *PeersService) ListAccessible(ctx context.Context, peerID string, opts .
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("ListAccessiblePeers", err)
 	}
-	r := request{op: "ListAccessiblePeers", method: http.MethodGet, path: "/api/peers/" + url.PathEscape(peerID) + "/accessible-peers"}
-	return callJSON[[]api.AccessiblePeer](ctx, s.c, r, opts)
+	req, err := api.NewListAccessiblePeersRequest(s.c.server, peerID)
+	if err != nil {
+		return nil, requestError("ListAccessiblePeers", err)
+	}
+	return callJSON[[]api.AccessiblePeer](ctx, s.c, "ListAccessiblePeers", req, opts)
 }
 
 // Update: Update a Peer.
@@ -3225,8 +3516,11 @@ func (s *PeersService) Update(ctx context.Context, peerID string, body api.PeerR
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdatePeer", err)
 	}
-	r := request{op: "UpdatePeer", method: http.MethodPut, path: "/api/peers/" + url.PathEscape(peerID), body: body}
-	return callJSON[*api.Peer](ctx, s.c, r, opts)
+	req, err := api.NewUpdatePeerRequest(s.c.server, peerID, body)
+	if err != nil {
+		return nil, requestError("UpdatePeer", err)
+	}
+	return callJSON[*api.Peer](ctx, s.c, "UpdatePeer", req, opts)
 }
 
 // PoliciesService calls NetBird's Policies operations. Reach it as Client.Policies.
@@ -3250,8 +3544,11 @@ func (s *PoliciesService) Create(ctx context.Context, body api.PolicyUpdate, opt
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreatePolicy", err)
 	}
-	r := request{op: "CreatePolicy", method: http.MethodPost, path: "/api/policies", body: body}
-	return callJSON[*api.Policy](ctx, s.c, r, opts)
+	req, err := api.NewCreatePolicyRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreatePolicy", err)
+	}
+	return callJSON[*api.Policy](ctx, s.c, "CreatePolicy", req, opts)
 }
 
 // Delete: Delete a Policy.
@@ -3263,8 +3560,11 @@ func (s *PoliciesService) Delete(ctx context.Context, policyID string, opts ...R
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return requestError("DeletePolicy", err)
 	}
-	r := request{op: "DeletePolicy", method: http.MethodDelete, path: "/api/policies/" + url.PathEscape(policyID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeletePolicyRequest(s.c.server, policyID)
+	if err != nil {
+		return requestError("DeletePolicy", err)
+	}
+	return callNoContent(ctx, s.c, "DeletePolicy", req, opts)
 }
 
 // Get: Retrieve a Policy.
@@ -3276,8 +3576,11 @@ func (s *PoliciesService) Get(ctx context.Context, policyID string, opts ...Requ
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return nil, requestError("GetPolicy", err)
 	}
-	r := request{op: "GetPolicy", method: http.MethodGet, path: "/api/policies/" + url.PathEscape(policyID)}
-	return callJSON[*api.Policy](ctx, s.c, r, opts)
+	req, err := api.NewGetPolicyRequest(s.c.server, policyID)
+	if err != nil {
+		return nil, requestError("GetPolicy", err)
+	}
+	return callJSON[*api.Policy](ctx, s.c, "GetPolicy", req, opts)
 }
 
 // List: List all Policies.
@@ -3286,8 +3589,11 @@ func (s *PoliciesService) Get(ctx context.Context, policyID string, opts ...Requ
 //
 // NetBird API: GET /api/policies (https://docs.netbird.io/api/resources/policies).
 func (s *PoliciesService) List(ctx context.Context, opts ...RequestOption) ([]api.Policy, error) {
-	r := request{op: "ListPolicies", method: http.MethodGet, path: "/api/policies"}
-	return callJSON[[]api.Policy](ctx, s.c, r, opts)
+	req, err := api.NewListPoliciesRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListPolicies", err)
+	}
+	return callJSON[[]api.Policy](ctx, s.c, "ListPolicies", req, opts)
 }
 
 // Update: Update a Policy.
@@ -3302,8 +3608,11 @@ func (s *PoliciesService) Update(ctx context.Context, policyID string, body api.
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdatePolicy", err)
 	}
-	r := request{op: "UpdatePolicy", method: http.MethodPut, path: "/api/policies/" + url.PathEscape(policyID), body: body}
-	return callJSON[*api.Policy](ctx, s.c, r, opts)
+	req, err := api.NewUpdatePolicyRequest(s.c.server, policyID, body)
+	if err != nil {
+		return nil, requestError("UpdatePolicy", err)
+	}
+	return callJSON[*api.Policy](ctx, s.c, "UpdatePolicy", req, opts)
 }
 
 // PostureChecksService calls NetBird's PostureChecks operations. Reach it as Client.PostureChecks.
@@ -3327,8 +3636,11 @@ func (s *PostureChecksService) Create(ctx context.Context, body api.PostureCheck
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreatePostureCheck", err)
 	}
-	r := request{op: "CreatePostureCheck", method: http.MethodPost, path: "/api/posture-checks", body: body}
-	return callJSON[*api.PostureCheck](ctx, s.c, r, opts)
+	req, err := api.NewCreatePostureCheckRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreatePostureCheck", err)
+	}
+	return callJSON[*api.PostureCheck](ctx, s.c, "CreatePostureCheck", req, opts)
 }
 
 // Delete: Delete a Posture Check.
@@ -3340,8 +3652,11 @@ func (s *PostureChecksService) Delete(ctx context.Context, postureCheckID string
 	if err := checkPathParam("postureCheckID", postureCheckID); err != nil {
 		return requestError("DeletePostureCheck", err)
 	}
-	r := request{op: "DeletePostureCheck", method: http.MethodDelete, path: "/api/posture-checks/" + url.PathEscape(postureCheckID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeletePostureCheckRequest(s.c.server, postureCheckID)
+	if err != nil {
+		return requestError("DeletePostureCheck", err)
+	}
+	return callNoContent(ctx, s.c, "DeletePostureCheck", req, opts)
 }
 
 // Get: Retrieve a Posture Check.
@@ -3353,8 +3668,11 @@ func (s *PostureChecksService) Get(ctx context.Context, postureCheckID string, o
 	if err := checkPathParam("postureCheckID", postureCheckID); err != nil {
 		return nil, requestError("GetPostureCheck", err)
 	}
-	r := request{op: "GetPostureCheck", method: http.MethodGet, path: "/api/posture-checks/" + url.PathEscape(postureCheckID)}
-	return callJSON[*api.PostureCheck](ctx, s.c, r, opts)
+	req, err := api.NewGetPostureCheckRequest(s.c.server, postureCheckID)
+	if err != nil {
+		return nil, requestError("GetPostureCheck", err)
+	}
+	return callJSON[*api.PostureCheck](ctx, s.c, "GetPostureCheck", req, opts)
 }
 
 // List: List all Posture Checks.
@@ -3363,8 +3681,11 @@ func (s *PostureChecksService) Get(ctx context.Context, postureCheckID string, o
 //
 // NetBird API: GET /api/posture-checks (https://docs.netbird.io/api/resources/posture-checks).
 func (s *PostureChecksService) List(ctx context.Context, opts ...RequestOption) ([]api.PostureCheck, error) {
-	r := request{op: "ListPostureChecks", method: http.MethodGet, path: "/api/posture-checks"}
-	return callJSON[[]api.PostureCheck](ctx, s.c, r, opts)
+	req, err := api.NewListPostureChecksRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListPostureChecks", err)
+	}
+	return callJSON[[]api.PostureCheck](ctx, s.c, "ListPostureChecks", req, opts)
 }
 
 // Update: Update a Posture Check.
@@ -3379,8 +3700,11 @@ func (s *PostureChecksService) Update(ctx context.Context, postureCheckID string
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdatePostureCheck", err)
 	}
-	r := request{op: "UpdatePostureCheck", method: http.MethodPut, path: "/api/posture-checks/" + url.PathEscape(postureCheckID), body: body}
-	return callJSON[*api.PostureCheck](ctx, s.c, r, opts)
+	req, err := api.NewUpdatePostureCheckRequest(s.c.server, postureCheckID, body)
+	if err != nil {
+		return nil, requestError("UpdatePostureCheck", err)
+	}
+	return callJSON[*api.PostureCheck](ctx, s.c, "UpdatePostureCheck", req, opts)
 }
 
 // ReverseProxiesService calls NetBird's ReverseProxies operations. Reach it as Client.ReverseProxies.
@@ -3413,8 +3737,11 @@ func (s *ReverseProxiesService) CreateDomain(ctx context.Context, body api.Rever
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateProxyDomain", err)
 	}
-	r := request{op: "CreateProxyDomain", method: http.MethodPost, path: "/api/reverse-proxies/domains", body: body}
-	return callJSON[*api.Service](ctx, s.c, r, opts)
+	req, err := api.NewCreateProxyDomainRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateProxyDomain", err)
+	}
+	return callJSON[*api.Service](ctx, s.c, "CreateProxyDomain", req, opts)
 }
 
 // CreateService: Create a Service.
@@ -3426,8 +3753,11 @@ func (s *ReverseProxiesService) CreateService(ctx context.Context, body api.Serv
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateProxyService", err)
 	}
-	r := request{op: "CreateProxyService", method: http.MethodPost, path: "/api/reverse-proxies/services", body: body}
-	return callJSON[*api.Service](ctx, s.c, r, opts)
+	req, err := api.NewCreateProxyServiceRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateProxyService", err)
+	}
+	return callJSON[*api.Service](ctx, s.c, "CreateProxyService", req, opts)
 }
 
 // CreateToken: Create a Proxy Token.
@@ -3439,8 +3769,11 @@ func (s *ReverseProxiesService) CreateToken(ctx context.Context, body api.ProxyT
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateProxyToken", err)
 	}
-	r := request{op: "CreateProxyToken", method: http.MethodPost, path: "/api/reverse-proxies/proxy-tokens", body: body}
-	return callJSON[*api.ProxyTokenCreated](ctx, s.c, r, opts)
+	req, err := api.NewCreateProxyTokenRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateProxyToken", err)
+	}
+	return callJSON[*api.ProxyTokenCreated](ctx, s.c, "CreateProxyToken", req, opts)
 }
 
 // DeleteCluster: Delete a self-hosted proxy cluster.
@@ -3452,8 +3785,11 @@ func (s *ReverseProxiesService) DeleteCluster(ctx context.Context, clusterAddres
 	if err := checkPathParam("clusterAddress", clusterAddress); err != nil {
 		return requestError("DeleteProxyCluster", err)
 	}
-	r := request{op: "DeleteProxyCluster", method: http.MethodDelete, path: "/api/reverse-proxies/clusters/" + url.PathEscape(clusterAddress)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteProxyClusterRequest(s.c.server, clusterAddress)
+	if err != nil {
+		return requestError("DeleteProxyCluster", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteProxyCluster", req, opts)
 }
 
 // DeleteDomain: Delete a Custom domain.
@@ -3465,8 +3801,11 @@ func (s *ReverseProxiesService) DeleteDomain(ctx context.Context, domainID strin
 	if err := checkPathParam("domainID", domainID); err != nil {
 		return requestError("DeleteProxyDomain", err)
 	}
-	r := request{op: "DeleteProxyDomain", method: http.MethodDelete, path: "/api/reverse-proxies/domains/" + url.PathEscape(domainID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteProxyDomainRequest(s.c.server, domainID)
+	if err != nil {
+		return requestError("DeleteProxyDomain", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteProxyDomain", req, opts)
 }
 
 // DeleteService: Delete a Service.
@@ -3478,8 +3817,11 @@ func (s *ReverseProxiesService) DeleteService(ctx context.Context, serviceID str
 	if err := checkPathParam("serviceID", serviceID); err != nil {
 		return requestError("DeleteProxyService", err)
 	}
-	r := request{op: "DeleteProxyService", method: http.MethodDelete, path: "/api/reverse-proxies/services/" + url.PathEscape(serviceID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteProxyServiceRequest(s.c.server, serviceID)
+	if err != nil {
+		return requestError("DeleteProxyService", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteProxyService", req, opts)
 }
 
 // GetService: Retrieve a Service.
@@ -3491,8 +3833,11 @@ func (s *ReverseProxiesService) GetService(ctx context.Context, serviceID string
 	if err := checkPathParam("serviceID", serviceID); err != nil {
 		return nil, requestError("GetProxyService", err)
 	}
-	r := request{op: "GetProxyService", method: http.MethodGet, path: "/api/reverse-proxies/services/" + url.PathEscape(serviceID)}
-	return callJSON[*api.Service](ctx, s.c, r, opts)
+	req, err := api.NewGetProxyServiceRequest(s.c.server, serviceID)
+	if err != nil {
+		return nil, requestError("GetProxyService", err)
+	}
+	return callJSON[*api.Service](ctx, s.c, "GetProxyService", req, opts)
 }
 
 // ListClusters: List available proxy clusters.
@@ -3501,8 +3846,11 @@ func (s *ReverseProxiesService) GetService(ctx context.Context, serviceID string
 //
 // NetBird API: GET /api/reverse-proxies/clusters (https://docs.netbird.io/api/resources/services).
 func (s *ReverseProxiesService) ListClusters(ctx context.Context, opts ...RequestOption) ([]api.ProxyCluster, error) {
-	r := request{op: "ListProxyClusters", method: http.MethodGet, path: "/api/reverse-proxies/clusters"}
-	return callJSON[[]api.ProxyCluster](ctx, s.c, r, opts)
+	req, err := api.NewListProxyClustersRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListProxyClusters", err)
+	}
+	return callJSON[[]api.ProxyCluster](ctx, s.c, "ListProxyClusters", req, opts)
 }
 
 // ListDomains: Retrieve Service Domains.
@@ -3511,8 +3859,11 @@ func (s *ReverseProxiesService) ListClusters(ctx context.Context, opts ...Reques
 //
 // NetBird API: GET /api/reverse-proxies/domains (https://docs.netbird.io/api/resources/services).
 func (s *ReverseProxiesService) ListDomains(ctx context.Context, opts ...RequestOption) ([]api.ReverseProxyDomain, error) {
-	r := request{op: "ListProxyDomains", method: http.MethodGet, path: "/api/reverse-proxies/domains"}
-	return callJSON[[]api.ReverseProxyDomain](ctx, s.c, r, opts)
+	req, err := api.NewListProxyDomainsRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListProxyDomains", err)
+	}
+	return callJSON[[]api.ReverseProxyDomain](ctx, s.c, "ListProxyDomains", req, opts)
 }
 
 // ListServices: List all Services.
@@ -3521,8 +3872,11 @@ func (s *ReverseProxiesService) ListDomains(ctx context.Context, opts ...Request
 //
 // NetBird API: GET /api/reverse-proxies/services (https://docs.netbird.io/api/resources/services).
 func (s *ReverseProxiesService) ListServices(ctx context.Context, opts ...RequestOption) ([]api.Service, error) {
-	r := request{op: "ListProxyServices", method: http.MethodGet, path: "/api/reverse-proxies/services"}
-	return callJSON[[]api.Service](ctx, s.c, r, opts)
+	req, err := api.NewListProxyServicesRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListProxyServices", err)
+	}
+	return callJSON[[]api.Service](ctx, s.c, "ListProxyServices", req, opts)
 }
 
 // ListTokens: List Proxy Tokens.
@@ -3531,8 +3885,11 @@ func (s *ReverseProxiesService) ListServices(ctx context.Context, opts ...Reques
 //
 // NetBird API: GET /api/reverse-proxies/proxy-tokens (https://docs.netbird.io/api/resources/self-hosted-proxies).
 func (s *ReverseProxiesService) ListTokens(ctx context.Context, opts ...RequestOption) ([]api.ProxyToken, error) {
-	r := request{op: "ListProxyTokens", method: http.MethodGet, path: "/api/reverse-proxies/proxy-tokens"}
-	return callJSON[[]api.ProxyToken](ctx, s.c, r, opts)
+	req, err := api.NewListProxyTokensRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListProxyTokens", err)
+	}
+	return callJSON[[]api.ProxyToken](ctx, s.c, "ListProxyTokens", req, opts)
 }
 
 // RevokeToken: Revoke a Proxy Token.
@@ -3544,8 +3901,11 @@ func (s *ReverseProxiesService) RevokeToken(ctx context.Context, tokenID string,
 	if err := checkPathParam("tokenID", tokenID); err != nil {
 		return requestError("RevokeProxyToken", err)
 	}
-	r := request{op: "RevokeProxyToken", method: http.MethodDelete, path: "/api/reverse-proxies/proxy-tokens/" + url.PathEscape(tokenID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewRevokeProxyTokenRequest(s.c.server, tokenID)
+	if err != nil {
+		return requestError("RevokeProxyToken", err)
+	}
+	return callNoContent(ctx, s.c, "RevokeProxyToken", req, opts)
 }
 
 // UpdateService: Update a Service.
@@ -3560,8 +3920,11 @@ func (s *ReverseProxiesService) UpdateService(ctx context.Context, serviceID str
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateProxyService", err)
 	}
-	r := request{op: "UpdateProxyService", method: http.MethodPut, path: "/api/reverse-proxies/services/" + url.PathEscape(serviceID), body: body}
-	return callJSON[*api.Service](ctx, s.c, r, opts)
+	req, err := api.NewUpdateProxyServiceRequest(s.c.server, serviceID, body)
+	if err != nil {
+		return nil, requestError("UpdateProxyService", err)
+	}
+	return callJSON[*api.Service](ctx, s.c, "UpdateProxyService", req, opts)
 }
 
 // ValidateDomain: Validate a custom domain.
@@ -3573,8 +3936,11 @@ func (s *ReverseProxiesService) ValidateDomain(ctx context.Context, domainID str
 	if err := checkPathParam("domainID", domainID); err != nil {
 		return requestError("ValidateProxyDomain", err)
 	}
-	r := request{op: "ValidateProxyDomain", method: http.MethodGet, path: "/api/reverse-proxies/domains/" + url.PathEscape(domainID) + "/validate"}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewValidateProxyDomainRequest(s.c.server, domainID)
+	if err != nil {
+		return requestError("ValidateProxyDomain", err)
+	}
+	return callNoContent(ctx, s.c, "ValidateProxyDomain", req, opts)
 }
 
 // RoutesService calls NetBird's Routes operations. Reach it as Client.Routes.
@@ -3598,8 +3964,11 @@ func (s *RoutesService) Create(ctx context.Context, body api.RouteRequest, opts 
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateRoute", err)
 	}
-	r := request{op: "CreateRoute", method: http.MethodPost, path: "/api/routes", body: body}
-	return callJSON[*api.Route](ctx, s.c, r, opts)
+	req, err := api.NewCreateRouteRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateRoute", err)
+	}
+	return callJSON[*api.Route](ctx, s.c, "CreateRoute", req, opts)
 }
 
 // Delete: Delete a Route.
@@ -3611,8 +3980,11 @@ func (s *RoutesService) Delete(ctx context.Context, routeID string, opts ...Requ
 	if err := checkPathParam("routeID", routeID); err != nil {
 		return requestError("DeleteRoute", err)
 	}
-	r := request{op: "DeleteRoute", method: http.MethodDelete, path: "/api/routes/" + url.PathEscape(routeID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteRouteRequest(s.c.server, routeID)
+	if err != nil {
+		return requestError("DeleteRoute", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteRoute", req, opts)
 }
 
 // Get: Retrieve a Route.
@@ -3624,8 +3996,11 @@ func (s *RoutesService) Get(ctx context.Context, routeID string, opts ...Request
 	if err := checkPathParam("routeID", routeID); err != nil {
 		return nil, requestError("GetRoute", err)
 	}
-	r := request{op: "GetRoute", method: http.MethodGet, path: "/api/routes/" + url.PathEscape(routeID)}
-	return callJSON[*api.Route](ctx, s.c, r, opts)
+	req, err := api.NewGetRouteRequest(s.c.server, routeID)
+	if err != nil {
+		return nil, requestError("GetRoute", err)
+	}
+	return callJSON[*api.Route](ctx, s.c, "GetRoute", req, opts)
 }
 
 // List: List all Routes.
@@ -3634,8 +4009,11 @@ func (s *RoutesService) Get(ctx context.Context, routeID string, opts ...Request
 //
 // NetBird API: GET /api/routes (https://docs.netbird.io/api/resources/routes).
 func (s *RoutesService) List(ctx context.Context, opts ...RequestOption) ([]api.Route, error) {
-	r := request{op: "ListRoutes", method: http.MethodGet, path: "/api/routes"}
-	return callJSON[[]api.Route](ctx, s.c, r, opts)
+	req, err := api.NewListRoutesRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListRoutes", err)
+	}
+	return callJSON[[]api.Route](ctx, s.c, "ListRoutes", req, opts)
 }
 
 // Update: Update a Route.
@@ -3650,8 +4028,11 @@ func (s *RoutesService) Update(ctx context.Context, routeID string, body api.Rou
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateRoute", err)
 	}
-	r := request{op: "UpdateRoute", method: http.MethodPut, path: "/api/routes/" + url.PathEscape(routeID), body: body}
-	return callJSON[*api.Route](ctx, s.c, r, opts)
+	req, err := api.NewUpdateRouteRequest(s.c.server, routeID, body)
+	if err != nil {
+		return nil, requestError("UpdateRoute", err)
+	}
+	return callJSON[*api.Route](ctx, s.c, "UpdateRoute", req, opts)
 }
 
 // SetupKeysService calls NetBird's SetupKeys operations. Reach it as Client.SetupKeys.
@@ -3675,8 +4056,11 @@ func (s *SetupKeysService) Create(ctx context.Context, body api.CreateSetupKeyRe
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateSetupKey", err)
 	}
-	r := request{op: "CreateSetupKey", method: http.MethodPost, path: "/api/setup-keys", body: body}
-	return callJSON[*api.SetupKeyClear](ctx, s.c, r, opts)
+	req, err := api.NewCreateSetupKeyRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateSetupKey", err)
+	}
+	return callJSON[*api.SetupKeyClear](ctx, s.c, "CreateSetupKey", req, opts)
 }
 
 // Delete: Delete a Setup Key.
@@ -3688,8 +4072,11 @@ func (s *SetupKeysService) Delete(ctx context.Context, keyID string, opts ...Req
 	if err := checkPathParam("keyID", keyID); err != nil {
 		return requestError("DeleteSetupKey", err)
 	}
-	r := request{op: "DeleteSetupKey", method: http.MethodDelete, path: "/api/setup-keys/" + url.PathEscape(keyID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteSetupKeyRequest(s.c.server, keyID)
+	if err != nil {
+		return requestError("DeleteSetupKey", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteSetupKey", req, opts)
 }
 
 // Get: Retrieve a Setup Key.
@@ -3701,8 +4088,11 @@ func (s *SetupKeysService) Get(ctx context.Context, keyID string, opts ...Reques
 	if err := checkPathParam("keyID", keyID); err != nil {
 		return nil, requestError("GetSetupKey", err)
 	}
-	r := request{op: "GetSetupKey", method: http.MethodGet, path: "/api/setup-keys/" + url.PathEscape(keyID)}
-	return callJSON[*api.SetupKey](ctx, s.c, r, opts)
+	req, err := api.NewGetSetupKeyRequest(s.c.server, keyID)
+	if err != nil {
+		return nil, requestError("GetSetupKey", err)
+	}
+	return callJSON[*api.SetupKey](ctx, s.c, "GetSetupKey", req, opts)
 }
 
 // List: List all Setup Keys.
@@ -3711,8 +4101,11 @@ func (s *SetupKeysService) Get(ctx context.Context, keyID string, opts ...Reques
 //
 // NetBird API: GET /api/setup-keys (https://docs.netbird.io/api/resources/setup-keys).
 func (s *SetupKeysService) List(ctx context.Context, opts ...RequestOption) ([]api.SetupKey, error) {
-	r := request{op: "ListSetupKeys", method: http.MethodGet, path: "/api/setup-keys"}
-	return callJSON[[]api.SetupKey](ctx, s.c, r, opts)
+	req, err := api.NewListSetupKeysRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListSetupKeys", err)
+	}
+	return callJSON[[]api.SetupKey](ctx, s.c, "ListSetupKeys", req, opts)
 }
 
 // Update: Update a Setup Key.
@@ -3727,8 +4120,11 @@ func (s *SetupKeysService) Update(ctx context.Context, keyID string, body api.Se
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateSetupKey", err)
 	}
-	r := request{op: "UpdateSetupKey", method: http.MethodPut, path: "/api/setup-keys/" + url.PathEscape(keyID), body: body}
-	return callJSON[*api.SetupKey](ctx, s.c, r, opts)
+	req, err := api.NewUpdateSetupKeyRequest(s.c.server, keyID, body)
+	if err != nil {
+		return nil, requestError("UpdateSetupKey", err)
+	}
+	return callJSON[*api.SetupKey](ctx, s.c, "UpdateSetupKey", req, opts)
 }
 
 // TokensService calls NetBird's Tokens operations. Reach it as Client.Tokens.
@@ -3754,8 +4150,11 @@ func (s *TokensService) Create(ctx context.Context, userID string, body api.Pers
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateToken", err)
 	}
-	r := request{op: "CreateToken", method: http.MethodPost, path: "/api/users/" + url.PathEscape(userID) + "/tokens", body: body}
-	return callJSON[*api.PersonalAccessTokenGenerated](ctx, s.c, r, opts)
+	req, err := api.NewCreateTokenRequest(s.c.server, userID, body)
+	if err != nil {
+		return nil, requestError("CreateToken", err)
+	}
+	return callJSON[*api.PersonalAccessTokenGenerated](ctx, s.c, "CreateToken", req, opts)
 }
 
 // Delete: Delete a Token.
@@ -3770,8 +4169,11 @@ func (s *TokensService) Delete(ctx context.Context, userID string, tokenID strin
 	if err := checkPathParam("tokenID", tokenID); err != nil {
 		return requestError("DeleteToken", err)
 	}
-	r := request{op: "DeleteToken", method: http.MethodDelete, path: "/api/users/" + url.PathEscape(userID) + "/tokens/" + url.PathEscape(tokenID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteTokenRequest(s.c.server, userID, tokenID)
+	if err != nil {
+		return requestError("DeleteToken", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteToken", req, opts)
 }
 
 // Get: Retrieve a Token.
@@ -3786,8 +4188,11 @@ func (s *TokensService) Get(ctx context.Context, userID string, tokenID string, 
 	if err := checkPathParam("tokenID", tokenID); err != nil {
 		return nil, requestError("GetToken", err)
 	}
-	r := request{op: "GetToken", method: http.MethodGet, path: "/api/users/" + url.PathEscape(userID) + "/tokens/" + url.PathEscape(tokenID)}
-	return callJSON[*api.PersonalAccessToken](ctx, s.c, r, opts)
+	req, err := api.NewGetTokenRequest(s.c.server, userID, tokenID)
+	if err != nil {
+		return nil, requestError("GetToken", err)
+	}
+	return callJSON[*api.PersonalAccessToken](ctx, s.c, "GetToken", req, opts)
 }
 
 // List: List all Tokens.
@@ -3799,8 +4204,11 @@ func (s *TokensService) List(ctx context.Context, userID string, opts ...Request
 	if err := checkPathParam("userID", userID); err != nil {
 		return nil, requestError("ListTokens", err)
 	}
-	r := request{op: "ListTokens", method: http.MethodGet, path: "/api/users/" + url.PathEscape(userID) + "/tokens"}
-	return callJSON[[]api.PersonalAccessToken](ctx, s.c, r, opts)
+	req, err := api.NewListTokensRequest(s.c.server, userID)
+	if err != nil {
+		return nil, requestError("ListTokens", err)
+	}
+	return callJSON[[]api.PersonalAccessToken](ctx, s.c, "ListTokens", req, opts)
 }
 
 // UsersService calls NetBird's Users operations. Reach it as Client.Users.
@@ -3837,8 +4245,11 @@ func (s *UsersService) AcceptInvite(ctx context.Context, token string, body api.
 	if err := body.Validate(); err != nil {
 		return nil, requestError("AcceptUserInvite", err)
 	}
-	r := request{op: "AcceptUserInvite", method: http.MethodPost, path: "/api/users/invites/" + url.PathEscape(token) + "/accept", body: body}
-	return callJSON[*api.UserInviteAcceptResponse](ctx, s.c, r, opts)
+	req, err := api.NewAcceptUserInviteRequest(s.c.server, token, body)
+	if err != nil {
+		return nil, requestError("AcceptUserInvite", err)
+	}
+	return callJSON[*api.UserInviteAcceptResponse](ctx, s.c, "AcceptUserInvite", req, opts)
 }
 
 // Approve: Approve user.
@@ -3850,8 +4261,11 @@ func (s *UsersService) Approve(ctx context.Context, userID string, opts ...Reque
 	if err := checkPathParam("userID", userID); err != nil {
 		return nil, requestError("ApproveUser", err)
 	}
-	r := request{op: "ApproveUser", method: http.MethodPost, path: "/api/users/" + url.PathEscape(userID) + "/approve"}
-	return callJSON[*api.User](ctx, s.c, r, opts)
+	req, err := api.NewApproveUserRequest(s.c.server, userID)
+	if err != nil {
+		return nil, requestError("ApproveUser", err)
+	}
+	return callJSON[*api.User](ctx, s.c, "ApproveUser", req, opts)
 }
 
 // ChangePassword: Change user password.
@@ -3866,8 +4280,11 @@ func (s *UsersService) ChangePassword(ctx context.Context, userID string, body a
 	if err := body.Validate(); err != nil {
 		return requestError("ChangeUserPassword", err)
 	}
-	r := request{op: "ChangeUserPassword", method: http.MethodPut, path: "/api/users/" + url.PathEscape(userID) + "/password", body: body}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewChangeUserPasswordRequest(s.c.server, userID, body)
+	if err != nil {
+		return requestError("ChangeUserPassword", err)
+	}
+	return callNoContent(ctx, s.c, "ChangeUserPassword", req, opts)
 }
 
 // Create: Create a User.
@@ -3879,8 +4296,11 @@ func (s *UsersService) Create(ctx context.Context, body api.UserCreateRequest, o
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateUser", err)
 	}
-	r := request{op: "CreateUser", method: http.MethodPost, path: "/api/users", body: body}
-	return callJSON[*api.User](ctx, s.c, r, opts)
+	req, err := api.NewCreateUserRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateUser", err)
+	}
+	return callJSON[*api.User](ctx, s.c, "CreateUser", req, opts)
 }
 
 // CreateInvite: Create a user invite.
@@ -3892,8 +4312,11 @@ func (s *UsersService) CreateInvite(ctx context.Context, body api.UserInviteCrea
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateUserInvite", err)
 	}
-	r := request{op: "CreateUserInvite", method: http.MethodPost, path: "/api/users/invites", body: body}
-	return callJSON[*api.UserInvite](ctx, s.c, r, opts)
+	req, err := api.NewCreateUserInviteRequest(s.c.server, body)
+	if err != nil {
+		return nil, requestError("CreateUserInvite", err)
+	}
+	return callJSON[*api.UserInvite](ctx, s.c, "CreateUserInvite", req, opts)
 }
 
 // Current: Retrieve current user.
@@ -3902,8 +4325,11 @@ func (s *UsersService) CreateInvite(ctx context.Context, body api.UserInviteCrea
 //
 // NetBird API: GET /api/users/current (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) Current(ctx context.Context, opts ...RequestOption) (*api.User, error) {
-	r := request{op: "GetCurrentUser", method: http.MethodGet, path: "/api/users/current"}
-	return callJSON[*api.User](ctx, s.c, r, opts)
+	req, err := api.NewGetCurrentUserRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("GetCurrentUser", err)
+	}
+	return callJSON[*api.User](ctx, s.c, "GetCurrentUser", req, opts)
 }
 
 // Delete: Delete a User.
@@ -3915,8 +4341,11 @@ func (s *UsersService) Delete(ctx context.Context, userID string, opts ...Reques
 	if err := checkPathParam("userID", userID); err != nil {
 		return requestError("DeleteUser", err)
 	}
-	r := request{op: "DeleteUser", method: http.MethodDelete, path: "/api/users/" + url.PathEscape(userID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteUserRequest(s.c.server, userID)
+	if err != nil {
+		return requestError("DeleteUser", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteUser", req, opts)
 }
 
 // DeleteInvite: Delete a user invite.
@@ -3928,8 +4357,11 @@ func (s *UsersService) DeleteInvite(ctx context.Context, inviteID string, opts .
 	if err := checkPathParam("inviteID", inviteID); err != nil {
 		return requestError("DeleteUserInvite", err)
 	}
-	r := request{op: "DeleteUserInvite", method: http.MethodDelete, path: "/api/users/invites/" + url.PathEscape(inviteID)}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewDeleteUserInviteRequest(s.c.server, inviteID)
+	if err != nil {
+		return requestError("DeleteUserInvite", err)
+	}
+	return callNoContent(ctx, s.c, "DeleteUserInvite", req, opts)
 }
 
 // GetInviteInfo: Get invite information.
@@ -3941,8 +4373,11 @@ func (s *UsersService) GetInviteInfo(ctx context.Context, token string, opts ...
 	if err := checkPathParam("token", token); err != nil {
 		return nil, requestError("GetUserInviteInfo", err)
 	}
-	r := request{op: "GetUserInviteInfo", method: http.MethodGet, path: "/api/users/invites/" + url.PathEscape(token)}
-	return callJSON[*api.UserInviteInfo](ctx, s.c, r, opts)
+	req, err := api.NewGetUserInviteInfoRequest(s.c.server, token)
+	if err != nil {
+		return nil, requestError("GetUserInviteInfo", err)
+	}
+	return callJSON[*api.UserInviteInfo](ctx, s.c, "GetUserInviteInfo", req, opts)
 }
 
 // Invite: Resend user invitation.
@@ -3954,8 +4389,11 @@ func (s *UsersService) Invite(ctx context.Context, userID string, opts ...Reques
 	if err := checkPathParam("userID", userID); err != nil {
 		return requestError("InviteUser", err)
 	}
-	r := request{op: "InviteUser", method: http.MethodPost, path: "/api/users/" + url.PathEscape(userID) + "/invite"}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewInviteUserRequest(s.c.server, userID)
+	if err != nil {
+		return requestError("InviteUser", err)
+	}
+	return callNoContent(ctx, s.c, "InviteUser", req, opts)
 }
 
 // List: List all Users.
@@ -3964,14 +4402,11 @@ func (s *UsersService) Invite(ctx context.Context, userID string, opts ...Reques
 //
 // NetBird API: GET /api/users (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) List(ctx context.Context, params *api.ListUsersParams, opts ...RequestOption) ([]api.User, error) {
-	r := request{op: "ListUsers", method: http.MethodGet, path: "/api/users"}
-	if params != nil {
-		r.query = url.Values{}
-		if params.ServiceUser != nil {
-			r.query.Set("service_user", strconv.FormatBool(*params.ServiceUser))
-		}
+	req, err := api.NewListUsersRequest(s.c.server, params)
+	if err != nil {
+		return nil, requestError("ListUsers", err)
 	}
-	return callJSON[[]api.User](ctx, s.c, r, opts)
+	return callJSON[[]api.User](ctx, s.c, "ListUsers", req, opts)
 }
 
 // ListInvites: List user invites.
@@ -3980,8 +4415,11 @@ func (s *UsersService) List(ctx context.Context, params *api.ListUsersParams, op
 //
 // NetBird API: GET /api/users/invites (https://docs.netbird.io/api/resources/users).
 func (s *UsersService) ListInvites(ctx context.Context, opts ...RequestOption) ([]api.UserInvite, error) {
-	r := request{op: "ListUserInvites", method: http.MethodGet, path: "/api/users/invites"}
-	return callJSON[[]api.UserInvite](ctx, s.c, r, opts)
+	req, err := api.NewListUserInvitesRequest(s.c.server)
+	if err != nil {
+		return nil, requestError("ListUserInvites", err)
+	}
+	return callJSON[[]api.UserInvite](ctx, s.c, "ListUserInvites", req, opts)
 }
 
 // RegenerateInvite: Regenerate a user invite.
@@ -3996,8 +4434,11 @@ func (s *UsersService) RegenerateInvite(ctx context.Context, inviteID string, bo
 	if err := body.Validate(); err != nil {
 		return nil, requestError("RegenerateUserInvite", err)
 	}
-	r := request{op: "RegenerateUserInvite", method: http.MethodPost, path: "/api/users/invites/" + url.PathEscape(inviteID) + "/regenerate", body: body}
-	return callJSON[*api.UserInviteRegenerateResponse](ctx, s.c, r, opts)
+	req, err := api.NewRegenerateUserInviteRequest(s.c.server, inviteID, body)
+	if err != nil {
+		return nil, requestError("RegenerateUserInvite", err)
+	}
+	return callJSON[*api.UserInviteRegenerateResponse](ctx, s.c, "RegenerateUserInvite", req, opts)
 }
 
 // Reject: Reject user.
@@ -4009,8 +4450,11 @@ func (s *UsersService) Reject(ctx context.Context, userID string, opts ...Reques
 	if err := checkPathParam("userID", userID); err != nil {
 		return requestError("RejectUser", err)
 	}
-	r := request{op: "RejectUser", method: http.MethodDelete, path: "/api/users/" + url.PathEscape(userID) + "/reject"}
-	return callNoContent(ctx, s.c, r, opts)
+	req, err := api.NewRejectUserRequest(s.c.server, userID)
+	if err != nil {
+		return requestError("RejectUser", err)
+	}
+	return callNoContent(ctx, s.c, "RejectUser", req, opts)
 }
 
 // Update: Update a User.
@@ -4025,6 +4469,9 @@ func (s *UsersService) Update(ctx context.Context, userID string, body api.UserR
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateUser", err)
 	}
-	r := request{op: "UpdateUser", method: http.MethodPut, path: "/api/users/" + url.PathEscape(userID), body: body}
-	return callJSON[*api.User](ctx, s.c, r, opts)
+	req, err := api.NewUpdateUserRequest(s.c.server, userID, body)
+	if err != nil {
+		return nil, requestError("UpdateUser", err)
+	}
+	return callJSON[*api.User](ctx, s.c, "UpdateUser", req, opts)
 }

@@ -299,7 +299,7 @@ func TestAcceptedEdgeInputs(t *testing.T) {
 	}{
 		{"Timeout 0 means the default", auth.Config{Host: "api.netbird.io"}, "https://api.netbird.io/api", auth.DefaultTimeout},
 		{"base path with a trailing slash", auth.Config{Host: "api.netbird.io", BasePath: "/api/"}, "https://api.netbird.io/api", auth.DefaultTimeout},
-		{"base path / means none", auth.Config{Host: "api.netbird.io", BasePath: "/"}, "https://api.netbird.io", auth.DefaultTimeout},
+		{"base path behind a proxy prefix", auth.Config{Host: "api.netbird.io", BasePath: "/netbird/api"}, "https://api.netbird.io/netbird/api", auth.DefaultTimeout},
 		{"IPv6 with brackets and port", auth.Config{Host: "[::1]:33073"}, "https://[::1]:33073/api", auth.DefaultTimeout},
 		{"IPv6 with brackets", auth.Config{Host: "[2001:DB8::1]"}, "https://[2001:db8::1]/api", auth.DefaultTimeout},
 		{"host with spaces around and a trailing slash", auth.Config{Host: "  https://netbird.example.com/  ", Timeout: time.Minute}, "https://netbird.example.com/api", time.Minute},

@@ -22,8 +22,8 @@ import (
 // testPAT is a well-formed PAT (its checksum matches); no server knows it.
 const testPAT = "nbp_apTmlmUXHSC4PKmHwtIZNaGr8eqcVI2gMURp"
 
-// basePath is deliberately not "/api": a wrongly built URL fails loudly.
-const basePath = "/netbird/v1"
+// basePath is deliberately not just "/api": a wrongly built URL fails loudly.
+const basePath = "/netbird/api"
 
 // harness is a test server mounted under basePath, and a client for it.
 type harness struct {

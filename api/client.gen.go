@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/oapi-codegen/runtime"
 )
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
@@ -8445,7 +8447,7 @@ func NewDeleteAccountRequest(server string, accountID string) (*http.Request, er
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "accountId", accountID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "accountId", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -8490,7 +8492,7 @@ func NewUpdateAccountRequestWithBody(server string, accountID string, contentTyp
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "accountId", accountID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "accountId", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -8550,7 +8552,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.Page != nil {
 
-			if queryFrag, err := styleParam("form", true, "page", *params.Page, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8562,7 +8564,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := styleParam("form", true, "page_size", *params.PageSize, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8574,7 +8576,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.SortBy != nil {
 
-			if queryFrag, err := styleParam("form", true, "sort_by", *params.SortBy, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_by", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8586,7 +8588,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.SortOrder != nil {
 
-			if queryFrag, err := styleParam("form", true, "sort_order", *params.SortOrder, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_order", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8598,7 +8600,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.Search != nil {
 
-			if queryFrag, err := styleParam("form", true, "search", *params.Search, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8610,7 +8612,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.UserID != nil {
 
-			if queryFrag, err := styleParam("form", true, "user_id", *params.UserID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8622,7 +8624,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.SessionID != nil {
 
-			if queryFrag, err := styleParam("form", true, "session_id", *params.SessionID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "session_id", *params.SessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8634,7 +8636,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.GroupID != nil {
 
-			if queryFrag, err := styleParam("form", true, "group_id", *params.GroupID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "group_id", *params.GroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8646,7 +8648,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.ProviderID != nil {
 
-			if queryFrag, err := styleParam("form", true, "provider_id", *params.ProviderID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "provider_id", *params.ProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8658,7 +8660,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.Model != nil {
 
-			if queryFrag, err := styleParam("form", true, "model", *params.Model, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "model", *params.Model, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8670,7 +8672,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.Decision != nil {
 
-			if queryFrag, err := styleParam("form", true, "decision", *params.Decision, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "decision", *params.Decision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8682,7 +8684,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.Path != nil {
 
-			if queryFrag, err := styleParam("form", true, "path", *params.Path, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "path", *params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8694,7 +8696,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.StartDate != nil {
 
-			if queryFrag, err := styleParam("form", true, "start_date", *params.StartDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "start_date", *params.StartDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8706,7 +8708,7 @@ func NewListAgentNetworkAccessLogSessionsRequest(server string, params *ListAgen
 
 		if params.EndDate != nil {
 
-			if queryFrag, err := styleParam("form", true, "end_date", *params.EndDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "end_date", *params.EndDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8760,7 +8762,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.Page != nil {
 
-			if queryFrag, err := styleParam("form", true, "page", *params.Page, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8772,7 +8774,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := styleParam("form", true, "page_size", *params.PageSize, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8784,7 +8786,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.SortBy != nil {
 
-			if queryFrag, err := styleParam("form", true, "sort_by", *params.SortBy, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_by", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8796,7 +8798,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.SortOrder != nil {
 
-			if queryFrag, err := styleParam("form", true, "sort_order", *params.SortOrder, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_order", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8808,7 +8810,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.Search != nil {
 
-			if queryFrag, err := styleParam("form", true, "search", *params.Search, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8820,7 +8822,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.UserID != nil {
 
-			if queryFrag, err := styleParam("form", true, "user_id", *params.UserID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8832,7 +8834,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.SessionID != nil {
 
-			if queryFrag, err := styleParam("form", true, "session_id", *params.SessionID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "session_id", *params.SessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8844,7 +8846,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.GroupID != nil {
 
-			if queryFrag, err := styleParam("form", true, "group_id", *params.GroupID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "group_id", *params.GroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8856,7 +8858,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.ProviderID != nil {
 
-			if queryFrag, err := styleParam("form", true, "provider_id", *params.ProviderID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "provider_id", *params.ProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8868,7 +8870,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.Model != nil {
 
-			if queryFrag, err := styleParam("form", true, "model", *params.Model, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "model", *params.Model, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8880,7 +8882,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.Decision != nil {
 
-			if queryFrag, err := styleParam("form", true, "decision", *params.Decision, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "decision", *params.Decision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8892,7 +8894,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.Path != nil {
 
-			if queryFrag, err := styleParam("form", true, "path", *params.Path, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "path", *params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8904,7 +8906,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.StartDate != nil {
 
-			if queryFrag, err := styleParam("form", true, "start_date", *params.StartDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "start_date", *params.StartDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8916,7 +8918,7 @@ func NewListAgentNetworkAccessLogsRequest(server string, params *ListAgentNetwor
 
 		if params.EndDate != nil {
 
-			if queryFrag, err := styleParam("form", true, "end_date", *params.EndDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "end_date", *params.EndDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9013,7 +9015,7 @@ func NewDeleteAgentNetworkBudgetRuleRequest(server string, ruleID string) (*http
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "ruleId", ruleID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9047,7 +9049,7 @@ func NewGetAgentNetworkBudgetRuleRequest(server string, ruleID string) (*http.Re
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "ruleId", ruleID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9092,7 +9094,7 @@ func NewUpdateAgentNetworkBudgetRuleRequestWithBody(server string, ruleID string
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "ruleId", ruleID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9249,7 +9251,7 @@ func NewDeleteAgentNetworkGuardrailRequest(server string, guardrailID string) (*
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "guardrailId", guardrailID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "guardrailId", guardrailID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9283,7 +9285,7 @@ func NewGetAgentNetworkGuardrailRequest(server string, guardrailID string) (*htt
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "guardrailId", guardrailID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "guardrailId", guardrailID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9328,7 +9330,7 @@ func NewUpdateAgentNetworkGuardrailRequestWithBody(server string, guardrailID st
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "guardrailId", guardrailID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "guardrailId", guardrailID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9431,7 +9433,7 @@ func NewDeleteAgentNetworkPolicyRequest(server string, policyID string) (*http.R
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "policyId", policyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policyId", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9465,7 +9467,7 @@ func NewGetAgentNetworkPolicyRequest(server string, policyID string) (*http.Requ
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "policyId", policyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policyId", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9510,7 +9512,7 @@ func NewUpdateAgentNetworkPolicyRequestWithBody(server string, policyID string, 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "policyId", policyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policyId", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9613,7 +9615,7 @@ func NewDeleteAgentNetworkProviderRequest(server string, providerID string) (*ht
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "providerId", providerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "providerId", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9647,7 +9649,7 @@ func NewGetAgentNetworkProviderRequest(server string, providerID string) (*http.
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "providerId", providerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "providerId", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9692,7 +9694,7 @@ func NewUpdateAgentNetworkProviderRequestWithBody(server string, providerID stri
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "providerId", providerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "providerId", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9886,7 +9888,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.Granularity != nil {
 
-			if queryFrag, err := styleParam("form", true, "granularity", *params.Granularity, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "granularity", *params.Granularity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9898,7 +9900,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.StartDate != nil {
 
-			if queryFrag, err := styleParam("form", true, "start_date", *params.StartDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "start_date", *params.StartDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9910,7 +9912,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.EndDate != nil {
 
-			if queryFrag, err := styleParam("form", true, "end_date", *params.EndDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "end_date", *params.EndDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9922,7 +9924,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.UserID != nil {
 
-			if queryFrag, err := styleParam("form", true, "user_id", *params.UserID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9934,7 +9936,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.SessionID != nil {
 
-			if queryFrag, err := styleParam("form", true, "session_id", *params.SessionID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "session_id", *params.SessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9946,7 +9948,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.GroupID != nil {
 
-			if queryFrag, err := styleParam("form", true, "group_id", *params.GroupID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "group_id", *params.GroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9958,7 +9960,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.ProviderID != nil {
 
-			if queryFrag, err := styleParam("form", true, "provider_id", *params.ProviderID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "provider_id", *params.ProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9970,7 +9972,7 @@ func NewGetAgentNetworkUsageOverviewRequest(server string, params *GetAgentNetwo
 
 		if params.Model != nil {
 
-			if queryFrag, err := styleParam("form", true, "model", *params.Model, styleParamOptions{ParamLocation: paramLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "model", *params.Model, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10067,7 +10069,7 @@ func NewDeleteNameserverGroupRequest(server string, nsgroupID string) (*http.Req
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "nsgroupId", nsgroupID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "nsgroupId", nsgroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10101,7 +10103,7 @@ func NewGetNameserverGroupRequest(server string, nsgroupID string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "nsgroupId", nsgroupID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "nsgroupId", nsgroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10146,7 +10148,7 @@ func NewUpdateNameserverGroupRequestWithBody(server string, nsgroupID string, co
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "nsgroupId", nsgroupID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "nsgroupId", nsgroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10316,7 +10318,7 @@ func NewDeleteDNSZoneRequest(server string, zoneID string) (*http.Request, error
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10350,7 +10352,7 @@ func NewGetDNSZoneRequest(server string, zoneID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10395,7 +10397,7 @@ func NewUpdateDNSZoneRequestWithBody(server string, zoneID string, contentType s
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10431,7 +10433,7 @@ func NewListDNSRecordsRequest(server string, zoneID string) (*http.Request, erro
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10476,7 +10478,7 @@ func NewCreateDNSRecordRequestWithBody(server string, zoneID string, contentType
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10512,14 +10514,14 @@ func NewDeleteDNSRecordRequest(server string, zoneID string, recordID string) (*
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "recordId", recordID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "recordId", recordID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10553,14 +10555,14 @@ func NewGetDNSRecordRequest(server string, zoneID string, recordID string) (*htt
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "recordId", recordID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "recordId", recordID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10605,14 +10607,14 @@ func NewUpdateDNSRecordRequestWithBody(server string, zoneID string, recordID st
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "zoneId", zoneID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "zoneId", zoneID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "recordId", recordID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "recordId", recordID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10715,7 +10717,7 @@ func NewDeleteEventStreamingIntegrationRequest(server string, id int) (*http.Req
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10749,7 +10751,7 @@ func NewGetEventStreamingIntegrationRequest(server string, id int) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10794,7 +10796,7 @@ func NewUpdateEventStreamingIntegrationRequestWithBody(server string, id int, co
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -10881,7 +10883,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.Page != nil {
 
-			if queryFrag, err := styleParam("form", true, "page", *params.Page, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10893,7 +10895,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := styleParam("form", true, "page_size", *params.PageSize, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10905,7 +10907,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.UserID != nil {
 
-			if queryFrag, err := styleParam("form", true, "user_id", *params.UserID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10917,7 +10919,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.ReporterID != nil {
 
-			if queryFrag, err := styleParam("form", true, "reporter_id", *params.ReporterID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reporter_id", *params.ReporterID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10929,7 +10931,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.SourceID != nil {
 
-			if queryFrag, err := styleParam("form", true, "source_id", *params.SourceID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "source_id", *params.SourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10941,7 +10943,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.DestinationID != nil {
 
-			if queryFrag, err := styleParam("form", true, "destination_id", *params.DestinationID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "destination_id", *params.DestinationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10953,7 +10955,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.Protocol != nil {
 
-			if queryFrag, err := styleParam("form", true, "protocol", *params.Protocol, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "protocol", *params.Protocol, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10965,7 +10967,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.Type != nil {
 
-			if queryFrag, err := styleParam("form", true, "type", *params.Type, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10977,7 +10979,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.ConnectionType != nil {
 
-			if queryFrag, err := styleParam("form", true, "connection_type", *params.ConnectionType, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "connection_type", *params.ConnectionType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10989,7 +10991,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.Direction != nil {
 
-			if queryFrag, err := styleParam("form", true, "direction", *params.Direction, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11001,7 +11003,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.Search != nil {
 
-			if queryFrag, err := styleParam("form", true, "search", *params.Search, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11013,7 +11015,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.StartDate != nil {
 
-			if queryFrag, err := styleParam("form", true, "start_date", *params.StartDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "start_date", *params.StartDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11025,7 +11027,7 @@ func NewListNetworkTrafficEventsRequest(server string, params *ListNetworkTraffi
 
 		if params.EndDate != nil {
 
-			if queryFrag, err := styleParam("form", true, "end_date", *params.EndDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "end_date", *params.EndDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11079,7 +11081,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.Page != nil {
 
-			if queryFrag, err := styleParam("form", true, "page", *params.Page, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11091,7 +11093,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := styleParam("form", true, "page_size", *params.PageSize, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11103,7 +11105,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.SortBy != nil {
 
-			if queryFrag, err := styleParam("form", true, "sort_by", *params.SortBy, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_by", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11115,7 +11117,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.SortOrder != nil {
 
-			if queryFrag, err := styleParam("form", true, "sort_order", *params.SortOrder, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_order", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11127,7 +11129,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.Search != nil {
 
-			if queryFrag, err := styleParam("form", true, "search", *params.Search, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11139,7 +11141,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.SourceIP != nil {
 
-			if queryFrag, err := styleParam("form", true, "source_ip", *params.SourceIP, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "source_ip", *params.SourceIP, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11151,7 +11153,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.Host != nil {
 
-			if queryFrag, err := styleParam("form", true, "host", *params.Host, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "host", *params.Host, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11163,7 +11165,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.Path != nil {
 
-			if queryFrag, err := styleParam("form", true, "path", *params.Path, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "path", *params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11175,7 +11177,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.UserID != nil {
 
-			if queryFrag, err := styleParam("form", true, "user_id", *params.UserID, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11187,7 +11189,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.UserEmail != nil {
 
-			if queryFrag, err := styleParam("form", true, "user_email", *params.UserEmail, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_email", *params.UserEmail, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11199,7 +11201,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.UserName != nil {
 
-			if queryFrag, err := styleParam("form", true, "user_name", *params.UserName, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_name", *params.UserName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11211,7 +11213,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.Method != nil {
 
-			if queryFrag, err := styleParam("form", true, "method", *params.Method, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "method", *params.Method, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11223,7 +11225,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.Status != nil {
 
-			if queryFrag, err := styleParam("form", true, "status", *params.Status, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11235,7 +11237,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.StatusCode != nil {
 
-			if queryFrag, err := styleParam("form", true, "status_code", *params.StatusCode, styleParamOptions{ParamLocation: paramLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status_code", *params.StatusCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11247,7 +11249,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.StartDate != nil {
 
-			if queryFrag, err := styleParam("form", true, "start_date", *params.StartDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "start_date", *params.StartDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11259,7 +11261,7 @@ func NewListProxyAccessLogsRequest(server string, params *ListProxyAccessLogsPar
 
 		if params.EndDate != nil {
 
-			if queryFrag, err := styleParam("form", true, "end_date", *params.EndDate, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "end_date", *params.EndDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11313,7 +11315,7 @@ func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Reques
 
 		if params.Name != nil {
 
-			if queryFrag, err := styleParam("form", true, "name", *params.Name, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11383,7 +11385,7 @@ func NewDeleteGroupRequest(server string, groupID string) (*http.Request, error)
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "groupId", groupID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "groupId", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11417,7 +11419,7 @@ func NewGetGroupRequest(server string, groupID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "groupId", groupID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "groupId", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11462,7 +11464,7 @@ func NewUpdateGroupRequestWithBody(server string, groupID string, contentType st
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "groupId", groupID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "groupId", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11565,7 +11567,7 @@ func NewDeleteIdentityProviderRequest(server string, idpid string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "idpId", idpid, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "idpId", idpid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11599,7 +11601,7 @@ func NewGetIdentityProviderRequest(server string, idpid string) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "idpId", idpid, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "idpId", idpid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11644,7 +11646,7 @@ func NewUpdateIdentityProviderRequestWithBody(server string, idpid string, conte
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "idpId", idpid, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "idpId", idpid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11747,7 +11749,7 @@ func NewDeleteIngressPeerRequest(server string, ingressPeerID string) (*http.Req
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "ingressPeerId", ingressPeerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ingressPeerId", ingressPeerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11781,7 +11783,7 @@ func NewGetIngressPeerRequest(server string, ingressPeerID string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "ingressPeerId", ingressPeerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ingressPeerId", ingressPeerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11826,7 +11828,7 @@ func NewUpdateIngressPeerRequestWithBody(server string, ingressPeerID string, co
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "ingressPeerId", ingressPeerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ingressPeerId", ingressPeerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11983,7 +11985,7 @@ func NewDeleteAzureIDPIntegrationRequest(server string, id int64) (*http.Request
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -12017,7 +12019,7 @@ func NewGetAzureIDPIntegrationRequest(server string, id int64) (*http.Request, e
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -12062,7 +12064,7 @@ func NewUpdateAzureIDPIntegrationRequestWithBody(server string, id int64, conten
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -12098,7 +12100,7 @@ func NewListAzureIDPIntegrationLogsRequest(server string, id int64) (*http.Reque
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -12132,7 +12134,7 @@ func NewSyncAzureIDPIntegrationRequest(server string, id int64) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -12313,7 +12315,7 @@ func NewGetInvoiceCSVRequest(server string, id string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -12347,7 +12349,7 @@ func NewGetInvoicePDFRequest(server string, id string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -12430,7 +12432,7 @@ func NewGetCustomerPortalRequest(server string, params *GetCustomerPortalParams)
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if queryFrag, err := styleParam("form", true, "baseURL", params.BaseURL, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "baseURL", params.BaseURL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 			return nil, err
 		} else {
 			for _, qp := range strings.Split(queryFrag, "&") {
@@ -13289,7 +13291,7 @@ func NewDeleteGoogleIDPIntegrationRequest(server string, id int64) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -13323,7 +13325,7 @@ func NewGetGoogleIDPIntegrationRequest(server string, id int64) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -13368,7 +13370,7 @@ func NewUpdateGoogleIDPIntegrationRequestWithBody(server string, id int64, conte
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -13404,7 +13406,7 @@ func NewListGoogleIDPIntegrationLogsRequest(server string, id int64) (*http.Requ
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -13438,7 +13440,7 @@ func NewSyncGoogleIDPIntegrationRequest(server string, id int64) (*http.Request,
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -13550,7 +13552,7 @@ func NewUpdateMSPTenantRequestWithBody(server string, id string, contentType str
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13586,7 +13588,7 @@ func NewVerifyMSPTenantDNSRequest(server string, id string) (*http.Request, erro
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13620,7 +13622,7 @@ func NewInviteMSPTenantRequest(server string, id string) (*http.Request, error) 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13665,7 +13667,7 @@ func NewRespondToMSPTenantInviteRequestWithBody(server string, id string, conten
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13712,7 +13714,7 @@ func NewCreateMSPTenantSubscriptionRequestWithBody(server string, id string, con
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13759,7 +13761,7 @@ func NewUnlinkMSPTenantRequestWithBody(server string, id string, contentType str
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13862,7 +13864,7 @@ func NewDeleteNotificationChannelRequest(server string, channelID string) (*http
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "channelId", channelID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13896,7 +13898,7 @@ func NewGetNotificationChannelRequest(server string, channelID string) (*http.Re
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "channelId", channelID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13941,7 +13943,7 @@ func NewUpdateNotificationChannelRequestWithBody(server string, channelID string
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "channelId", channelID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14071,7 +14073,7 @@ func NewDeleteOktaSCIMIntegrationRequest(server string, id int64) (*http.Request
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14105,7 +14107,7 @@ func NewGetOktaSCIMIntegrationRequest(server string, id int64) (*http.Request, e
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14150,7 +14152,7 @@ func NewUpdateOktaSCIMIntegrationRequestWithBody(server string, id int64, conten
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14186,7 +14188,7 @@ func NewListOktaSCIMIntegrationLogsRequest(server string, id int64) (*http.Reque
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14220,7 +14222,7 @@ func NewRegenerateOktaSCIMTokenRequest(server string, id int64) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14321,7 +14323,7 @@ func NewDeleteSCIMIntegrationRequest(server string, id int64) (*http.Request, er
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14355,7 +14357,7 @@ func NewGetSCIMIntegrationRequest(server string, id int64) (*http.Request, error
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14400,7 +14402,7 @@ func NewUpdateSCIMIntegrationRequestWithBody(server string, id int64, contentTyp
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14436,7 +14438,7 @@ func NewListSCIMIntegrationLogsRequest(server string, id int64) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14470,7 +14472,7 @@ func NewRegenerateSCIMTokenRequest(server string, id int64) (*http.Request, erro
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "id", id, styleParamOptions{ParamLocation: paramLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -14531,7 +14533,7 @@ func NewListCountryCitiesRequest(server string, country CountryCode) (*http.Requ
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "country", country, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "country", country, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14659,7 +14661,7 @@ func NewDeleteNetworkRequest(server string, networkID string) (*http.Request, er
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14693,7 +14695,7 @@ func NewGetNetworkRequest(server string, networkID string) (*http.Request, error
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14738,7 +14740,7 @@ func NewUpdateNetworkRequestWithBody(server string, networkID string, contentTyp
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14774,7 +14776,7 @@ func NewListNetworkResourcesRequest(server string, networkID string) (*http.Requ
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14819,7 +14821,7 @@ func NewCreateNetworkResourceRequestWithBody(server string, networkID string, co
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14855,14 +14857,14 @@ func NewDeleteNetworkResourceRequest(server string, networkID string, resourceID
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "resourceId", resourceID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "resourceId", resourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14896,14 +14898,14 @@ func NewGetNetworkResourceRequest(server string, networkID string, resourceID st
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "resourceId", resourceID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "resourceId", resourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14948,14 +14950,14 @@ func NewUpdateNetworkResourceRequestWithBody(server string, networkID string, re
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "resourceId", resourceID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "resourceId", resourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14991,7 +14993,7 @@ func NewListNetworkRoutersRequest(server string, networkID string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15036,7 +15038,7 @@ func NewCreateNetworkRouterRequestWithBody(server string, networkID string, cont
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15072,14 +15074,14 @@ func NewDeleteNetworkRouterRequest(server string, networkID string, routerID str
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "routerId", routerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "routerId", routerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15113,14 +15115,14 @@ func NewGetNetworkRouterRequest(server string, networkID string, routerID string
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "routerId", routerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "routerId", routerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15165,14 +15167,14 @@ func NewUpdateNetworkRouterRequestWithBody(server string, networkID string, rout
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "networkId", networkID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "networkId", networkID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "routerId", routerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "routerId", routerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15232,7 +15234,7 @@ func NewListPeersRequest(server string, params *ListPeersParams) (*http.Request,
 
 		if params.Name != nil {
 
-			if queryFrag, err := styleParam("form", true, "name", *params.Name, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15244,7 +15246,7 @@ func NewListPeersRequest(server string, params *ListPeersParams) (*http.Request,
 
 		if params.IP != nil {
 
-			if queryFrag, err := styleParam("form", true, "ip", *params.IP, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ip", *params.IP, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15301,7 +15303,7 @@ func NewRevokePeerComplianceBypassRequest(server string, peerID string) (*http.R
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peer-id", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peer-id", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15335,7 +15337,7 @@ func NewBypassPeerComplianceRequest(server string, peerID string) (*http.Request
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peer-id", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peer-id", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15369,7 +15371,7 @@ func NewDeletePeerRequest(server string, peerID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15403,7 +15405,7 @@ func NewGetPeerRequest(server string, peerID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15448,7 +15450,7 @@ func NewUpdatePeerRequestWithBody(server string, peerID string, contentType stri
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15484,7 +15486,7 @@ func NewListAccessiblePeersRequest(server string, peerID string) (*http.Request,
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15518,7 +15520,7 @@ func NewListPortAllocationsRequest(server string, peerID string, params *ListPor
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15549,7 +15551,7 @@ func NewListPortAllocationsRequest(server string, peerID string, params *ListPor
 
 		if params.Name != nil {
 
-			if queryFrag, err := styleParam("form", true, "name", *params.Name, styleParamOptions{ParamLocation: paramLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15590,7 +15592,7 @@ func NewCreatePortAllocationRequestWithBody(server string, peerID string, conten
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15626,14 +15628,14 @@ func NewDeletePortAllocationRequest(server string, peerID string, allocationID s
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "allocationId", allocationID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "allocationId", allocationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15667,14 +15669,14 @@ func NewGetPortAllocationRequest(server string, peerID string, allocationID stri
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "allocationId", allocationID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "allocationId", allocationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15719,14 +15721,14 @@ func NewUpdatePortAllocationRequestWithBody(server string, peerID string, alloca
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "allocationId", allocationID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "allocationId", allocationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15762,7 +15764,7 @@ func NewListPeerJobsRequest(server string, peerID string) (*http.Request, error)
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15807,7 +15809,7 @@ func NewCreatePeerJobRequestWithBody(server string, peerID string, contentType s
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15843,14 +15845,14 @@ func NewGetPeerJobRequest(server string, peerID string, jobID string) (*http.Req
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "jobId", jobID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15895,7 +15897,7 @@ func NewCreateTemporaryAccessPeerRequestWithBody(server string, peerID string, c
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "peerId", peerID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "peerId", peerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15998,7 +16000,7 @@ func NewDeletePolicyRequest(server string, policyID string) (*http.Request, erro
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "policyId", policyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policyId", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16032,7 +16034,7 @@ func NewGetPolicyRequest(server string, policyID string) (*http.Request, error) 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "policyId", policyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policyId", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16077,7 +16079,7 @@ func NewUpdatePolicyRequestWithBody(server string, policyID string, contentType 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "policyId", policyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policyId", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16180,7 +16182,7 @@ func NewDeletePostureCheckRequest(server string, postureCheckID string) (*http.R
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "postureCheckId", postureCheckID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "postureCheckId", postureCheckID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16214,7 +16216,7 @@ func NewGetPostureCheckRequest(server string, postureCheckID string) (*http.Requ
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "postureCheckId", postureCheckID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "postureCheckId", postureCheckID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16259,7 +16261,7 @@ func NewUpdatePostureCheckRequestWithBody(server string, postureCheckID string, 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "postureCheckId", postureCheckID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "postureCheckId", postureCheckID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16322,7 +16324,7 @@ func NewDeleteProxyClusterRequest(server string, clusterAddress string) (*http.R
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "clusterAddress", clusterAddress, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "clusterAddress", clusterAddress, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16423,7 +16425,7 @@ func NewDeleteProxyDomainRequest(server string, domainID string) (*http.Request,
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "domainId", domainID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16457,7 +16459,7 @@ func NewValidateProxyDomainRequest(server string, domainID string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "domainId", domainID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "domainId", domainID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16558,7 +16560,7 @@ func NewRevokeProxyTokenRequest(server string, tokenID string) (*http.Request, e
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "tokenId", tokenID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16659,7 +16661,7 @@ func NewDeleteProxyServiceRequest(server string, serviceID string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "serviceId", serviceID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "serviceId", serviceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16693,7 +16695,7 @@ func NewGetProxyServiceRequest(server string, serviceID string) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "serviceId", serviceID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "serviceId", serviceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16738,7 +16740,7 @@ func NewUpdateProxyServiceRequestWithBody(server string, serviceID string, conte
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "serviceId", serviceID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "serviceId", serviceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16841,7 +16843,7 @@ func NewDeleteRouteRequest(server string, routeID string) (*http.Request, error)
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "routeId", routeID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "routeId", routeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16875,7 +16877,7 @@ func NewGetRouteRequest(server string, routeID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "routeId", routeID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "routeId", routeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16920,7 +16922,7 @@ func NewUpdateRouteRequestWithBody(server string, routeID string, contentType st
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "routeId", routeID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "routeId", routeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17063,7 +17065,7 @@ func NewDeleteSetupKeyRequest(server string, keyID string) (*http.Request, error
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "keyId", keyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "keyId", keyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17097,7 +17099,7 @@ func NewGetSetupKeyRequest(server string, keyID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "keyId", keyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "keyId", keyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17142,7 +17144,7 @@ func NewUpdateSetupKeyRequestWithBody(server string, keyID string, contentType s
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "keyId", keyID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "keyId", keyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17202,7 +17204,7 @@ func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request,
 
 		if params.ServiceUser != nil {
 
-			if queryFrag, err := styleParam("form", true, "service_user", *params.ServiceUser, styleParamOptions{ParamLocation: paramLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "service_user", *params.ServiceUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -17366,7 +17368,7 @@ func NewDeleteUserInviteRequest(server string, inviteID string) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "inviteId", inviteID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "inviteId", inviteID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17411,7 +17413,7 @@ func NewRegenerateUserInviteRequestWithBody(server string, inviteID string, cont
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "inviteId", inviteID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "inviteId", inviteID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17447,7 +17449,7 @@ func NewGetUserInviteInfoRequest(server string, token string) (*http.Request, er
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "token", token, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token", token, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17492,7 +17494,7 @@ func NewAcceptUserInviteRequestWithBody(server string, token string, contentType
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "token", token, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token", token, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17528,7 +17530,7 @@ func NewDeleteUserRequest(server string, userID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17573,7 +17575,7 @@ func NewUpdateUserRequestWithBody(server string, userID string, contentType stri
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17609,7 +17611,7 @@ func NewApproveUserRequest(server string, userID string) (*http.Request, error) 
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17643,7 +17645,7 @@ func NewInviteUserRequest(server string, userID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17688,7 +17690,7 @@ func NewChangeUserPasswordRequestWithBody(server string, userID string, contentT
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17724,7 +17726,7 @@ func NewRejectUserRequest(server string, userID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17758,7 +17760,7 @@ func NewListTokensRequest(server string, userID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17803,7 +17805,7 @@ func NewCreateTokenRequestWithBody(server string, userID string, contentType str
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17839,14 +17841,14 @@ func NewDeleteTokenRequest(server string, userID string, tokenID string) (*http.
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "tokenId", tokenID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17880,14 +17882,14 @@ func NewGetTokenRequest(server string, userID string, tokenID string) (*http.Req
 
 	var pathParam0 string
 
-	pathParam0, err = styleParam("simple", false, "userId", userID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = styleParam("simple", false, "tokenId", tokenID, styleParamOptions{ParamLocation: paramLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -41507,7 +41509,7 @@ func ParseListAccountsResponse(rsp *http.Response) (*ListAccountsResponse, error
 		var headers ListAccountsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41517,7 +41519,7 @@ func ParseListAccountsResponse(rsp *http.Response) (*ListAccountsResponse, error
 		var headers ListAccountsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41527,7 +41529,7 @@ func ParseListAccountsResponse(rsp *http.Response) (*ListAccountsResponse, error
 		var headers ListAccountsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41537,7 +41539,7 @@ func ParseListAccountsResponse(rsp *http.Response) (*ListAccountsResponse, error
 		var headers ListAccountsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41566,7 +41568,7 @@ func ParseDeleteAccountResponse(rsp *http.Response) (*DeleteAccountResponse, err
 		var headers DeleteAccountResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41576,7 +41578,7 @@ func ParseDeleteAccountResponse(rsp *http.Response) (*DeleteAccountResponse, err
 		var headers DeleteAccountResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41586,7 +41588,7 @@ func ParseDeleteAccountResponse(rsp *http.Response) (*DeleteAccountResponse, err
 		var headers DeleteAccountResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41596,7 +41598,7 @@ func ParseDeleteAccountResponse(rsp *http.Response) (*DeleteAccountResponse, err
 		var headers DeleteAccountResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41647,7 +41649,7 @@ func ParseUpdateAccountResponse(rsp *http.Response) (*UpdateAccountResponse, err
 		var headers UpdateAccountResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41657,7 +41659,7 @@ func ParseUpdateAccountResponse(rsp *http.Response) (*UpdateAccountResponse, err
 		var headers UpdateAccountResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41667,7 +41669,7 @@ func ParseUpdateAccountResponse(rsp *http.Response) (*UpdateAccountResponse, err
 		var headers UpdateAccountResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41677,7 +41679,7 @@ func ParseUpdateAccountResponse(rsp *http.Response) (*UpdateAccountResponse, err
 		var headers UpdateAccountResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41725,7 +41727,7 @@ func ParseListAgentNetworkAccessLogSessionsResponse(rsp *http.Response) (*ListAg
 		var headers ListAgentNetworkAccessLogSessionsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41735,7 +41737,7 @@ func ParseListAgentNetworkAccessLogSessionsResponse(rsp *http.Response) (*ListAg
 		var headers ListAgentNetworkAccessLogSessionsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41745,7 +41747,7 @@ func ParseListAgentNetworkAccessLogSessionsResponse(rsp *http.Response) (*ListAg
 		var headers ListAgentNetworkAccessLogSessionsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41793,7 +41795,7 @@ func ParseListAgentNetworkAccessLogsResponse(rsp *http.Response) (*ListAgentNetw
 		var headers ListAgentNetworkAccessLogsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41803,7 +41805,7 @@ func ParseListAgentNetworkAccessLogsResponse(rsp *http.Response) (*ListAgentNetw
 		var headers ListAgentNetworkAccessLogsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41813,7 +41815,7 @@ func ParseListAgentNetworkAccessLogsResponse(rsp *http.Response) (*ListAgentNetw
 		var headers ListAgentNetworkAccessLogsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41861,7 +41863,7 @@ func ParseListAgentNetworkBudgetRulesResponse(rsp *http.Response) (*ListAgentNet
 		var headers ListAgentNetworkBudgetRulesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41871,7 +41873,7 @@ func ParseListAgentNetworkBudgetRulesResponse(rsp *http.Response) (*ListAgentNet
 		var headers ListAgentNetworkBudgetRulesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41881,7 +41883,7 @@ func ParseListAgentNetworkBudgetRulesResponse(rsp *http.Response) (*ListAgentNet
 		var headers ListAgentNetworkBudgetRulesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41932,7 +41934,7 @@ func ParseCreateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*CreateAgent
 		var headers CreateAgentNetworkBudgetRuleResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41942,7 +41944,7 @@ func ParseCreateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*CreateAgent
 		var headers CreateAgentNetworkBudgetRuleResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41952,7 +41954,7 @@ func ParseCreateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*CreateAgent
 		var headers CreateAgentNetworkBudgetRuleResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -41962,7 +41964,7 @@ func ParseCreateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*CreateAgent
 		var headers CreateAgentNetworkBudgetRuleResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42016,7 +42018,7 @@ func ParseDeleteAgentNetworkBudgetRuleResponse(rsp *http.Response) (*DeleteAgent
 		var headers DeleteAgentNetworkBudgetRuleResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42026,7 +42028,7 @@ func ParseDeleteAgentNetworkBudgetRuleResponse(rsp *http.Response) (*DeleteAgent
 		var headers DeleteAgentNetworkBudgetRuleResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42036,7 +42038,7 @@ func ParseDeleteAgentNetworkBudgetRuleResponse(rsp *http.Response) (*DeleteAgent
 		var headers DeleteAgentNetworkBudgetRuleResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42046,7 +42048,7 @@ func ParseDeleteAgentNetworkBudgetRuleResponse(rsp *http.Response) (*DeleteAgent
 		var headers DeleteAgentNetworkBudgetRuleResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42056,7 +42058,7 @@ func ParseDeleteAgentNetworkBudgetRuleResponse(rsp *http.Response) (*DeleteAgent
 		var headers DeleteAgentNetworkBudgetRuleResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42110,7 +42112,7 @@ func ParseGetAgentNetworkBudgetRuleResponse(rsp *http.Response) (*GetAgentNetwor
 		var headers GetAgentNetworkBudgetRuleResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42120,7 +42122,7 @@ func ParseGetAgentNetworkBudgetRuleResponse(rsp *http.Response) (*GetAgentNetwor
 		var headers GetAgentNetworkBudgetRuleResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42130,7 +42132,7 @@ func ParseGetAgentNetworkBudgetRuleResponse(rsp *http.Response) (*GetAgentNetwor
 		var headers GetAgentNetworkBudgetRuleResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42140,7 +42142,7 @@ func ParseGetAgentNetworkBudgetRuleResponse(rsp *http.Response) (*GetAgentNetwor
 		var headers GetAgentNetworkBudgetRuleResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42150,7 +42152,7 @@ func ParseGetAgentNetworkBudgetRuleResponse(rsp *http.Response) (*GetAgentNetwor
 		var headers GetAgentNetworkBudgetRuleResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42204,7 +42206,7 @@ func ParseUpdateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*UpdateAgent
 		var headers UpdateAgentNetworkBudgetRuleResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42214,7 +42216,7 @@ func ParseUpdateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*UpdateAgent
 		var headers UpdateAgentNetworkBudgetRuleResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42224,7 +42226,7 @@ func ParseUpdateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*UpdateAgent
 		var headers UpdateAgentNetworkBudgetRuleResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42234,7 +42236,7 @@ func ParseUpdateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*UpdateAgent
 		var headers UpdateAgentNetworkBudgetRuleResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42244,7 +42246,7 @@ func ParseUpdateAgentNetworkBudgetRuleResponse(rsp *http.Response) (*UpdateAgent
 		var headers UpdateAgentNetworkBudgetRuleResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42292,7 +42294,7 @@ func ParseListAgentNetworkCatalogProvidersResponse(rsp *http.Response) (*ListAge
 		var headers ListAgentNetworkCatalogProvidersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42302,7 +42304,7 @@ func ParseListAgentNetworkCatalogProvidersResponse(rsp *http.Response) (*ListAge
 		var headers ListAgentNetworkCatalogProvidersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42312,7 +42314,7 @@ func ParseListAgentNetworkCatalogProvidersResponse(rsp *http.Response) (*ListAge
 		var headers ListAgentNetworkCatalogProvidersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42360,7 +42362,7 @@ func ParseListAgentNetworkConsumptionResponse(rsp *http.Response) (*ListAgentNet
 		var headers ListAgentNetworkConsumptionResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42370,7 +42372,7 @@ func ParseListAgentNetworkConsumptionResponse(rsp *http.Response) (*ListAgentNet
 		var headers ListAgentNetworkConsumptionResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42380,7 +42382,7 @@ func ParseListAgentNetworkConsumptionResponse(rsp *http.Response) (*ListAgentNet
 		var headers ListAgentNetworkConsumptionResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42428,7 +42430,7 @@ func ParseListAgentNetworkGuardrailsResponse(rsp *http.Response) (*ListAgentNetw
 		var headers ListAgentNetworkGuardrailsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42438,7 +42440,7 @@ func ParseListAgentNetworkGuardrailsResponse(rsp *http.Response) (*ListAgentNetw
 		var headers ListAgentNetworkGuardrailsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42448,7 +42450,7 @@ func ParseListAgentNetworkGuardrailsResponse(rsp *http.Response) (*ListAgentNetw
 		var headers ListAgentNetworkGuardrailsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42506,7 +42508,7 @@ func ParseCreateAgentNetworkGuardrailResponse(rsp *http.Response) (*CreateAgentN
 		var headers CreateAgentNetworkGuardrailResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42516,7 +42518,7 @@ func ParseCreateAgentNetworkGuardrailResponse(rsp *http.Response) (*CreateAgentN
 		var headers CreateAgentNetworkGuardrailResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42526,7 +42528,7 @@ func ParseCreateAgentNetworkGuardrailResponse(rsp *http.Response) (*CreateAgentN
 		var headers CreateAgentNetworkGuardrailResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42536,7 +42538,7 @@ func ParseCreateAgentNetworkGuardrailResponse(rsp *http.Response) (*CreateAgentN
 		var headers CreateAgentNetworkGuardrailResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42546,7 +42548,7 @@ func ParseCreateAgentNetworkGuardrailResponse(rsp *http.Response) (*CreateAgentN
 		var headers CreateAgentNetworkGuardrailResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42575,7 +42577,7 @@ func ParseDeleteAgentNetworkGuardrailResponse(rsp *http.Response) (*DeleteAgentN
 		var headers DeleteAgentNetworkGuardrailResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42585,7 +42587,7 @@ func ParseDeleteAgentNetworkGuardrailResponse(rsp *http.Response) (*DeleteAgentN
 		var headers DeleteAgentNetworkGuardrailResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42595,7 +42597,7 @@ func ParseDeleteAgentNetworkGuardrailResponse(rsp *http.Response) (*DeleteAgentN
 		var headers DeleteAgentNetworkGuardrailResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42605,7 +42607,7 @@ func ParseDeleteAgentNetworkGuardrailResponse(rsp *http.Response) (*DeleteAgentN
 		var headers DeleteAgentNetworkGuardrailResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42615,7 +42617,7 @@ func ParseDeleteAgentNetworkGuardrailResponse(rsp *http.Response) (*DeleteAgentN
 		var headers DeleteAgentNetworkGuardrailResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42669,7 +42671,7 @@ func ParseGetAgentNetworkGuardrailResponse(rsp *http.Response) (*GetAgentNetwork
 		var headers GetAgentNetworkGuardrailResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42679,7 +42681,7 @@ func ParseGetAgentNetworkGuardrailResponse(rsp *http.Response) (*GetAgentNetwork
 		var headers GetAgentNetworkGuardrailResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42689,7 +42691,7 @@ func ParseGetAgentNetworkGuardrailResponse(rsp *http.Response) (*GetAgentNetwork
 		var headers GetAgentNetworkGuardrailResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42699,7 +42701,7 @@ func ParseGetAgentNetworkGuardrailResponse(rsp *http.Response) (*GetAgentNetwork
 		var headers GetAgentNetworkGuardrailResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42709,7 +42711,7 @@ func ParseGetAgentNetworkGuardrailResponse(rsp *http.Response) (*GetAgentNetwork
 		var headers GetAgentNetworkGuardrailResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42770,7 +42772,7 @@ func ParseUpdateAgentNetworkGuardrailResponse(rsp *http.Response) (*UpdateAgentN
 		var headers UpdateAgentNetworkGuardrailResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42780,7 +42782,7 @@ func ParseUpdateAgentNetworkGuardrailResponse(rsp *http.Response) (*UpdateAgentN
 		var headers UpdateAgentNetworkGuardrailResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42790,7 +42792,7 @@ func ParseUpdateAgentNetworkGuardrailResponse(rsp *http.Response) (*UpdateAgentN
 		var headers UpdateAgentNetworkGuardrailResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42800,7 +42802,7 @@ func ParseUpdateAgentNetworkGuardrailResponse(rsp *http.Response) (*UpdateAgentN
 		var headers UpdateAgentNetworkGuardrailResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42810,7 +42812,7 @@ func ParseUpdateAgentNetworkGuardrailResponse(rsp *http.Response) (*UpdateAgentN
 		var headers UpdateAgentNetworkGuardrailResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42820,7 +42822,7 @@ func ParseUpdateAgentNetworkGuardrailResponse(rsp *http.Response) (*UpdateAgentN
 		var headers UpdateAgentNetworkGuardrailResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42868,7 +42870,7 @@ func ParseListAgentNetworkPoliciesResponse(rsp *http.Response) (*ListAgentNetwor
 		var headers ListAgentNetworkPoliciesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42878,7 +42880,7 @@ func ParseListAgentNetworkPoliciesResponse(rsp *http.Response) (*ListAgentNetwor
 		var headers ListAgentNetworkPoliciesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42888,7 +42890,7 @@ func ParseListAgentNetworkPoliciesResponse(rsp *http.Response) (*ListAgentNetwor
 		var headers ListAgentNetworkPoliciesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42946,7 +42948,7 @@ func ParseCreateAgentNetworkPolicyResponse(rsp *http.Response) (*CreateAgentNetw
 		var headers CreateAgentNetworkPolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42956,7 +42958,7 @@ func ParseCreateAgentNetworkPolicyResponse(rsp *http.Response) (*CreateAgentNetw
 		var headers CreateAgentNetworkPolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42966,7 +42968,7 @@ func ParseCreateAgentNetworkPolicyResponse(rsp *http.Response) (*CreateAgentNetw
 		var headers CreateAgentNetworkPolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42976,7 +42978,7 @@ func ParseCreateAgentNetworkPolicyResponse(rsp *http.Response) (*CreateAgentNetw
 		var headers CreateAgentNetworkPolicyResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -42986,7 +42988,7 @@ func ParseCreateAgentNetworkPolicyResponse(rsp *http.Response) (*CreateAgentNetw
 		var headers CreateAgentNetworkPolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43015,7 +43017,7 @@ func ParseDeleteAgentNetworkPolicyResponse(rsp *http.Response) (*DeleteAgentNetw
 		var headers DeleteAgentNetworkPolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43025,7 +43027,7 @@ func ParseDeleteAgentNetworkPolicyResponse(rsp *http.Response) (*DeleteAgentNetw
 		var headers DeleteAgentNetworkPolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43035,7 +43037,7 @@ func ParseDeleteAgentNetworkPolicyResponse(rsp *http.Response) (*DeleteAgentNetw
 		var headers DeleteAgentNetworkPolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43045,7 +43047,7 @@ func ParseDeleteAgentNetworkPolicyResponse(rsp *http.Response) (*DeleteAgentNetw
 		var headers DeleteAgentNetworkPolicyResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43055,7 +43057,7 @@ func ParseDeleteAgentNetworkPolicyResponse(rsp *http.Response) (*DeleteAgentNetw
 		var headers DeleteAgentNetworkPolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43109,7 +43111,7 @@ func ParseGetAgentNetworkPolicyResponse(rsp *http.Response) (*GetAgentNetworkPol
 		var headers GetAgentNetworkPolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43119,7 +43121,7 @@ func ParseGetAgentNetworkPolicyResponse(rsp *http.Response) (*GetAgentNetworkPol
 		var headers GetAgentNetworkPolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43129,7 +43131,7 @@ func ParseGetAgentNetworkPolicyResponse(rsp *http.Response) (*GetAgentNetworkPol
 		var headers GetAgentNetworkPolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43139,7 +43141,7 @@ func ParseGetAgentNetworkPolicyResponse(rsp *http.Response) (*GetAgentNetworkPol
 		var headers GetAgentNetworkPolicyResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43149,7 +43151,7 @@ func ParseGetAgentNetworkPolicyResponse(rsp *http.Response) (*GetAgentNetworkPol
 		var headers GetAgentNetworkPolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43210,7 +43212,7 @@ func ParseUpdateAgentNetworkPolicyResponse(rsp *http.Response) (*UpdateAgentNetw
 		var headers UpdateAgentNetworkPolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43220,7 +43222,7 @@ func ParseUpdateAgentNetworkPolicyResponse(rsp *http.Response) (*UpdateAgentNetw
 		var headers UpdateAgentNetworkPolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43230,7 +43232,7 @@ func ParseUpdateAgentNetworkPolicyResponse(rsp *http.Response) (*UpdateAgentNetw
 		var headers UpdateAgentNetworkPolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43240,7 +43242,7 @@ func ParseUpdateAgentNetworkPolicyResponse(rsp *http.Response) (*UpdateAgentNetw
 		var headers UpdateAgentNetworkPolicyResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43250,7 +43252,7 @@ func ParseUpdateAgentNetworkPolicyResponse(rsp *http.Response) (*UpdateAgentNetw
 		var headers UpdateAgentNetworkPolicyResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43260,7 +43262,7 @@ func ParseUpdateAgentNetworkPolicyResponse(rsp *http.Response) (*UpdateAgentNetw
 		var headers UpdateAgentNetworkPolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43308,7 +43310,7 @@ func ParseListAgentNetworkProvidersResponse(rsp *http.Response) (*ListAgentNetwo
 		var headers ListAgentNetworkProvidersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43318,7 +43320,7 @@ func ParseListAgentNetworkProvidersResponse(rsp *http.Response) (*ListAgentNetwo
 		var headers ListAgentNetworkProvidersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43328,7 +43330,7 @@ func ParseListAgentNetworkProvidersResponse(rsp *http.Response) (*ListAgentNetwo
 		var headers ListAgentNetworkProvidersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43386,7 +43388,7 @@ func ParseCreateAgentNetworkProviderResponse(rsp *http.Response) (*CreateAgentNe
 		var headers CreateAgentNetworkProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43396,7 +43398,7 @@ func ParseCreateAgentNetworkProviderResponse(rsp *http.Response) (*CreateAgentNe
 		var headers CreateAgentNetworkProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43406,7 +43408,7 @@ func ParseCreateAgentNetworkProviderResponse(rsp *http.Response) (*CreateAgentNe
 		var headers CreateAgentNetworkProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43416,7 +43418,7 @@ func ParseCreateAgentNetworkProviderResponse(rsp *http.Response) (*CreateAgentNe
 		var headers CreateAgentNetworkProviderResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43426,7 +43428,7 @@ func ParseCreateAgentNetworkProviderResponse(rsp *http.Response) (*CreateAgentNe
 		var headers CreateAgentNetworkProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43455,7 +43457,7 @@ func ParseDeleteAgentNetworkProviderResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43465,7 +43467,7 @@ func ParseDeleteAgentNetworkProviderResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43475,7 +43477,7 @@ func ParseDeleteAgentNetworkProviderResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43485,7 +43487,7 @@ func ParseDeleteAgentNetworkProviderResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkProviderResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43495,7 +43497,7 @@ func ParseDeleteAgentNetworkProviderResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43549,7 +43551,7 @@ func ParseGetAgentNetworkProviderResponse(rsp *http.Response) (*GetAgentNetworkP
 		var headers GetAgentNetworkProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43559,7 +43561,7 @@ func ParseGetAgentNetworkProviderResponse(rsp *http.Response) (*GetAgentNetworkP
 		var headers GetAgentNetworkProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43569,7 +43571,7 @@ func ParseGetAgentNetworkProviderResponse(rsp *http.Response) (*GetAgentNetworkP
 		var headers GetAgentNetworkProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43579,7 +43581,7 @@ func ParseGetAgentNetworkProviderResponse(rsp *http.Response) (*GetAgentNetworkP
 		var headers GetAgentNetworkProviderResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43589,7 +43591,7 @@ func ParseGetAgentNetworkProviderResponse(rsp *http.Response) (*GetAgentNetworkP
 		var headers GetAgentNetworkProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43650,7 +43652,7 @@ func ParseUpdateAgentNetworkProviderResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43660,7 +43662,7 @@ func ParseUpdateAgentNetworkProviderResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43670,7 +43672,7 @@ func ParseUpdateAgentNetworkProviderResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43680,7 +43682,7 @@ func ParseUpdateAgentNetworkProviderResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkProviderResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43690,7 +43692,7 @@ func ParseUpdateAgentNetworkProviderResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkProviderResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43700,7 +43702,7 @@ func ParseUpdateAgentNetworkProviderResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43729,7 +43731,7 @@ func ParseDeleteAgentNetworkSettingsResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkSettingsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43739,7 +43741,7 @@ func ParseDeleteAgentNetworkSettingsResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkSettingsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43749,7 +43751,7 @@ func ParseDeleteAgentNetworkSettingsResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkSettingsResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43759,7 +43761,7 @@ func ParseDeleteAgentNetworkSettingsResponse(rsp *http.Response) (*DeleteAgentNe
 		var headers DeleteAgentNetworkSettingsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43807,7 +43809,7 @@ func ParseGetAgentNetworkSettingsResponse(rsp *http.Response) (*GetAgentNetworkS
 		var headers GetAgentNetworkSettingsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43817,7 +43819,7 @@ func ParseGetAgentNetworkSettingsResponse(rsp *http.Response) (*GetAgentNetworkS
 		var headers GetAgentNetworkSettingsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43827,7 +43829,7 @@ func ParseGetAgentNetworkSettingsResponse(rsp *http.Response) (*GetAgentNetworkS
 		var headers GetAgentNetworkSettingsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43888,7 +43890,7 @@ func ParseBootstrapAgentNetworkSettingsResponse(rsp *http.Response) (*BootstrapA
 		var headers BootstrapAgentNetworkSettingsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43898,7 +43900,7 @@ func ParseBootstrapAgentNetworkSettingsResponse(rsp *http.Response) (*BootstrapA
 		var headers BootstrapAgentNetworkSettingsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43908,7 +43910,7 @@ func ParseBootstrapAgentNetworkSettingsResponse(rsp *http.Response) (*BootstrapA
 		var headers BootstrapAgentNetworkSettingsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43918,7 +43920,7 @@ func ParseBootstrapAgentNetworkSettingsResponse(rsp *http.Response) (*BootstrapA
 		var headers BootstrapAgentNetworkSettingsResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43928,7 +43930,7 @@ func ParseBootstrapAgentNetworkSettingsResponse(rsp *http.Response) (*BootstrapA
 		var headers BootstrapAgentNetworkSettingsResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43938,7 +43940,7 @@ func ParseBootstrapAgentNetworkSettingsResponse(rsp *http.Response) (*BootstrapA
 		var headers BootstrapAgentNetworkSettingsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -43995,7 +43997,7 @@ func ParseUpdateAgentNetworkSettingsResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkSettingsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44005,7 +44007,7 @@ func ParseUpdateAgentNetworkSettingsResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkSettingsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44015,7 +44017,7 @@ func ParseUpdateAgentNetworkSettingsResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkSettingsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44025,7 +44027,7 @@ func ParseUpdateAgentNetworkSettingsResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkSettingsResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44035,7 +44037,7 @@ func ParseUpdateAgentNetworkSettingsResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkSettingsResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44045,7 +44047,7 @@ func ParseUpdateAgentNetworkSettingsResponse(rsp *http.Response) (*UpdateAgentNe
 		var headers UpdateAgentNetworkSettingsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44093,7 +44095,7 @@ func ParseGetAgentNetworkUsageOverviewResponse(rsp *http.Response) (*GetAgentNet
 		var headers GetAgentNetworkUsageOverviewResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44103,7 +44105,7 @@ func ParseGetAgentNetworkUsageOverviewResponse(rsp *http.Response) (*GetAgentNet
 		var headers GetAgentNetworkUsageOverviewResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44113,7 +44115,7 @@ func ParseGetAgentNetworkUsageOverviewResponse(rsp *http.Response) (*GetAgentNet
 		var headers GetAgentNetworkUsageOverviewResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44164,7 +44166,7 @@ func ParseListNameserverGroupsResponse(rsp *http.Response) (*ListNameserverGroup
 		var headers ListNameserverGroupsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44174,7 +44176,7 @@ func ParseListNameserverGroupsResponse(rsp *http.Response) (*ListNameserverGroup
 		var headers ListNameserverGroupsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44184,7 +44186,7 @@ func ParseListNameserverGroupsResponse(rsp *http.Response) (*ListNameserverGroup
 		var headers ListNameserverGroupsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44194,7 +44196,7 @@ func ParseListNameserverGroupsResponse(rsp *http.Response) (*ListNameserverGroup
 		var headers ListNameserverGroupsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44245,7 +44247,7 @@ func ParseCreateNameserverGroupResponse(rsp *http.Response) (*CreateNameserverGr
 		var headers CreateNameserverGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44255,7 +44257,7 @@ func ParseCreateNameserverGroupResponse(rsp *http.Response) (*CreateNameserverGr
 		var headers CreateNameserverGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44265,7 +44267,7 @@ func ParseCreateNameserverGroupResponse(rsp *http.Response) (*CreateNameserverGr
 		var headers CreateNameserverGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44275,7 +44277,7 @@ func ParseCreateNameserverGroupResponse(rsp *http.Response) (*CreateNameserverGr
 		var headers CreateNameserverGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44304,7 +44306,7 @@ func ParseDeleteNameserverGroupResponse(rsp *http.Response) (*DeleteNameserverGr
 		var headers DeleteNameserverGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44314,7 +44316,7 @@ func ParseDeleteNameserverGroupResponse(rsp *http.Response) (*DeleteNameserverGr
 		var headers DeleteNameserverGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44324,7 +44326,7 @@ func ParseDeleteNameserverGroupResponse(rsp *http.Response) (*DeleteNameserverGr
 		var headers DeleteNameserverGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44334,7 +44336,7 @@ func ParseDeleteNameserverGroupResponse(rsp *http.Response) (*DeleteNameserverGr
 		var headers DeleteNameserverGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44385,7 +44387,7 @@ func ParseGetNameserverGroupResponse(rsp *http.Response) (*GetNameserverGroupRes
 		var headers GetNameserverGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44395,7 +44397,7 @@ func ParseGetNameserverGroupResponse(rsp *http.Response) (*GetNameserverGroupRes
 		var headers GetNameserverGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44405,7 +44407,7 @@ func ParseGetNameserverGroupResponse(rsp *http.Response) (*GetNameserverGroupRes
 		var headers GetNameserverGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44415,7 +44417,7 @@ func ParseGetNameserverGroupResponse(rsp *http.Response) (*GetNameserverGroupRes
 		var headers GetNameserverGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44466,7 +44468,7 @@ func ParseUpdateNameserverGroupResponse(rsp *http.Response) (*UpdateNameserverGr
 		var headers UpdateNameserverGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44476,7 +44478,7 @@ func ParseUpdateNameserverGroupResponse(rsp *http.Response) (*UpdateNameserverGr
 		var headers UpdateNameserverGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44486,7 +44488,7 @@ func ParseUpdateNameserverGroupResponse(rsp *http.Response) (*UpdateNameserverGr
 		var headers UpdateNameserverGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44496,7 +44498,7 @@ func ParseUpdateNameserverGroupResponse(rsp *http.Response) (*UpdateNameserverGr
 		var headers UpdateNameserverGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44547,7 +44549,7 @@ func ParseGetDNSSettingsResponse(rsp *http.Response) (*GetDNSSettingsResponse, e
 		var headers GetDNSSettingsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44557,7 +44559,7 @@ func ParseGetDNSSettingsResponse(rsp *http.Response) (*GetDNSSettingsResponse, e
 		var headers GetDNSSettingsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44567,7 +44569,7 @@ func ParseGetDNSSettingsResponse(rsp *http.Response) (*GetDNSSettingsResponse, e
 		var headers GetDNSSettingsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44577,7 +44579,7 @@ func ParseGetDNSSettingsResponse(rsp *http.Response) (*GetDNSSettingsResponse, e
 		var headers GetDNSSettingsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44628,7 +44630,7 @@ func ParseUpdateDNSSettingsResponse(rsp *http.Response) (*UpdateDNSSettingsRespo
 		var headers UpdateDNSSettingsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44638,7 +44640,7 @@ func ParseUpdateDNSSettingsResponse(rsp *http.Response) (*UpdateDNSSettingsRespo
 		var headers UpdateDNSSettingsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44648,7 +44650,7 @@ func ParseUpdateDNSSettingsResponse(rsp *http.Response) (*UpdateDNSSettingsRespo
 		var headers UpdateDNSSettingsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44658,7 +44660,7 @@ func ParseUpdateDNSSettingsResponse(rsp *http.Response) (*UpdateDNSSettingsRespo
 		var headers UpdateDNSSettingsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44706,7 +44708,7 @@ func ParseListDNSZonesResponse(rsp *http.Response) (*ListDNSZonesResponse, error
 		var headers ListDNSZonesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44716,7 +44718,7 @@ func ParseListDNSZonesResponse(rsp *http.Response) (*ListDNSZonesResponse, error
 		var headers ListDNSZonesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44726,7 +44728,7 @@ func ParseListDNSZonesResponse(rsp *http.Response) (*ListDNSZonesResponse, error
 		var headers ListDNSZonesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44777,7 +44779,7 @@ func ParseCreateDNSZoneResponse(rsp *http.Response) (*CreateDNSZoneResponse, err
 		var headers CreateDNSZoneResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44787,7 +44789,7 @@ func ParseCreateDNSZoneResponse(rsp *http.Response) (*CreateDNSZoneResponse, err
 		var headers CreateDNSZoneResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44797,7 +44799,7 @@ func ParseCreateDNSZoneResponse(rsp *http.Response) (*CreateDNSZoneResponse, err
 		var headers CreateDNSZoneResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44807,7 +44809,7 @@ func ParseCreateDNSZoneResponse(rsp *http.Response) (*CreateDNSZoneResponse, err
 		var headers CreateDNSZoneResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44836,7 +44838,7 @@ func ParseDeleteDNSZoneResponse(rsp *http.Response) (*DeleteDNSZoneResponse, err
 		var headers DeleteDNSZoneResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44846,7 +44848,7 @@ func ParseDeleteDNSZoneResponse(rsp *http.Response) (*DeleteDNSZoneResponse, err
 		var headers DeleteDNSZoneResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44856,7 +44858,7 @@ func ParseDeleteDNSZoneResponse(rsp *http.Response) (*DeleteDNSZoneResponse, err
 		var headers DeleteDNSZoneResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44866,7 +44868,7 @@ func ParseDeleteDNSZoneResponse(rsp *http.Response) (*DeleteDNSZoneResponse, err
 		var headers DeleteDNSZoneResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44876,7 +44878,7 @@ func ParseDeleteDNSZoneResponse(rsp *http.Response) (*DeleteDNSZoneResponse, err
 		var headers DeleteDNSZoneResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44930,7 +44932,7 @@ func ParseGetDNSZoneResponse(rsp *http.Response) (*GetDNSZoneResponse, error) {
 		var headers GetDNSZoneResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44940,7 +44942,7 @@ func ParseGetDNSZoneResponse(rsp *http.Response) (*GetDNSZoneResponse, error) {
 		var headers GetDNSZoneResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44950,7 +44952,7 @@ func ParseGetDNSZoneResponse(rsp *http.Response) (*GetDNSZoneResponse, error) {
 		var headers GetDNSZoneResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44960,7 +44962,7 @@ func ParseGetDNSZoneResponse(rsp *http.Response) (*GetDNSZoneResponse, error) {
 		var headers GetDNSZoneResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -44970,7 +44972,7 @@ func ParseGetDNSZoneResponse(rsp *http.Response) (*GetDNSZoneResponse, error) {
 		var headers GetDNSZoneResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45024,7 +45026,7 @@ func ParseUpdateDNSZoneResponse(rsp *http.Response) (*UpdateDNSZoneResponse, err
 		var headers UpdateDNSZoneResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45034,7 +45036,7 @@ func ParseUpdateDNSZoneResponse(rsp *http.Response) (*UpdateDNSZoneResponse, err
 		var headers UpdateDNSZoneResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45044,7 +45046,7 @@ func ParseUpdateDNSZoneResponse(rsp *http.Response) (*UpdateDNSZoneResponse, err
 		var headers UpdateDNSZoneResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45054,7 +45056,7 @@ func ParseUpdateDNSZoneResponse(rsp *http.Response) (*UpdateDNSZoneResponse, err
 		var headers UpdateDNSZoneResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45064,7 +45066,7 @@ func ParseUpdateDNSZoneResponse(rsp *http.Response) (*UpdateDNSZoneResponse, err
 		var headers UpdateDNSZoneResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45115,7 +45117,7 @@ func ParseListDNSRecordsResponse(rsp *http.Response) (*ListDNSRecordsResponse, e
 		var headers ListDNSRecordsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45125,7 +45127,7 @@ func ParseListDNSRecordsResponse(rsp *http.Response) (*ListDNSRecordsResponse, e
 		var headers ListDNSRecordsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45135,7 +45137,7 @@ func ParseListDNSRecordsResponse(rsp *http.Response) (*ListDNSRecordsResponse, e
 		var headers ListDNSRecordsResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45145,7 +45147,7 @@ func ParseListDNSRecordsResponse(rsp *http.Response) (*ListDNSRecordsResponse, e
 		var headers ListDNSRecordsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45199,7 +45201,7 @@ func ParseCreateDNSRecordResponse(rsp *http.Response) (*CreateDNSRecordResponse,
 		var headers CreateDNSRecordResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45209,7 +45211,7 @@ func ParseCreateDNSRecordResponse(rsp *http.Response) (*CreateDNSRecordResponse,
 		var headers CreateDNSRecordResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45219,7 +45221,7 @@ func ParseCreateDNSRecordResponse(rsp *http.Response) (*CreateDNSRecordResponse,
 		var headers CreateDNSRecordResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45229,7 +45231,7 @@ func ParseCreateDNSRecordResponse(rsp *http.Response) (*CreateDNSRecordResponse,
 		var headers CreateDNSRecordResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45239,7 +45241,7 @@ func ParseCreateDNSRecordResponse(rsp *http.Response) (*CreateDNSRecordResponse,
 		var headers CreateDNSRecordResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45268,7 +45270,7 @@ func ParseDeleteDNSRecordResponse(rsp *http.Response) (*DeleteDNSRecordResponse,
 		var headers DeleteDNSRecordResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45278,7 +45280,7 @@ func ParseDeleteDNSRecordResponse(rsp *http.Response) (*DeleteDNSRecordResponse,
 		var headers DeleteDNSRecordResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45288,7 +45290,7 @@ func ParseDeleteDNSRecordResponse(rsp *http.Response) (*DeleteDNSRecordResponse,
 		var headers DeleteDNSRecordResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45298,7 +45300,7 @@ func ParseDeleteDNSRecordResponse(rsp *http.Response) (*DeleteDNSRecordResponse,
 		var headers DeleteDNSRecordResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45308,7 +45310,7 @@ func ParseDeleteDNSRecordResponse(rsp *http.Response) (*DeleteDNSRecordResponse,
 		var headers DeleteDNSRecordResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45362,7 +45364,7 @@ func ParseGetDNSRecordResponse(rsp *http.Response) (*GetDNSRecordResponse, error
 		var headers GetDNSRecordResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45372,7 +45374,7 @@ func ParseGetDNSRecordResponse(rsp *http.Response) (*GetDNSRecordResponse, error
 		var headers GetDNSRecordResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45382,7 +45384,7 @@ func ParseGetDNSRecordResponse(rsp *http.Response) (*GetDNSRecordResponse, error
 		var headers GetDNSRecordResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45392,7 +45394,7 @@ func ParseGetDNSRecordResponse(rsp *http.Response) (*GetDNSRecordResponse, error
 		var headers GetDNSRecordResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45402,7 +45404,7 @@ func ParseGetDNSRecordResponse(rsp *http.Response) (*GetDNSRecordResponse, error
 		var headers GetDNSRecordResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45456,7 +45458,7 @@ func ParseUpdateDNSRecordResponse(rsp *http.Response) (*UpdateDNSRecordResponse,
 		var headers UpdateDNSRecordResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45466,7 +45468,7 @@ func ParseUpdateDNSRecordResponse(rsp *http.Response) (*UpdateDNSRecordResponse,
 		var headers UpdateDNSRecordResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45476,7 +45478,7 @@ func ParseUpdateDNSRecordResponse(rsp *http.Response) (*UpdateDNSRecordResponse,
 		var headers UpdateDNSRecordResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45486,7 +45488,7 @@ func ParseUpdateDNSRecordResponse(rsp *http.Response) (*UpdateDNSRecordResponse,
 		var headers UpdateDNSRecordResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45496,7 +45498,7 @@ func ParseUpdateDNSRecordResponse(rsp *http.Response) (*UpdateDNSRecordResponse,
 		var headers UpdateDNSRecordResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45796,7 +45798,7 @@ func ParseListAuditEventsResponse(rsp *http.Response) (*ListAuditEventsResponse,
 		var headers ListAuditEventsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45806,7 +45808,7 @@ func ParseListAuditEventsResponse(rsp *http.Response) (*ListAuditEventsResponse,
 		var headers ListAuditEventsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45816,7 +45818,7 @@ func ParseListAuditEventsResponse(rsp *http.Response) (*ListAuditEventsResponse,
 		var headers ListAuditEventsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45826,7 +45828,7 @@ func ParseListAuditEventsResponse(rsp *http.Response) (*ListAuditEventsResponse,
 		var headers ListAuditEventsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45877,7 +45879,7 @@ func ParseListNetworkTrafficEventsResponse(rsp *http.Response) (*ListNetworkTraf
 		var headers ListNetworkTrafficEventsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45887,7 +45889,7 @@ func ParseListNetworkTrafficEventsResponse(rsp *http.Response) (*ListNetworkTraf
 		var headers ListNetworkTrafficEventsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45897,7 +45899,7 @@ func ParseListNetworkTrafficEventsResponse(rsp *http.Response) (*ListNetworkTraf
 		var headers ListNetworkTrafficEventsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45907,7 +45909,7 @@ func ParseListNetworkTrafficEventsResponse(rsp *http.Response) (*ListNetworkTraf
 		var headers ListNetworkTrafficEventsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45955,7 +45957,7 @@ func ParseListProxyAccessLogsResponse(rsp *http.Response) (*ListProxyAccessLogsR
 		var headers ListProxyAccessLogsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45965,7 +45967,7 @@ func ParseListProxyAccessLogsResponse(rsp *http.Response) (*ListProxyAccessLogsR
 		var headers ListProxyAccessLogsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -45975,7 +45977,7 @@ func ParseListProxyAccessLogsResponse(rsp *http.Response) (*ListProxyAccessLogsR
 		var headers ListProxyAccessLogsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46029,7 +46031,7 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		var headers ListGroupsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46039,7 +46041,7 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		var headers ListGroupsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46049,7 +46051,7 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		var headers ListGroupsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46059,7 +46061,7 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		var headers ListGroupsResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46069,7 +46071,7 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		var headers ListGroupsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46120,7 +46122,7 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 		var headers CreateGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46130,7 +46132,7 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 		var headers CreateGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46140,7 +46142,7 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 		var headers CreateGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46150,7 +46152,7 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 		var headers CreateGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46179,7 +46181,7 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 		var headers DeleteGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46189,7 +46191,7 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 		var headers DeleteGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46199,7 +46201,7 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 		var headers DeleteGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46209,7 +46211,7 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 		var headers DeleteGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46260,7 +46262,7 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 		var headers GetGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46270,7 +46272,7 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 		var headers GetGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46280,7 +46282,7 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 		var headers GetGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46290,7 +46292,7 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 		var headers GetGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46341,7 +46343,7 @@ func ParseUpdateGroupResponse(rsp *http.Response) (*UpdateGroupResponse, error) 
 		var headers UpdateGroupResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46351,7 +46353,7 @@ func ParseUpdateGroupResponse(rsp *http.Response) (*UpdateGroupResponse, error) 
 		var headers UpdateGroupResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46361,7 +46363,7 @@ func ParseUpdateGroupResponse(rsp *http.Response) (*UpdateGroupResponse, error) 
 		var headers UpdateGroupResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46371,7 +46373,7 @@ func ParseUpdateGroupResponse(rsp *http.Response) (*UpdateGroupResponse, error) 
 		var headers UpdateGroupResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46422,7 +46424,7 @@ func ParseListIdentityProvidersResponse(rsp *http.Response) (*ListIdentityProvid
 		var headers ListIdentityProvidersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46432,7 +46434,7 @@ func ParseListIdentityProvidersResponse(rsp *http.Response) (*ListIdentityProvid
 		var headers ListIdentityProvidersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46442,7 +46444,7 @@ func ParseListIdentityProvidersResponse(rsp *http.Response) (*ListIdentityProvid
 		var headers ListIdentityProvidersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46452,7 +46454,7 @@ func ParseListIdentityProvidersResponse(rsp *http.Response) (*ListIdentityProvid
 		var headers ListIdentityProvidersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46503,7 +46505,7 @@ func ParseCreateIdentityProviderResponse(rsp *http.Response) (*CreateIdentityPro
 		var headers CreateIdentityProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46513,7 +46515,7 @@ func ParseCreateIdentityProviderResponse(rsp *http.Response) (*CreateIdentityPro
 		var headers CreateIdentityProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46523,7 +46525,7 @@ func ParseCreateIdentityProviderResponse(rsp *http.Response) (*CreateIdentityPro
 		var headers CreateIdentityProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46533,7 +46535,7 @@ func ParseCreateIdentityProviderResponse(rsp *http.Response) (*CreateIdentityPro
 		var headers CreateIdentityProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46562,7 +46564,7 @@ func ParseDeleteIdentityProviderResponse(rsp *http.Response) (*DeleteIdentityPro
 		var headers DeleteIdentityProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46572,7 +46574,7 @@ func ParseDeleteIdentityProviderResponse(rsp *http.Response) (*DeleteIdentityPro
 		var headers DeleteIdentityProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46582,7 +46584,7 @@ func ParseDeleteIdentityProviderResponse(rsp *http.Response) (*DeleteIdentityPro
 		var headers DeleteIdentityProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46592,7 +46594,7 @@ func ParseDeleteIdentityProviderResponse(rsp *http.Response) (*DeleteIdentityPro
 		var headers DeleteIdentityProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46643,7 +46645,7 @@ func ParseGetIdentityProviderResponse(rsp *http.Response) (*GetIdentityProviderR
 		var headers GetIdentityProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46653,7 +46655,7 @@ func ParseGetIdentityProviderResponse(rsp *http.Response) (*GetIdentityProviderR
 		var headers GetIdentityProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46663,7 +46665,7 @@ func ParseGetIdentityProviderResponse(rsp *http.Response) (*GetIdentityProviderR
 		var headers GetIdentityProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46673,7 +46675,7 @@ func ParseGetIdentityProviderResponse(rsp *http.Response) (*GetIdentityProviderR
 		var headers GetIdentityProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46724,7 +46726,7 @@ func ParseUpdateIdentityProviderResponse(rsp *http.Response) (*UpdateIdentityPro
 		var headers UpdateIdentityProviderResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46734,7 +46736,7 @@ func ParseUpdateIdentityProviderResponse(rsp *http.Response) (*UpdateIdentityPro
 		var headers UpdateIdentityProviderResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46744,7 +46746,7 @@ func ParseUpdateIdentityProviderResponse(rsp *http.Response) (*UpdateIdentityPro
 		var headers UpdateIdentityProviderResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46754,7 +46756,7 @@ func ParseUpdateIdentityProviderResponse(rsp *http.Response) (*UpdateIdentityPro
 		var headers UpdateIdentityProviderResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46805,7 +46807,7 @@ func ParseListIngressPeersResponse(rsp *http.Response) (*ListIngressPeersRespons
 		var headers ListIngressPeersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46815,7 +46817,7 @@ func ParseListIngressPeersResponse(rsp *http.Response) (*ListIngressPeersRespons
 		var headers ListIngressPeersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46825,7 +46827,7 @@ func ParseListIngressPeersResponse(rsp *http.Response) (*ListIngressPeersRespons
 		var headers ListIngressPeersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46835,7 +46837,7 @@ func ParseListIngressPeersResponse(rsp *http.Response) (*ListIngressPeersRespons
 		var headers ListIngressPeersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46886,7 +46888,7 @@ func ParseCreateIngressPeerResponse(rsp *http.Response) (*CreateIngressPeerRespo
 		var headers CreateIngressPeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46896,7 +46898,7 @@ func ParseCreateIngressPeerResponse(rsp *http.Response) (*CreateIngressPeerRespo
 		var headers CreateIngressPeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46906,7 +46908,7 @@ func ParseCreateIngressPeerResponse(rsp *http.Response) (*CreateIngressPeerRespo
 		var headers CreateIngressPeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46916,7 +46918,7 @@ func ParseCreateIngressPeerResponse(rsp *http.Response) (*CreateIngressPeerRespo
 		var headers CreateIngressPeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46945,7 +46947,7 @@ func ParseDeleteIngressPeerResponse(rsp *http.Response) (*DeleteIngressPeerRespo
 		var headers DeleteIngressPeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46955,7 +46957,7 @@ func ParseDeleteIngressPeerResponse(rsp *http.Response) (*DeleteIngressPeerRespo
 		var headers DeleteIngressPeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46965,7 +46967,7 @@ func ParseDeleteIngressPeerResponse(rsp *http.Response) (*DeleteIngressPeerRespo
 		var headers DeleteIngressPeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -46975,7 +46977,7 @@ func ParseDeleteIngressPeerResponse(rsp *http.Response) (*DeleteIngressPeerRespo
 		var headers DeleteIngressPeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47026,7 +47028,7 @@ func ParseGetIngressPeerResponse(rsp *http.Response) (*GetIngressPeerResponse, e
 		var headers GetIngressPeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47036,7 +47038,7 @@ func ParseGetIngressPeerResponse(rsp *http.Response) (*GetIngressPeerResponse, e
 		var headers GetIngressPeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47046,7 +47048,7 @@ func ParseGetIngressPeerResponse(rsp *http.Response) (*GetIngressPeerResponse, e
 		var headers GetIngressPeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47056,7 +47058,7 @@ func ParseGetIngressPeerResponse(rsp *http.Response) (*GetIngressPeerResponse, e
 		var headers GetIngressPeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47107,7 +47109,7 @@ func ParseUpdateIngressPeerResponse(rsp *http.Response) (*UpdateIngressPeerRespo
 		var headers UpdateIngressPeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47117,7 +47119,7 @@ func ParseUpdateIngressPeerResponse(rsp *http.Response) (*UpdateIngressPeerRespo
 		var headers UpdateIngressPeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47127,7 +47129,7 @@ func ParseUpdateIngressPeerResponse(rsp *http.Response) (*UpdateIngressPeerRespo
 		var headers UpdateIngressPeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47137,7 +47139,7 @@ func ParseUpdateIngressPeerResponse(rsp *http.Response) (*UpdateIngressPeerRespo
 		var headers UpdateIngressPeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47179,7 +47181,7 @@ func ParseGetInstanceStatusResponse(rsp *http.Response) (*GetInstanceStatusRespo
 		var headers GetInstanceStatusResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47227,7 +47229,7 @@ func ParseGetInstanceVersionResponse(rsp *http.Response) (*GetInstanceVersionRes
 		var headers GetInstanceVersionResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47237,7 +47239,7 @@ func ParseGetInstanceVersionResponse(rsp *http.Response) (*GetInstanceVersionRes
 		var headers GetInstanceVersionResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47247,7 +47249,7 @@ func ParseGetInstanceVersionResponse(rsp *http.Response) (*GetInstanceVersionRes
 		var headers GetInstanceVersionResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47633,7 +47635,7 @@ func ParseActivateAWSMarketplaceResponse(rsp *http.Response) (*ActivateAWSMarket
 		var headers ActivateAWSMarketplaceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47643,7 +47645,7 @@ func ParseActivateAWSMarketplaceResponse(rsp *http.Response) (*ActivateAWSMarket
 		var headers ActivateAWSMarketplaceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47653,7 +47655,7 @@ func ParseActivateAWSMarketplaceResponse(rsp *http.Response) (*ActivateAWSMarket
 		var headers ActivateAWSMarketplaceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47682,7 +47684,7 @@ func ParseEnrichAWSMarketplaceResponse(rsp *http.Response) (*EnrichAWSMarketplac
 		var headers EnrichAWSMarketplaceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47692,7 +47694,7 @@ func ParseEnrichAWSMarketplaceResponse(rsp *http.Response) (*EnrichAWSMarketplac
 		var headers EnrichAWSMarketplaceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47702,7 +47704,7 @@ func ParseEnrichAWSMarketplaceResponse(rsp *http.Response) (*EnrichAWSMarketplac
 		var headers EnrichAWSMarketplaceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47750,7 +47752,7 @@ func ParseCreateCheckoutSessionResponse(rsp *http.Response) (*CreateCheckoutSess
 		var headers CreateCheckoutSessionResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47760,7 +47762,7 @@ func ParseCreateCheckoutSessionResponse(rsp *http.Response) (*CreateCheckoutSess
 		var headers CreateCheckoutSessionResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47770,7 +47772,7 @@ func ParseCreateCheckoutSessionResponse(rsp *http.Response) (*CreateCheckoutSess
 		var headers CreateCheckoutSessionResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47818,7 +47820,7 @@ func ParseListInvoicesResponse(rsp *http.Response) (*ListInvoicesResponse, error
 		var headers ListInvoicesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47828,7 +47830,7 @@ func ParseListInvoicesResponse(rsp *http.Response) (*ListInvoicesResponse, error
 		var headers ListInvoicesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47838,7 +47840,7 @@ func ParseListInvoicesResponse(rsp *http.Response) (*ListInvoicesResponse, error
 		var headers ListInvoicesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47867,7 +47869,7 @@ func ParseGetInvoiceCSVResponse(rsp *http.Response) (*GetInvoiceCSVResponse, err
 		var headers GetInvoiceCSVResponse200Headers
 		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "Content-Disposition", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.ContentDisposition = &value
@@ -47877,7 +47879,7 @@ func ParseGetInvoiceCSVResponse(rsp *http.Response) (*GetInvoiceCSVResponse, err
 		var headers GetInvoiceCSVResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47887,7 +47889,7 @@ func ParseGetInvoiceCSVResponse(rsp *http.Response) (*GetInvoiceCSVResponse, err
 		var headers GetInvoiceCSVResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47897,7 +47899,7 @@ func ParseGetInvoiceCSVResponse(rsp *http.Response) (*GetInvoiceCSVResponse, err
 		var headers GetInvoiceCSVResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47945,7 +47947,7 @@ func ParseGetInvoicePDFResponse(rsp *http.Response) (*GetInvoicePDFResponse, err
 		var headers GetInvoicePDFResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47955,7 +47957,7 @@ func ParseGetInvoicePDFResponse(rsp *http.Response) (*GetInvoicePDFResponse, err
 		var headers GetInvoicePDFResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -47965,7 +47967,7 @@ func ParseGetInvoicePDFResponse(rsp *http.Response) (*GetInvoicePDFResponse, err
 		var headers GetInvoicePDFResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48010,7 +48012,7 @@ func ParseListPlansResponse(rsp *http.Response) (*ListPlansResponse, error) {
 		var headers ListPlansResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48020,7 +48022,7 @@ func ParseListPlansResponse(rsp *http.Response) (*ListPlansResponse, error) {
 		var headers ListPlansResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48068,7 +48070,7 @@ func ParseGetCustomerPortalResponse(rsp *http.Response) (*GetCustomerPortalRespo
 		var headers GetCustomerPortalResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48078,7 +48080,7 @@ func ParseGetCustomerPortalResponse(rsp *http.Response) (*GetCustomerPortalRespo
 		var headers GetCustomerPortalResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48088,7 +48090,7 @@ func ParseGetCustomerPortalResponse(rsp *http.Response) (*GetCustomerPortalRespo
 		var headers GetCustomerPortalResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48136,7 +48138,7 @@ func ParseGetSubscriptionResponse(rsp *http.Response) (*GetSubscriptionResponse,
 		var headers GetSubscriptionResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48146,7 +48148,7 @@ func ParseGetSubscriptionResponse(rsp *http.Response) (*GetSubscriptionResponse,
 		var headers GetSubscriptionResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48175,7 +48177,7 @@ func ParseChangeSubscriptionResponse(rsp *http.Response) (*ChangeSubscriptionRes
 		var headers ChangeSubscriptionResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48185,7 +48187,7 @@ func ParseChangeSubscriptionResponse(rsp *http.Response) (*ChangeSubscriptionRes
 		var headers ChangeSubscriptionResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48195,7 +48197,7 @@ func ParseChangeSubscriptionResponse(rsp *http.Response) (*ChangeSubscriptionRes
 		var headers ChangeSubscriptionResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48240,7 +48242,7 @@ func ParseGetBillingUsageResponse(rsp *http.Response) (*GetBillingUsageResponse,
 		var headers GetBillingUsageResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -48250,7 +48252,7 @@ func ParseGetBillingUsageResponse(rsp *http.Response) (*GetBillingUsageResponse,
 		var headers GetBillingUsageResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49696,7 +49698,7 @@ func ParseListMSPTenantsResponse(rsp *http.Response) (*ListMSPTenantsResponse, e
 		var headers ListMSPTenantsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49706,7 +49708,7 @@ func ParseListMSPTenantsResponse(rsp *http.Response) (*ListMSPTenantsResponse, e
 		var headers ListMSPTenantsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49716,7 +49718,7 @@ func ParseListMSPTenantsResponse(rsp *http.Response) (*ListMSPTenantsResponse, e
 		var headers ListMSPTenantsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49764,7 +49766,7 @@ func ParseCreateMSPTenantResponse(rsp *http.Response) (*CreateMSPTenantResponse,
 		var headers CreateMSPTenantResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49774,7 +49776,7 @@ func ParseCreateMSPTenantResponse(rsp *http.Response) (*CreateMSPTenantResponse,
 		var headers CreateMSPTenantResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49784,7 +49786,7 @@ func ParseCreateMSPTenantResponse(rsp *http.Response) (*CreateMSPTenantResponse,
 		var headers CreateMSPTenantResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49832,7 +49834,7 @@ func ParseUpdateMSPTenantResponse(rsp *http.Response) (*UpdateMSPTenantResponse,
 		var headers UpdateMSPTenantResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49842,7 +49844,7 @@ func ParseUpdateMSPTenantResponse(rsp *http.Response) (*UpdateMSPTenantResponse,
 		var headers UpdateMSPTenantResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49852,7 +49854,7 @@ func ParseUpdateMSPTenantResponse(rsp *http.Response) (*UpdateMSPTenantResponse,
 		var headers UpdateMSPTenantResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49906,7 +49908,7 @@ func ParseVerifyMSPTenantDNSResponse(rsp *http.Response) (*VerifyMSPTenantDNSRes
 		var headers VerifyMSPTenantDNSResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49916,7 +49918,7 @@ func ParseVerifyMSPTenantDNSResponse(rsp *http.Response) (*VerifyMSPTenantDNSRes
 		var headers VerifyMSPTenantDNSResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49926,7 +49928,7 @@ func ParseVerifyMSPTenantDNSResponse(rsp *http.Response) (*VerifyMSPTenantDNSRes
 		var headers VerifyMSPTenantDNSResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49977,7 +49979,7 @@ func ParseInviteMSPTenantResponse(rsp *http.Response) (*InviteMSPTenantResponse,
 		var headers InviteMSPTenantResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49987,7 +49989,7 @@ func ParseInviteMSPTenantResponse(rsp *http.Response) (*InviteMSPTenantResponse,
 		var headers InviteMSPTenantResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -49997,7 +49999,7 @@ func ParseInviteMSPTenantResponse(rsp *http.Response) (*InviteMSPTenantResponse,
 		var headers InviteMSPTenantResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50026,7 +50028,7 @@ func ParseRespondToMSPTenantInviteResponse(rsp *http.Response) (*RespondToMSPTen
 		var headers RespondToMSPTenantInviteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50036,7 +50038,7 @@ func ParseRespondToMSPTenantInviteResponse(rsp *http.Response) (*RespondToMSPTen
 		var headers RespondToMSPTenantInviteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50046,7 +50048,7 @@ func ParseRespondToMSPTenantInviteResponse(rsp *http.Response) (*RespondToMSPTen
 		var headers RespondToMSPTenantInviteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50075,7 +50077,7 @@ func ParseCreateMSPTenantSubscriptionResponse(rsp *http.Response) (*CreateMSPTen
 		var headers CreateMSPTenantSubscriptionResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50085,7 +50087,7 @@ func ParseCreateMSPTenantSubscriptionResponse(rsp *http.Response) (*CreateMSPTen
 		var headers CreateMSPTenantSubscriptionResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50095,7 +50097,7 @@ func ParseCreateMSPTenantSubscriptionResponse(rsp *http.Response) (*CreateMSPTen
 		var headers CreateMSPTenantSubscriptionResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50124,7 +50126,7 @@ func ParseUnlinkMSPTenantResponse(rsp *http.Response) (*UnlinkMSPTenantResponse,
 		var headers UnlinkMSPTenantResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50134,7 +50136,7 @@ func ParseUnlinkMSPTenantResponse(rsp *http.Response) (*UnlinkMSPTenantResponse,
 		var headers UnlinkMSPTenantResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50144,7 +50146,7 @@ func ParseUnlinkMSPTenantResponse(rsp *http.Response) (*UnlinkMSPTenantResponse,
 		var headers UnlinkMSPTenantResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50198,7 +50200,7 @@ func ParseListNotificationChannelsResponse(rsp *http.Response) (*ListNotificatio
 		var headers ListNotificationChannelsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50208,7 +50210,7 @@ func ParseListNotificationChannelsResponse(rsp *http.Response) (*ListNotificatio
 		var headers ListNotificationChannelsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50218,7 +50220,7 @@ func ParseListNotificationChannelsResponse(rsp *http.Response) (*ListNotificatio
 		var headers ListNotificationChannelsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50228,7 +50230,7 @@ func ParseListNotificationChannelsResponse(rsp *http.Response) (*ListNotificatio
 		var headers ListNotificationChannelsResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50238,7 +50240,7 @@ func ParseListNotificationChannelsResponse(rsp *http.Response) (*ListNotificatio
 		var headers ListNotificationChannelsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50292,7 +50294,7 @@ func ParseCreateNotificationChannelResponse(rsp *http.Response) (*CreateNotifica
 		var headers CreateNotificationChannelResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50302,7 +50304,7 @@ func ParseCreateNotificationChannelResponse(rsp *http.Response) (*CreateNotifica
 		var headers CreateNotificationChannelResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50312,7 +50314,7 @@ func ParseCreateNotificationChannelResponse(rsp *http.Response) (*CreateNotifica
 		var headers CreateNotificationChannelResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50322,7 +50324,7 @@ func ParseCreateNotificationChannelResponse(rsp *http.Response) (*CreateNotifica
 		var headers CreateNotificationChannelResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50332,7 +50334,7 @@ func ParseCreateNotificationChannelResponse(rsp *http.Response) (*CreateNotifica
 		var headers CreateNotificationChannelResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50386,7 +50388,7 @@ func ParseDeleteNotificationChannelResponse(rsp *http.Response) (*DeleteNotifica
 		var headers DeleteNotificationChannelResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50396,7 +50398,7 @@ func ParseDeleteNotificationChannelResponse(rsp *http.Response) (*DeleteNotifica
 		var headers DeleteNotificationChannelResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50406,7 +50408,7 @@ func ParseDeleteNotificationChannelResponse(rsp *http.Response) (*DeleteNotifica
 		var headers DeleteNotificationChannelResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50416,7 +50418,7 @@ func ParseDeleteNotificationChannelResponse(rsp *http.Response) (*DeleteNotifica
 		var headers DeleteNotificationChannelResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50426,7 +50428,7 @@ func ParseDeleteNotificationChannelResponse(rsp *http.Response) (*DeleteNotifica
 		var headers DeleteNotificationChannelResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50480,7 +50482,7 @@ func ParseGetNotificationChannelResponse(rsp *http.Response) (*GetNotificationCh
 		var headers GetNotificationChannelResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50490,7 +50492,7 @@ func ParseGetNotificationChannelResponse(rsp *http.Response) (*GetNotificationCh
 		var headers GetNotificationChannelResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50500,7 +50502,7 @@ func ParseGetNotificationChannelResponse(rsp *http.Response) (*GetNotificationCh
 		var headers GetNotificationChannelResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50510,7 +50512,7 @@ func ParseGetNotificationChannelResponse(rsp *http.Response) (*GetNotificationCh
 		var headers GetNotificationChannelResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50520,7 +50522,7 @@ func ParseGetNotificationChannelResponse(rsp *http.Response) (*GetNotificationCh
 		var headers GetNotificationChannelResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50574,7 +50576,7 @@ func ParseUpdateNotificationChannelResponse(rsp *http.Response) (*UpdateNotifica
 		var headers UpdateNotificationChannelResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50584,7 +50586,7 @@ func ParseUpdateNotificationChannelResponse(rsp *http.Response) (*UpdateNotifica
 		var headers UpdateNotificationChannelResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50594,7 +50596,7 @@ func ParseUpdateNotificationChannelResponse(rsp *http.Response) (*UpdateNotifica
 		var headers UpdateNotificationChannelResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50604,7 +50606,7 @@ func ParseUpdateNotificationChannelResponse(rsp *http.Response) (*UpdateNotifica
 		var headers UpdateNotificationChannelResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50614,7 +50616,7 @@ func ParseUpdateNotificationChannelResponse(rsp *http.Response) (*UpdateNotifica
 		var headers UpdateNotificationChannelResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50668,7 +50670,7 @@ func ParseListNotificationEventTypesResponse(rsp *http.Response) (*ListNotificat
 		var headers ListNotificationEventTypesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50678,7 +50680,7 @@ func ParseListNotificationEventTypesResponse(rsp *http.Response) (*ListNotificat
 		var headers ListNotificationEventTypesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50688,7 +50690,7 @@ func ParseListNotificationEventTypesResponse(rsp *http.Response) (*ListNotificat
 		var headers ListNotificationEventTypesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50698,7 +50700,7 @@ func ParseListNotificationEventTypesResponse(rsp *http.Response) (*ListNotificat
 		var headers ListNotificationEventTypesResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -50708,7 +50710,7 @@ func ParseListNotificationEventTypesResponse(rsp *http.Response) (*ListNotificat
 		var headers ListNotificationEventTypesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51473,7 +51475,7 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		var headers ListCountriesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51483,7 +51485,7 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		var headers ListCountriesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51493,7 +51495,7 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		var headers ListCountriesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51503,7 +51505,7 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		var headers ListCountriesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51554,7 +51556,7 @@ func ParseListCountryCitiesResponse(rsp *http.Response) (*ListCountryCitiesRespo
 		var headers ListCountryCitiesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51564,7 +51566,7 @@ func ParseListCountryCitiesResponse(rsp *http.Response) (*ListCountryCitiesRespo
 		var headers ListCountryCitiesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51574,7 +51576,7 @@ func ParseListCountryCitiesResponse(rsp *http.Response) (*ListCountryCitiesRespo
 		var headers ListCountryCitiesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51584,7 +51586,7 @@ func ParseListCountryCitiesResponse(rsp *http.Response) (*ListCountryCitiesRespo
 		var headers ListCountryCitiesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51635,7 +51637,7 @@ func ParseListNetworksResponse(rsp *http.Response) (*ListNetworksResponse, error
 		var headers ListNetworksResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51645,7 +51647,7 @@ func ParseListNetworksResponse(rsp *http.Response) (*ListNetworksResponse, error
 		var headers ListNetworksResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51655,7 +51657,7 @@ func ParseListNetworksResponse(rsp *http.Response) (*ListNetworksResponse, error
 		var headers ListNetworksResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51665,7 +51667,7 @@ func ParseListNetworksResponse(rsp *http.Response) (*ListNetworksResponse, error
 		var headers ListNetworksResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51716,7 +51718,7 @@ func ParseCreateNetworkResponse(rsp *http.Response) (*CreateNetworkResponse, err
 		var headers CreateNetworkResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51726,7 +51728,7 @@ func ParseCreateNetworkResponse(rsp *http.Response) (*CreateNetworkResponse, err
 		var headers CreateNetworkResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51736,7 +51738,7 @@ func ParseCreateNetworkResponse(rsp *http.Response) (*CreateNetworkResponse, err
 		var headers CreateNetworkResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51746,7 +51748,7 @@ func ParseCreateNetworkResponse(rsp *http.Response) (*CreateNetworkResponse, err
 		var headers CreateNetworkResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51797,7 +51799,7 @@ func ParseListAllNetworkRoutersResponse(rsp *http.Response) (*ListAllNetworkRout
 		var headers ListAllNetworkRoutersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51807,7 +51809,7 @@ func ParseListAllNetworkRoutersResponse(rsp *http.Response) (*ListAllNetworkRout
 		var headers ListAllNetworkRoutersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51817,7 +51819,7 @@ func ParseListAllNetworkRoutersResponse(rsp *http.Response) (*ListAllNetworkRout
 		var headers ListAllNetworkRoutersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51827,7 +51829,7 @@ func ParseListAllNetworkRoutersResponse(rsp *http.Response) (*ListAllNetworkRout
 		var headers ListAllNetworkRoutersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51856,7 +51858,7 @@ func ParseDeleteNetworkResponse(rsp *http.Response) (*DeleteNetworkResponse, err
 		var headers DeleteNetworkResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51866,7 +51868,7 @@ func ParseDeleteNetworkResponse(rsp *http.Response) (*DeleteNetworkResponse, err
 		var headers DeleteNetworkResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51876,7 +51878,7 @@ func ParseDeleteNetworkResponse(rsp *http.Response) (*DeleteNetworkResponse, err
 		var headers DeleteNetworkResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51886,7 +51888,7 @@ func ParseDeleteNetworkResponse(rsp *http.Response) (*DeleteNetworkResponse, err
 		var headers DeleteNetworkResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51937,7 +51939,7 @@ func ParseGetNetworkResponse(rsp *http.Response) (*GetNetworkResponse, error) {
 		var headers GetNetworkResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51947,7 +51949,7 @@ func ParseGetNetworkResponse(rsp *http.Response) (*GetNetworkResponse, error) {
 		var headers GetNetworkResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51957,7 +51959,7 @@ func ParseGetNetworkResponse(rsp *http.Response) (*GetNetworkResponse, error) {
 		var headers GetNetworkResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -51967,7 +51969,7 @@ func ParseGetNetworkResponse(rsp *http.Response) (*GetNetworkResponse, error) {
 		var headers GetNetworkResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52018,7 +52020,7 @@ func ParseUpdateNetworkResponse(rsp *http.Response) (*UpdateNetworkResponse, err
 		var headers UpdateNetworkResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52028,7 +52030,7 @@ func ParseUpdateNetworkResponse(rsp *http.Response) (*UpdateNetworkResponse, err
 		var headers UpdateNetworkResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52038,7 +52040,7 @@ func ParseUpdateNetworkResponse(rsp *http.Response) (*UpdateNetworkResponse, err
 		var headers UpdateNetworkResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52048,7 +52050,7 @@ func ParseUpdateNetworkResponse(rsp *http.Response) (*UpdateNetworkResponse, err
 		var headers UpdateNetworkResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52099,7 +52101,7 @@ func ParseListNetworkResourcesResponse(rsp *http.Response) (*ListNetworkResource
 		var headers ListNetworkResourcesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52109,7 +52111,7 @@ func ParseListNetworkResourcesResponse(rsp *http.Response) (*ListNetworkResource
 		var headers ListNetworkResourcesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52119,7 +52121,7 @@ func ParseListNetworkResourcesResponse(rsp *http.Response) (*ListNetworkResource
 		var headers ListNetworkResourcesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52129,7 +52131,7 @@ func ParseListNetworkResourcesResponse(rsp *http.Response) (*ListNetworkResource
 		var headers ListNetworkResourcesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52180,7 +52182,7 @@ func ParseCreateNetworkResourceResponse(rsp *http.Response) (*CreateNetworkResou
 		var headers CreateNetworkResourceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52190,7 +52192,7 @@ func ParseCreateNetworkResourceResponse(rsp *http.Response) (*CreateNetworkResou
 		var headers CreateNetworkResourceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52200,7 +52202,7 @@ func ParseCreateNetworkResourceResponse(rsp *http.Response) (*CreateNetworkResou
 		var headers CreateNetworkResourceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52210,7 +52212,7 @@ func ParseCreateNetworkResourceResponse(rsp *http.Response) (*CreateNetworkResou
 		var headers CreateNetworkResourceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52239,7 +52241,7 @@ func ParseDeleteNetworkResourceResponse(rsp *http.Response) (*DeleteNetworkResou
 		var headers DeleteNetworkResourceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52249,7 +52251,7 @@ func ParseDeleteNetworkResourceResponse(rsp *http.Response) (*DeleteNetworkResou
 		var headers DeleteNetworkResourceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52259,7 +52261,7 @@ func ParseDeleteNetworkResourceResponse(rsp *http.Response) (*DeleteNetworkResou
 		var headers DeleteNetworkResourceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52269,7 +52271,7 @@ func ParseDeleteNetworkResourceResponse(rsp *http.Response) (*DeleteNetworkResou
 		var headers DeleteNetworkResourceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52320,7 +52322,7 @@ func ParseGetNetworkResourceResponse(rsp *http.Response) (*GetNetworkResourceRes
 		var headers GetNetworkResourceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52330,7 +52332,7 @@ func ParseGetNetworkResourceResponse(rsp *http.Response) (*GetNetworkResourceRes
 		var headers GetNetworkResourceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52340,7 +52342,7 @@ func ParseGetNetworkResourceResponse(rsp *http.Response) (*GetNetworkResourceRes
 		var headers GetNetworkResourceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52350,7 +52352,7 @@ func ParseGetNetworkResourceResponse(rsp *http.Response) (*GetNetworkResourceRes
 		var headers GetNetworkResourceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52401,7 +52403,7 @@ func ParseUpdateNetworkResourceResponse(rsp *http.Response) (*UpdateNetworkResou
 		var headers UpdateNetworkResourceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52411,7 +52413,7 @@ func ParseUpdateNetworkResourceResponse(rsp *http.Response) (*UpdateNetworkResou
 		var headers UpdateNetworkResourceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52421,7 +52423,7 @@ func ParseUpdateNetworkResourceResponse(rsp *http.Response) (*UpdateNetworkResou
 		var headers UpdateNetworkResourceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52431,7 +52433,7 @@ func ParseUpdateNetworkResourceResponse(rsp *http.Response) (*UpdateNetworkResou
 		var headers UpdateNetworkResourceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52482,7 +52484,7 @@ func ParseListNetworkRoutersResponse(rsp *http.Response) (*ListNetworkRoutersRes
 		var headers ListNetworkRoutersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52492,7 +52494,7 @@ func ParseListNetworkRoutersResponse(rsp *http.Response) (*ListNetworkRoutersRes
 		var headers ListNetworkRoutersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52502,7 +52504,7 @@ func ParseListNetworkRoutersResponse(rsp *http.Response) (*ListNetworkRoutersRes
 		var headers ListNetworkRoutersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52512,7 +52514,7 @@ func ParseListNetworkRoutersResponse(rsp *http.Response) (*ListNetworkRoutersRes
 		var headers ListNetworkRoutersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52563,7 +52565,7 @@ func ParseCreateNetworkRouterResponse(rsp *http.Response) (*CreateNetworkRouterR
 		var headers CreateNetworkRouterResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52573,7 +52575,7 @@ func ParseCreateNetworkRouterResponse(rsp *http.Response) (*CreateNetworkRouterR
 		var headers CreateNetworkRouterResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52583,7 +52585,7 @@ func ParseCreateNetworkRouterResponse(rsp *http.Response) (*CreateNetworkRouterR
 		var headers CreateNetworkRouterResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52593,7 +52595,7 @@ func ParseCreateNetworkRouterResponse(rsp *http.Response) (*CreateNetworkRouterR
 		var headers CreateNetworkRouterResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52622,7 +52624,7 @@ func ParseDeleteNetworkRouterResponse(rsp *http.Response) (*DeleteNetworkRouterR
 		var headers DeleteNetworkRouterResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52632,7 +52634,7 @@ func ParseDeleteNetworkRouterResponse(rsp *http.Response) (*DeleteNetworkRouterR
 		var headers DeleteNetworkRouterResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52642,7 +52644,7 @@ func ParseDeleteNetworkRouterResponse(rsp *http.Response) (*DeleteNetworkRouterR
 		var headers DeleteNetworkRouterResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52652,7 +52654,7 @@ func ParseDeleteNetworkRouterResponse(rsp *http.Response) (*DeleteNetworkRouterR
 		var headers DeleteNetworkRouterResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52703,7 +52705,7 @@ func ParseGetNetworkRouterResponse(rsp *http.Response) (*GetNetworkRouterRespons
 		var headers GetNetworkRouterResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52713,7 +52715,7 @@ func ParseGetNetworkRouterResponse(rsp *http.Response) (*GetNetworkRouterRespons
 		var headers GetNetworkRouterResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52723,7 +52725,7 @@ func ParseGetNetworkRouterResponse(rsp *http.Response) (*GetNetworkRouterRespons
 		var headers GetNetworkRouterResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52733,7 +52735,7 @@ func ParseGetNetworkRouterResponse(rsp *http.Response) (*GetNetworkRouterRespons
 		var headers GetNetworkRouterResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52784,7 +52786,7 @@ func ParseUpdateNetworkRouterResponse(rsp *http.Response) (*UpdateNetworkRouterR
 		var headers UpdateNetworkRouterResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52794,7 +52796,7 @@ func ParseUpdateNetworkRouterResponse(rsp *http.Response) (*UpdateNetworkRouterR
 		var headers UpdateNetworkRouterResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52804,7 +52806,7 @@ func ParseUpdateNetworkRouterResponse(rsp *http.Response) (*UpdateNetworkRouterR
 		var headers UpdateNetworkRouterResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52814,7 +52816,7 @@ func ParseUpdateNetworkRouterResponse(rsp *http.Response) (*UpdateNetworkRouterR
 		var headers UpdateNetworkRouterResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52865,7 +52867,7 @@ func ParseListPeersResponse(rsp *http.Response) (*ListPeersResponse, error) {
 		var headers ListPeersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52875,7 +52877,7 @@ func ParseListPeersResponse(rsp *http.Response) (*ListPeersResponse, error) {
 		var headers ListPeersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52885,7 +52887,7 @@ func ParseListPeersResponse(rsp *http.Response) (*ListPeersResponse, error) {
 		var headers ListPeersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -52895,7 +52897,7 @@ func ParseListPeersResponse(rsp *http.Response) (*ListPeersResponse, error) {
 		var headers ListPeersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53068,7 +53070,7 @@ func ParseDeletePeerResponse(rsp *http.Response) (*DeletePeerResponse, error) {
 		var headers DeletePeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53078,7 +53080,7 @@ func ParseDeletePeerResponse(rsp *http.Response) (*DeletePeerResponse, error) {
 		var headers DeletePeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53088,7 +53090,7 @@ func ParseDeletePeerResponse(rsp *http.Response) (*DeletePeerResponse, error) {
 		var headers DeletePeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53098,7 +53100,7 @@ func ParseDeletePeerResponse(rsp *http.Response) (*DeletePeerResponse, error) {
 		var headers DeletePeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53149,7 +53151,7 @@ func ParseGetPeerResponse(rsp *http.Response) (*GetPeerResponse, error) {
 		var headers GetPeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53159,7 +53161,7 @@ func ParseGetPeerResponse(rsp *http.Response) (*GetPeerResponse, error) {
 		var headers GetPeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53169,7 +53171,7 @@ func ParseGetPeerResponse(rsp *http.Response) (*GetPeerResponse, error) {
 		var headers GetPeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53179,7 +53181,7 @@ func ParseGetPeerResponse(rsp *http.Response) (*GetPeerResponse, error) {
 		var headers GetPeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53230,7 +53232,7 @@ func ParseUpdatePeerResponse(rsp *http.Response) (*UpdatePeerResponse, error) {
 		var headers UpdatePeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53240,7 +53242,7 @@ func ParseUpdatePeerResponse(rsp *http.Response) (*UpdatePeerResponse, error) {
 		var headers UpdatePeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53250,7 +53252,7 @@ func ParseUpdatePeerResponse(rsp *http.Response) (*UpdatePeerResponse, error) {
 		var headers UpdatePeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53260,7 +53262,7 @@ func ParseUpdatePeerResponse(rsp *http.Response) (*UpdatePeerResponse, error) {
 		var headers UpdatePeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53311,7 +53313,7 @@ func ParseListAccessiblePeersResponse(rsp *http.Response) (*ListAccessiblePeersR
 		var headers ListAccessiblePeersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53321,7 +53323,7 @@ func ParseListAccessiblePeersResponse(rsp *http.Response) (*ListAccessiblePeersR
 		var headers ListAccessiblePeersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53331,7 +53333,7 @@ func ParseListAccessiblePeersResponse(rsp *http.Response) (*ListAccessiblePeersR
 		var headers ListAccessiblePeersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53341,7 +53343,7 @@ func ParseListAccessiblePeersResponse(rsp *http.Response) (*ListAccessiblePeersR
 		var headers ListAccessiblePeersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53392,7 +53394,7 @@ func ParseListPortAllocationsResponse(rsp *http.Response) (*ListPortAllocationsR
 		var headers ListPortAllocationsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53402,7 +53404,7 @@ func ParseListPortAllocationsResponse(rsp *http.Response) (*ListPortAllocationsR
 		var headers ListPortAllocationsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53412,7 +53414,7 @@ func ParseListPortAllocationsResponse(rsp *http.Response) (*ListPortAllocationsR
 		var headers ListPortAllocationsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53422,7 +53424,7 @@ func ParseListPortAllocationsResponse(rsp *http.Response) (*ListPortAllocationsR
 		var headers ListPortAllocationsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53473,7 +53475,7 @@ func ParseCreatePortAllocationResponse(rsp *http.Response) (*CreatePortAllocatio
 		var headers CreatePortAllocationResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53483,7 +53485,7 @@ func ParseCreatePortAllocationResponse(rsp *http.Response) (*CreatePortAllocatio
 		var headers CreatePortAllocationResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53493,7 +53495,7 @@ func ParseCreatePortAllocationResponse(rsp *http.Response) (*CreatePortAllocatio
 		var headers CreatePortAllocationResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53503,7 +53505,7 @@ func ParseCreatePortAllocationResponse(rsp *http.Response) (*CreatePortAllocatio
 		var headers CreatePortAllocationResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53532,7 +53534,7 @@ func ParseDeletePortAllocationResponse(rsp *http.Response) (*DeletePortAllocatio
 		var headers DeletePortAllocationResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53542,7 +53544,7 @@ func ParseDeletePortAllocationResponse(rsp *http.Response) (*DeletePortAllocatio
 		var headers DeletePortAllocationResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53552,7 +53554,7 @@ func ParseDeletePortAllocationResponse(rsp *http.Response) (*DeletePortAllocatio
 		var headers DeletePortAllocationResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53562,7 +53564,7 @@ func ParseDeletePortAllocationResponse(rsp *http.Response) (*DeletePortAllocatio
 		var headers DeletePortAllocationResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53613,7 +53615,7 @@ func ParseGetPortAllocationResponse(rsp *http.Response) (*GetPortAllocationRespo
 		var headers GetPortAllocationResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53623,7 +53625,7 @@ func ParseGetPortAllocationResponse(rsp *http.Response) (*GetPortAllocationRespo
 		var headers GetPortAllocationResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53633,7 +53635,7 @@ func ParseGetPortAllocationResponse(rsp *http.Response) (*GetPortAllocationRespo
 		var headers GetPortAllocationResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53643,7 +53645,7 @@ func ParseGetPortAllocationResponse(rsp *http.Response) (*GetPortAllocationRespo
 		var headers GetPortAllocationResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53694,7 +53696,7 @@ func ParseUpdatePortAllocationResponse(rsp *http.Response) (*UpdatePortAllocatio
 		var headers UpdatePortAllocationResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53704,7 +53706,7 @@ func ParseUpdatePortAllocationResponse(rsp *http.Response) (*UpdatePortAllocatio
 		var headers UpdatePortAllocationResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53714,7 +53716,7 @@ func ParseUpdatePortAllocationResponse(rsp *http.Response) (*UpdatePortAllocatio
 		var headers UpdatePortAllocationResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53724,7 +53726,7 @@ func ParseUpdatePortAllocationResponse(rsp *http.Response) (*UpdatePortAllocatio
 		var headers UpdatePortAllocationResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53775,7 +53777,7 @@ func ParseListPeerJobsResponse(rsp *http.Response) (*ListPeerJobsResponse, error
 		var headers ListPeerJobsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53785,7 +53787,7 @@ func ParseListPeerJobsResponse(rsp *http.Response) (*ListPeerJobsResponse, error
 		var headers ListPeerJobsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53795,7 +53797,7 @@ func ParseListPeerJobsResponse(rsp *http.Response) (*ListPeerJobsResponse, error
 		var headers ListPeerJobsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53805,7 +53807,7 @@ func ParseListPeerJobsResponse(rsp *http.Response) (*ListPeerJobsResponse, error
 		var headers ListPeerJobsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53856,7 +53858,7 @@ func ParseCreatePeerJobResponse(rsp *http.Response) (*CreatePeerJobResponse, err
 		var headers CreatePeerJobResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53866,7 +53868,7 @@ func ParseCreatePeerJobResponse(rsp *http.Response) (*CreatePeerJobResponse, err
 		var headers CreatePeerJobResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53876,7 +53878,7 @@ func ParseCreatePeerJobResponse(rsp *http.Response) (*CreatePeerJobResponse, err
 		var headers CreatePeerJobResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53886,7 +53888,7 @@ func ParseCreatePeerJobResponse(rsp *http.Response) (*CreatePeerJobResponse, err
 		var headers CreatePeerJobResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53937,7 +53939,7 @@ func ParseGetPeerJobResponse(rsp *http.Response) (*GetPeerJobResponse, error) {
 		var headers GetPeerJobResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53947,7 +53949,7 @@ func ParseGetPeerJobResponse(rsp *http.Response) (*GetPeerJobResponse, error) {
 		var headers GetPeerJobResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53957,7 +53959,7 @@ func ParseGetPeerJobResponse(rsp *http.Response) (*GetPeerJobResponse, error) {
 		var headers GetPeerJobResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -53967,7 +53969,7 @@ func ParseGetPeerJobResponse(rsp *http.Response) (*GetPeerJobResponse, error) {
 		var headers GetPeerJobResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54018,7 +54020,7 @@ func ParseCreateTemporaryAccessPeerResponse(rsp *http.Response) (*CreateTemporar
 		var headers CreateTemporaryAccessPeerResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54028,7 +54030,7 @@ func ParseCreateTemporaryAccessPeerResponse(rsp *http.Response) (*CreateTemporar
 		var headers CreateTemporaryAccessPeerResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54038,7 +54040,7 @@ func ParseCreateTemporaryAccessPeerResponse(rsp *http.Response) (*CreateTemporar
 		var headers CreateTemporaryAccessPeerResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54048,7 +54050,7 @@ func ParseCreateTemporaryAccessPeerResponse(rsp *http.Response) (*CreateTemporar
 		var headers CreateTemporaryAccessPeerResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54099,7 +54101,7 @@ func ParseListPoliciesResponse(rsp *http.Response) (*ListPoliciesResponse, error
 		var headers ListPoliciesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54109,7 +54111,7 @@ func ParseListPoliciesResponse(rsp *http.Response) (*ListPoliciesResponse, error
 		var headers ListPoliciesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54119,7 +54121,7 @@ func ParseListPoliciesResponse(rsp *http.Response) (*ListPoliciesResponse, error
 		var headers ListPoliciesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54129,7 +54131,7 @@ func ParseListPoliciesResponse(rsp *http.Response) (*ListPoliciesResponse, error
 		var headers ListPoliciesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54184,7 +54186,7 @@ func ParseDeletePolicyResponse(rsp *http.Response) (*DeletePolicyResponse, error
 		var headers DeletePolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54194,7 +54196,7 @@ func ParseDeletePolicyResponse(rsp *http.Response) (*DeletePolicyResponse, error
 		var headers DeletePolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54204,7 +54206,7 @@ func ParseDeletePolicyResponse(rsp *http.Response) (*DeletePolicyResponse, error
 		var headers DeletePolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54214,7 +54216,7 @@ func ParseDeletePolicyResponse(rsp *http.Response) (*DeletePolicyResponse, error
 		var headers DeletePolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54265,7 +54267,7 @@ func ParseGetPolicyResponse(rsp *http.Response) (*GetPolicyResponse, error) {
 		var headers GetPolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54275,7 +54277,7 @@ func ParseGetPolicyResponse(rsp *http.Response) (*GetPolicyResponse, error) {
 		var headers GetPolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54285,7 +54287,7 @@ func ParseGetPolicyResponse(rsp *http.Response) (*GetPolicyResponse, error) {
 		var headers GetPolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54295,7 +54297,7 @@ func ParseGetPolicyResponse(rsp *http.Response) (*GetPolicyResponse, error) {
 		var headers GetPolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54346,7 +54348,7 @@ func ParseUpdatePolicyResponse(rsp *http.Response) (*UpdatePolicyResponse, error
 		var headers UpdatePolicyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54356,7 +54358,7 @@ func ParseUpdatePolicyResponse(rsp *http.Response) (*UpdatePolicyResponse, error
 		var headers UpdatePolicyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54366,7 +54368,7 @@ func ParseUpdatePolicyResponse(rsp *http.Response) (*UpdatePolicyResponse, error
 		var headers UpdatePolicyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54376,7 +54378,7 @@ func ParseUpdatePolicyResponse(rsp *http.Response) (*UpdatePolicyResponse, error
 		var headers UpdatePolicyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54427,7 +54429,7 @@ func ParseListPostureChecksResponse(rsp *http.Response) (*ListPostureChecksRespo
 		var headers ListPostureChecksResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54437,7 +54439,7 @@ func ParseListPostureChecksResponse(rsp *http.Response) (*ListPostureChecksRespo
 		var headers ListPostureChecksResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54447,7 +54449,7 @@ func ParseListPostureChecksResponse(rsp *http.Response) (*ListPostureChecksRespo
 		var headers ListPostureChecksResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54457,7 +54459,7 @@ func ParseListPostureChecksResponse(rsp *http.Response) (*ListPostureChecksRespo
 		var headers ListPostureChecksResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54512,7 +54514,7 @@ func ParseDeletePostureCheckResponse(rsp *http.Response) (*DeletePostureCheckRes
 		var headers DeletePostureCheckResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54522,7 +54524,7 @@ func ParseDeletePostureCheckResponse(rsp *http.Response) (*DeletePostureCheckRes
 		var headers DeletePostureCheckResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54532,7 +54534,7 @@ func ParseDeletePostureCheckResponse(rsp *http.Response) (*DeletePostureCheckRes
 		var headers DeletePostureCheckResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54542,7 +54544,7 @@ func ParseDeletePostureCheckResponse(rsp *http.Response) (*DeletePostureCheckRes
 		var headers DeletePostureCheckResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54593,7 +54595,7 @@ func ParseGetPostureCheckResponse(rsp *http.Response) (*GetPostureCheckResponse,
 		var headers GetPostureCheckResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54603,7 +54605,7 @@ func ParseGetPostureCheckResponse(rsp *http.Response) (*GetPostureCheckResponse,
 		var headers GetPostureCheckResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54613,7 +54615,7 @@ func ParseGetPostureCheckResponse(rsp *http.Response) (*GetPostureCheckResponse,
 		var headers GetPostureCheckResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54623,7 +54625,7 @@ func ParseGetPostureCheckResponse(rsp *http.Response) (*GetPostureCheckResponse,
 		var headers GetPostureCheckResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54674,7 +54676,7 @@ func ParseUpdatePostureCheckResponse(rsp *http.Response) (*UpdatePostureCheckRes
 		var headers UpdatePostureCheckResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54684,7 +54686,7 @@ func ParseUpdatePostureCheckResponse(rsp *http.Response) (*UpdatePostureCheckRes
 		var headers UpdatePostureCheckResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54694,7 +54696,7 @@ func ParseUpdatePostureCheckResponse(rsp *http.Response) (*UpdatePostureCheckRes
 		var headers UpdatePostureCheckResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54704,7 +54706,7 @@ func ParseUpdatePostureCheckResponse(rsp *http.Response) (*UpdatePostureCheckRes
 		var headers UpdatePostureCheckResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54752,7 +54754,7 @@ func ParseListProxyClustersResponse(rsp *http.Response) (*ListProxyClustersRespo
 		var headers ListProxyClustersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54762,7 +54764,7 @@ func ParseListProxyClustersResponse(rsp *http.Response) (*ListProxyClustersRespo
 		var headers ListProxyClustersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54772,7 +54774,7 @@ func ParseListProxyClustersResponse(rsp *http.Response) (*ListProxyClustersRespo
 		var headers ListProxyClustersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54801,7 +54803,7 @@ func ParseDeleteProxyClusterResponse(rsp *http.Response) (*DeleteProxyClusterRes
 		var headers DeleteProxyClusterResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54811,7 +54813,7 @@ func ParseDeleteProxyClusterResponse(rsp *http.Response) (*DeleteProxyClusterRes
 		var headers DeleteProxyClusterResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54821,7 +54823,7 @@ func ParseDeleteProxyClusterResponse(rsp *http.Response) (*DeleteProxyClusterRes
 		var headers DeleteProxyClusterResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54831,7 +54833,7 @@ func ParseDeleteProxyClusterResponse(rsp *http.Response) (*DeleteProxyClusterRes
 		var headers DeleteProxyClusterResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54841,7 +54843,7 @@ func ParseDeleteProxyClusterResponse(rsp *http.Response) (*DeleteProxyClusterRes
 		var headers DeleteProxyClusterResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54895,7 +54897,7 @@ func ParseListProxyDomainsResponse(rsp *http.Response) (*ListProxyDomainsRespons
 		var headers ListProxyDomainsResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54905,7 +54907,7 @@ func ParseListProxyDomainsResponse(rsp *http.Response) (*ListProxyDomainsRespons
 		var headers ListProxyDomainsResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54915,7 +54917,7 @@ func ParseListProxyDomainsResponse(rsp *http.Response) (*ListProxyDomainsRespons
 		var headers ListProxyDomainsResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54925,7 +54927,7 @@ func ParseListProxyDomainsResponse(rsp *http.Response) (*ListProxyDomainsRespons
 		var headers ListProxyDomainsResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54935,7 +54937,7 @@ func ParseListProxyDomainsResponse(rsp *http.Response) (*ListProxyDomainsRespons
 		var headers ListProxyDomainsResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54989,7 +54991,7 @@ func ParseCreateProxyDomainResponse(rsp *http.Response) (*CreateProxyDomainRespo
 		var headers CreateProxyDomainResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -54999,7 +55001,7 @@ func ParseCreateProxyDomainResponse(rsp *http.Response) (*CreateProxyDomainRespo
 		var headers CreateProxyDomainResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55009,7 +55011,7 @@ func ParseCreateProxyDomainResponse(rsp *http.Response) (*CreateProxyDomainRespo
 		var headers CreateProxyDomainResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55019,7 +55021,7 @@ func ParseCreateProxyDomainResponse(rsp *http.Response) (*CreateProxyDomainRespo
 		var headers CreateProxyDomainResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55029,7 +55031,7 @@ func ParseCreateProxyDomainResponse(rsp *http.Response) (*CreateProxyDomainRespo
 		var headers CreateProxyDomainResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55058,7 +55060,7 @@ func ParseDeleteProxyDomainResponse(rsp *http.Response) (*DeleteProxyDomainRespo
 		var headers DeleteProxyDomainResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55068,7 +55070,7 @@ func ParseDeleteProxyDomainResponse(rsp *http.Response) (*DeleteProxyDomainRespo
 		var headers DeleteProxyDomainResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55078,7 +55080,7 @@ func ParseDeleteProxyDomainResponse(rsp *http.Response) (*DeleteProxyDomainRespo
 		var headers DeleteProxyDomainResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55088,7 +55090,7 @@ func ParseDeleteProxyDomainResponse(rsp *http.Response) (*DeleteProxyDomainRespo
 		var headers DeleteProxyDomainResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55098,7 +55100,7 @@ func ParseDeleteProxyDomainResponse(rsp *http.Response) (*DeleteProxyDomainRespo
 		var headers DeleteProxyDomainResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55127,7 +55129,7 @@ func ParseValidateProxyDomainResponse(rsp *http.Response) (*ValidateProxyDomainR
 		var headers ValidateProxyDomainResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55137,7 +55139,7 @@ func ParseValidateProxyDomainResponse(rsp *http.Response) (*ValidateProxyDomainR
 		var headers ValidateProxyDomainResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55147,7 +55149,7 @@ func ParseValidateProxyDomainResponse(rsp *http.Response) (*ValidateProxyDomainR
 		var headers ValidateProxyDomainResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55157,7 +55159,7 @@ func ParseValidateProxyDomainResponse(rsp *http.Response) (*ValidateProxyDomainR
 		var headers ValidateProxyDomainResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55167,7 +55169,7 @@ func ParseValidateProxyDomainResponse(rsp *http.Response) (*ValidateProxyDomainR
 		var headers ValidateProxyDomainResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55215,7 +55217,7 @@ func ParseListProxyTokensResponse(rsp *http.Response) (*ListProxyTokensResponse,
 		var headers ListProxyTokensResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55225,7 +55227,7 @@ func ParseListProxyTokensResponse(rsp *http.Response) (*ListProxyTokensResponse,
 		var headers ListProxyTokensResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55235,7 +55237,7 @@ func ParseListProxyTokensResponse(rsp *http.Response) (*ListProxyTokensResponse,
 		var headers ListProxyTokensResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55286,7 +55288,7 @@ func ParseCreateProxyTokenResponse(rsp *http.Response) (*CreateProxyTokenRespons
 		var headers CreateProxyTokenResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55296,7 +55298,7 @@ func ParseCreateProxyTokenResponse(rsp *http.Response) (*CreateProxyTokenRespons
 		var headers CreateProxyTokenResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55306,7 +55308,7 @@ func ParseCreateProxyTokenResponse(rsp *http.Response) (*CreateProxyTokenRespons
 		var headers CreateProxyTokenResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55316,7 +55318,7 @@ func ParseCreateProxyTokenResponse(rsp *http.Response) (*CreateProxyTokenRespons
 		var headers CreateProxyTokenResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55345,7 +55347,7 @@ func ParseRevokeProxyTokenResponse(rsp *http.Response) (*RevokeProxyTokenRespons
 		var headers RevokeProxyTokenResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55355,7 +55357,7 @@ func ParseRevokeProxyTokenResponse(rsp *http.Response) (*RevokeProxyTokenRespons
 		var headers RevokeProxyTokenResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55365,7 +55367,7 @@ func ParseRevokeProxyTokenResponse(rsp *http.Response) (*RevokeProxyTokenRespons
 		var headers RevokeProxyTokenResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55375,7 +55377,7 @@ func ParseRevokeProxyTokenResponse(rsp *http.Response) (*RevokeProxyTokenRespons
 		var headers RevokeProxyTokenResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55423,7 +55425,7 @@ func ParseListProxyServicesResponse(rsp *http.Response) (*ListProxyServicesRespo
 		var headers ListProxyServicesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55433,7 +55435,7 @@ func ParseListProxyServicesResponse(rsp *http.Response) (*ListProxyServicesRespo
 		var headers ListProxyServicesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55443,7 +55445,7 @@ func ParseListProxyServicesResponse(rsp *http.Response) (*ListProxyServicesRespo
 		var headers ListProxyServicesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55501,7 +55503,7 @@ func ParseCreateProxyServiceResponse(rsp *http.Response) (*CreateProxyServiceRes
 		var headers CreateProxyServiceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55511,7 +55513,7 @@ func ParseCreateProxyServiceResponse(rsp *http.Response) (*CreateProxyServiceRes
 		var headers CreateProxyServiceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55521,7 +55523,7 @@ func ParseCreateProxyServiceResponse(rsp *http.Response) (*CreateProxyServiceRes
 		var headers CreateProxyServiceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55531,7 +55533,7 @@ func ParseCreateProxyServiceResponse(rsp *http.Response) (*CreateProxyServiceRes
 		var headers CreateProxyServiceResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55541,7 +55543,7 @@ func ParseCreateProxyServiceResponse(rsp *http.Response) (*CreateProxyServiceRes
 		var headers CreateProxyServiceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55570,7 +55572,7 @@ func ParseDeleteProxyServiceResponse(rsp *http.Response) (*DeleteProxyServiceRes
 		var headers DeleteProxyServiceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55580,7 +55582,7 @@ func ParseDeleteProxyServiceResponse(rsp *http.Response) (*DeleteProxyServiceRes
 		var headers DeleteProxyServiceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55590,7 +55592,7 @@ func ParseDeleteProxyServiceResponse(rsp *http.Response) (*DeleteProxyServiceRes
 		var headers DeleteProxyServiceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55600,7 +55602,7 @@ func ParseDeleteProxyServiceResponse(rsp *http.Response) (*DeleteProxyServiceRes
 		var headers DeleteProxyServiceResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55610,7 +55612,7 @@ func ParseDeleteProxyServiceResponse(rsp *http.Response) (*DeleteProxyServiceRes
 		var headers DeleteProxyServiceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55664,7 +55666,7 @@ func ParseGetProxyServiceResponse(rsp *http.Response) (*GetProxyServiceResponse,
 		var headers GetProxyServiceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55674,7 +55676,7 @@ func ParseGetProxyServiceResponse(rsp *http.Response) (*GetProxyServiceResponse,
 		var headers GetProxyServiceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55684,7 +55686,7 @@ func ParseGetProxyServiceResponse(rsp *http.Response) (*GetProxyServiceResponse,
 		var headers GetProxyServiceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55694,7 +55696,7 @@ func ParseGetProxyServiceResponse(rsp *http.Response) (*GetProxyServiceResponse,
 		var headers GetProxyServiceResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55704,7 +55706,7 @@ func ParseGetProxyServiceResponse(rsp *http.Response) (*GetProxyServiceResponse,
 		var headers GetProxyServiceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55765,7 +55767,7 @@ func ParseUpdateProxyServiceResponse(rsp *http.Response) (*UpdateProxyServiceRes
 		var headers UpdateProxyServiceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55775,7 +55777,7 @@ func ParseUpdateProxyServiceResponse(rsp *http.Response) (*UpdateProxyServiceRes
 		var headers UpdateProxyServiceResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55785,7 +55787,7 @@ func ParseUpdateProxyServiceResponse(rsp *http.Response) (*UpdateProxyServiceRes
 		var headers UpdateProxyServiceResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55795,7 +55797,7 @@ func ParseUpdateProxyServiceResponse(rsp *http.Response) (*UpdateProxyServiceRes
 		var headers UpdateProxyServiceResponse404Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55805,7 +55807,7 @@ func ParseUpdateProxyServiceResponse(rsp *http.Response) (*UpdateProxyServiceRes
 		var headers UpdateProxyServiceResponse409Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55815,7 +55817,7 @@ func ParseUpdateProxyServiceResponse(rsp *http.Response) (*UpdateProxyServiceRes
 		var headers UpdateProxyServiceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55866,7 +55868,7 @@ func ParseListRoutesResponse(rsp *http.Response) (*ListRoutesResponse, error) {
 		var headers ListRoutesResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55876,7 +55878,7 @@ func ParseListRoutesResponse(rsp *http.Response) (*ListRoutesResponse, error) {
 		var headers ListRoutesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55886,7 +55888,7 @@ func ParseListRoutesResponse(rsp *http.Response) (*ListRoutesResponse, error) {
 		var headers ListRoutesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55896,7 +55898,7 @@ func ParseListRoutesResponse(rsp *http.Response) (*ListRoutesResponse, error) {
 		var headers ListRoutesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55947,7 +55949,7 @@ func ParseCreateRouteResponse(rsp *http.Response) (*CreateRouteResponse, error) 
 		var headers CreateRouteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55957,7 +55959,7 @@ func ParseCreateRouteResponse(rsp *http.Response) (*CreateRouteResponse, error) 
 		var headers CreateRouteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55967,7 +55969,7 @@ func ParseCreateRouteResponse(rsp *http.Response) (*CreateRouteResponse, error) 
 		var headers CreateRouteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -55977,7 +55979,7 @@ func ParseCreateRouteResponse(rsp *http.Response) (*CreateRouteResponse, error) 
 		var headers CreateRouteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56006,7 +56008,7 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 		var headers DeleteRouteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56016,7 +56018,7 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 		var headers DeleteRouteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56026,7 +56028,7 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 		var headers DeleteRouteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56036,7 +56038,7 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 		var headers DeleteRouteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56087,7 +56089,7 @@ func ParseGetRouteResponse(rsp *http.Response) (*GetRouteResponse, error) {
 		var headers GetRouteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56097,7 +56099,7 @@ func ParseGetRouteResponse(rsp *http.Response) (*GetRouteResponse, error) {
 		var headers GetRouteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56107,7 +56109,7 @@ func ParseGetRouteResponse(rsp *http.Response) (*GetRouteResponse, error) {
 		var headers GetRouteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56117,7 +56119,7 @@ func ParseGetRouteResponse(rsp *http.Response) (*GetRouteResponse, error) {
 		var headers GetRouteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56168,7 +56170,7 @@ func ParseUpdateRouteResponse(rsp *http.Response) (*UpdateRouteResponse, error) 
 		var headers UpdateRouteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56178,7 +56180,7 @@ func ParseUpdateRouteResponse(rsp *http.Response) (*UpdateRouteResponse, error) 
 		var headers UpdateRouteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56188,7 +56190,7 @@ func ParseUpdateRouteResponse(rsp *http.Response) (*UpdateRouteResponse, error) 
 		var headers UpdateRouteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56198,7 +56200,7 @@ func ParseUpdateRouteResponse(rsp *http.Response) (*UpdateRouteResponse, error) 
 		var headers UpdateRouteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56246,7 +56248,7 @@ func ParseSetupInstanceResponse(rsp *http.Response) (*SetupInstanceResponse, err
 		var headers SetupInstanceResponse200Headers
 		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "Cache-Control", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.CacheControl = &value
@@ -56256,7 +56258,7 @@ func ParseSetupInstanceResponse(rsp *http.Response) (*SetupInstanceResponse, err
 		var headers SetupInstanceResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56266,7 +56268,7 @@ func ParseSetupInstanceResponse(rsp *http.Response) (*SetupInstanceResponse, err
 		var headers SetupInstanceResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56317,7 +56319,7 @@ func ParseListSetupKeysResponse(rsp *http.Response) (*ListSetupKeysResponse, err
 		var headers ListSetupKeysResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56327,7 +56329,7 @@ func ParseListSetupKeysResponse(rsp *http.Response) (*ListSetupKeysResponse, err
 		var headers ListSetupKeysResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56337,7 +56339,7 @@ func ParseListSetupKeysResponse(rsp *http.Response) (*ListSetupKeysResponse, err
 		var headers ListSetupKeysResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56347,7 +56349,7 @@ func ParseListSetupKeysResponse(rsp *http.Response) (*ListSetupKeysResponse, err
 		var headers ListSetupKeysResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56398,7 +56400,7 @@ func ParseCreateSetupKeyResponse(rsp *http.Response) (*CreateSetupKeyResponse, e
 		var headers CreateSetupKeyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56408,7 +56410,7 @@ func ParseCreateSetupKeyResponse(rsp *http.Response) (*CreateSetupKeyResponse, e
 		var headers CreateSetupKeyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56418,7 +56420,7 @@ func ParseCreateSetupKeyResponse(rsp *http.Response) (*CreateSetupKeyResponse, e
 		var headers CreateSetupKeyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56428,7 +56430,7 @@ func ParseCreateSetupKeyResponse(rsp *http.Response) (*CreateSetupKeyResponse, e
 		var headers CreateSetupKeyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56457,7 +56459,7 @@ func ParseDeleteSetupKeyResponse(rsp *http.Response) (*DeleteSetupKeyResponse, e
 		var headers DeleteSetupKeyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56467,7 +56469,7 @@ func ParseDeleteSetupKeyResponse(rsp *http.Response) (*DeleteSetupKeyResponse, e
 		var headers DeleteSetupKeyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56477,7 +56479,7 @@ func ParseDeleteSetupKeyResponse(rsp *http.Response) (*DeleteSetupKeyResponse, e
 		var headers DeleteSetupKeyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56487,7 +56489,7 @@ func ParseDeleteSetupKeyResponse(rsp *http.Response) (*DeleteSetupKeyResponse, e
 		var headers DeleteSetupKeyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56538,7 +56540,7 @@ func ParseGetSetupKeyResponse(rsp *http.Response) (*GetSetupKeyResponse, error) 
 		var headers GetSetupKeyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56548,7 +56550,7 @@ func ParseGetSetupKeyResponse(rsp *http.Response) (*GetSetupKeyResponse, error) 
 		var headers GetSetupKeyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56558,7 +56560,7 @@ func ParseGetSetupKeyResponse(rsp *http.Response) (*GetSetupKeyResponse, error) 
 		var headers GetSetupKeyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56568,7 +56570,7 @@ func ParseGetSetupKeyResponse(rsp *http.Response) (*GetSetupKeyResponse, error) 
 		var headers GetSetupKeyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56619,7 +56621,7 @@ func ParseUpdateSetupKeyResponse(rsp *http.Response) (*UpdateSetupKeyResponse, e
 		var headers UpdateSetupKeyResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56629,7 +56631,7 @@ func ParseUpdateSetupKeyResponse(rsp *http.Response) (*UpdateSetupKeyResponse, e
 		var headers UpdateSetupKeyResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56639,7 +56641,7 @@ func ParseUpdateSetupKeyResponse(rsp *http.Response) (*UpdateSetupKeyResponse, e
 		var headers UpdateSetupKeyResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56649,7 +56651,7 @@ func ParseUpdateSetupKeyResponse(rsp *http.Response) (*UpdateSetupKeyResponse, e
 		var headers UpdateSetupKeyResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56700,7 +56702,7 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 		var headers ListUsersResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56710,7 +56712,7 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 		var headers ListUsersResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56720,7 +56722,7 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 		var headers ListUsersResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56730,7 +56732,7 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 		var headers ListUsersResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56781,7 +56783,7 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		var headers CreateUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56791,7 +56793,7 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		var headers CreateUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56801,7 +56803,7 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		var headers CreateUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56811,7 +56813,7 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		var headers CreateUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56862,7 +56864,7 @@ func ParseGetCurrentUserResponse(rsp *http.Response) (*GetCurrentUserResponse, e
 		var headers GetCurrentUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56872,7 +56874,7 @@ func ParseGetCurrentUserResponse(rsp *http.Response) (*GetCurrentUserResponse, e
 		var headers GetCurrentUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56882,7 +56884,7 @@ func ParseGetCurrentUserResponse(rsp *http.Response) (*GetCurrentUserResponse, e
 		var headers GetCurrentUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56892,7 +56894,7 @@ func ParseGetCurrentUserResponse(rsp *http.Response) (*GetCurrentUserResponse, e
 		var headers GetCurrentUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56943,7 +56945,7 @@ func ParseListUserInvitesResponse(rsp *http.Response) (*ListUserInvitesResponse,
 		var headers ListUserInvitesResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56953,7 +56955,7 @@ func ParseListUserInvitesResponse(rsp *http.Response) (*ListUserInvitesResponse,
 		var headers ListUserInvitesResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -56963,7 +56965,7 @@ func ParseListUserInvitesResponse(rsp *http.Response) (*ListUserInvitesResponse,
 		var headers ListUserInvitesResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57023,7 +57025,7 @@ func ParseCreateUserInviteResponse(rsp *http.Response) (*CreateUserInviteRespons
 		var headers CreateUserInviteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57033,7 +57035,7 @@ func ParseCreateUserInviteResponse(rsp *http.Response) (*CreateUserInviteRespons
 		var headers CreateUserInviteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57043,7 +57045,7 @@ func ParseCreateUserInviteResponse(rsp *http.Response) (*CreateUserInviteRespons
 		var headers CreateUserInviteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57053,7 +57055,7 @@ func ParseCreateUserInviteResponse(rsp *http.Response) (*CreateUserInviteRespons
 		var headers CreateUserInviteResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57063,7 +57065,7 @@ func ParseCreateUserInviteResponse(rsp *http.Response) (*CreateUserInviteRespons
 		var headers CreateUserInviteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57092,7 +57094,7 @@ func ParseDeleteUserInviteResponse(rsp *http.Response) (*DeleteUserInviteRespons
 		var headers DeleteUserInviteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57102,7 +57104,7 @@ func ParseDeleteUserInviteResponse(rsp *http.Response) (*DeleteUserInviteRespons
 		var headers DeleteUserInviteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57112,7 +57114,7 @@ func ParseDeleteUserInviteResponse(rsp *http.Response) (*DeleteUserInviteRespons
 		var headers DeleteUserInviteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57172,7 +57174,7 @@ func ParseRegenerateUserInviteResponse(rsp *http.Response) (*RegenerateUserInvit
 		var headers RegenerateUserInviteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57182,7 +57184,7 @@ func ParseRegenerateUserInviteResponse(rsp *http.Response) (*RegenerateUserInvit
 		var headers RegenerateUserInviteResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57192,7 +57194,7 @@ func ParseRegenerateUserInviteResponse(rsp *http.Response) (*RegenerateUserInvit
 		var headers RegenerateUserInviteResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57202,7 +57204,7 @@ func ParseRegenerateUserInviteResponse(rsp *http.Response) (*RegenerateUserInvit
 		var headers RegenerateUserInviteResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57212,7 +57214,7 @@ func ParseRegenerateUserInviteResponse(rsp *http.Response) (*RegenerateUserInvit
 		var headers RegenerateUserInviteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57260,7 +57262,7 @@ func ParseGetUserInviteInfoResponse(rsp *http.Response) (*GetUserInviteInfoRespo
 		var headers GetUserInviteInfoResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57270,7 +57272,7 @@ func ParseGetUserInviteInfoResponse(rsp *http.Response) (*GetUserInviteInfoRespo
 		var headers GetUserInviteInfoResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57324,7 +57326,7 @@ func ParseAcceptUserInviteResponse(rsp *http.Response) (*AcceptUserInviteRespons
 		var headers AcceptUserInviteResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57334,7 +57336,7 @@ func ParseAcceptUserInviteResponse(rsp *http.Response) (*AcceptUserInviteRespons
 		var headers AcceptUserInviteResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57344,7 +57346,7 @@ func ParseAcceptUserInviteResponse(rsp *http.Response) (*AcceptUserInviteRespons
 		var headers AcceptUserInviteResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57373,7 +57375,7 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 		var headers DeleteUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57383,7 +57385,7 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 		var headers DeleteUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57393,7 +57395,7 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 		var headers DeleteUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57403,7 +57405,7 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 		var headers DeleteUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57454,7 +57456,7 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 		var headers UpdateUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57464,7 +57466,7 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 		var headers UpdateUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57474,7 +57476,7 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 		var headers UpdateUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57484,7 +57486,7 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 		var headers UpdateUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57535,7 +57537,7 @@ func ParseApproveUserResponse(rsp *http.Response) (*ApproveUserResponse, error) 
 		var headers ApproveUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57545,7 +57547,7 @@ func ParseApproveUserResponse(rsp *http.Response) (*ApproveUserResponse, error) 
 		var headers ApproveUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57555,7 +57557,7 @@ func ParseApproveUserResponse(rsp *http.Response) (*ApproveUserResponse, error) 
 		var headers ApproveUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57565,7 +57567,7 @@ func ParseApproveUserResponse(rsp *http.Response) (*ApproveUserResponse, error) 
 		var headers ApproveUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57594,7 +57596,7 @@ func ParseInviteUserResponse(rsp *http.Response) (*InviteUserResponse, error) {
 		var headers InviteUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57604,7 +57606,7 @@ func ParseInviteUserResponse(rsp *http.Response) (*InviteUserResponse, error) {
 		var headers InviteUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57614,7 +57616,7 @@ func ParseInviteUserResponse(rsp *http.Response) (*InviteUserResponse, error) {
 		var headers InviteUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57624,7 +57626,7 @@ func ParseInviteUserResponse(rsp *http.Response) (*InviteUserResponse, error) {
 		var headers InviteUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57653,7 +57655,7 @@ func ParseChangeUserPasswordResponse(rsp *http.Response) (*ChangeUserPasswordRes
 		var headers ChangeUserPasswordResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57663,7 +57665,7 @@ func ParseChangeUserPasswordResponse(rsp *http.Response) (*ChangeUserPasswordRes
 		var headers ChangeUserPasswordResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57673,7 +57675,7 @@ func ParseChangeUserPasswordResponse(rsp *http.Response) (*ChangeUserPasswordRes
 		var headers ChangeUserPasswordResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57683,7 +57685,7 @@ func ParseChangeUserPasswordResponse(rsp *http.Response) (*ChangeUserPasswordRes
 		var headers ChangeUserPasswordResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57712,7 +57714,7 @@ func ParseRejectUserResponse(rsp *http.Response) (*RejectUserResponse, error) {
 		var headers RejectUserResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57722,7 +57724,7 @@ func ParseRejectUserResponse(rsp *http.Response) (*RejectUserResponse, error) {
 		var headers RejectUserResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57732,7 +57734,7 @@ func ParseRejectUserResponse(rsp *http.Response) (*RejectUserResponse, error) {
 		var headers RejectUserResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57742,7 +57744,7 @@ func ParseRejectUserResponse(rsp *http.Response) (*RejectUserResponse, error) {
 		var headers RejectUserResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57793,7 +57795,7 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 		var headers ListTokensResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57803,7 +57805,7 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 		var headers ListTokensResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57813,7 +57815,7 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 		var headers ListTokensResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57823,7 +57825,7 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 		var headers ListTokensResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57874,7 +57876,7 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		var headers CreateTokenResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57884,7 +57886,7 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		var headers CreateTokenResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57894,7 +57896,7 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		var headers CreateTokenResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57904,7 +57906,7 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		var headers CreateTokenResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57933,7 +57935,7 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 		var headers DeleteTokenResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57943,7 +57945,7 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 		var headers DeleteTokenResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57953,7 +57955,7 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 		var headers DeleteTokenResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -57963,7 +57965,7 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 		var headers DeleteTokenResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -58014,7 +58016,7 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		var headers GetTokenResponse400Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -58024,7 +58026,7 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		var headers GetTokenResponse401Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -58034,7 +58036,7 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		var headers GetTokenResponse403Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value
@@ -58044,7 +58046,7 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		var headers GetTokenResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := bindStyledParameter("simple", "X-Request-Id", values[0], &value, bindStyledParameterOptions{ParamLocation: paramLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.XRequestID = &value

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"github.com/oapi-codegen/runtime"
 )
 
 // Defines values for AccessRestrictionsCrowdsecMode.
@@ -6436,7 +6438,7 @@ func (t *NotificationChannelRequest_Target) MergeEmailTarget(v EmailTarget) erro
 		return err
 	}
 
-	merged, err := jsonMerge(t.union, b)
+	merged, err := runtime.JSONMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -6462,7 +6464,7 @@ func (t *NotificationChannelRequest_Target) MergeWebhookTarget(v WebhookTarget) 
 		return err
 	}
 
-	merged, err := jsonMerge(t.union, b)
+	merged, err := runtime.JSONMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -6498,7 +6500,7 @@ func (t *NotificationChannelResponse_Target) MergeEmailTarget(v EmailTarget) err
 		return err
 	}
 
-	merged, err := jsonMerge(t.union, b)
+	merged, err := runtime.JSONMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -6524,7 +6526,7 @@ func (t *NotificationChannelResponse_Target) MergeWebhookTarget(v WebhookTarget)
 		return err
 	}
 
-	merged, err := jsonMerge(t.union, b)
+	merged, err := runtime.JSONMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -6552,7 +6554,7 @@ func (t *WorkloadRequest) FromBundleWorkloadRequest(v BundleWorkloadRequest) err
 	if err != nil {
 		return err
 	}
-	b, err = jsonMerge(b, []byte(`{"type":"bundle"}`))
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"bundle"}`))
 	t.union = b
 	return err
 }
@@ -6563,12 +6565,12 @@ func (t *WorkloadRequest) MergeBundleWorkloadRequest(v BundleWorkloadRequest) er
 	if err != nil {
 		return err
 	}
-	b, err = jsonMerge(b, []byte(`{"type":"bundle"}`))
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"bundle"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := jsonMerge(t.union, b)
+	merged, err := runtime.JSONMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -6617,7 +6619,7 @@ func (t *WorkloadResponse) FromBundleWorkloadResponse(v BundleWorkloadResponse) 
 	if err != nil {
 		return err
 	}
-	b, err = jsonMerge(b, []byte(`{"type":"bundle"}`))
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"bundle"}`))
 	t.union = b
 	return err
 }
@@ -6628,12 +6630,12 @@ func (t *WorkloadResponse) MergeBundleWorkloadResponse(v BundleWorkloadResponse)
 	if err != nil {
 		return err
 	}
-	b, err = jsonMerge(b, []byte(`{"type":"bundle"}`))
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"bundle"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := jsonMerge(t.union, b)
+	merged, err := runtime.JSONMerge(t.union, b)
 	t.union = merged
 	return err
 }

@@ -42,8 +42,9 @@ type Config struct {
 	Token string
 	// TokenKind says which kind Token is; KindAuto (the zero value) detects it.
 	TokenKind TokenKind
-	// BasePath is the path prefix of the API, default "/api". It must start
-	// with "/"; "/" means no prefix.
+	// BasePath is where the API is served, default "/api". It must start
+	// with "/" and end in "/api", where NetBird serves it: a proxy may add
+	// a prefix ("/netbird/api").
 	BasePath string
 	// Timeout bounds each request; zero means [DefaultTimeout].
 	Timeout time.Duration
@@ -64,8 +65,8 @@ type Settings struct {
 	// ServerURL is scheme://host[:port], without path or trailing slash:
 	// the server for the generated client.
 	ServerURL *url.URL
-	// BasePath is the cleaned path prefix ("/api", "/netbird/api"), or ""
-	// for none. It starts with "/" and has no trailing "/".
+	// BasePath is the cleaned path of the API ("/api", "/netbird/api").
+	// It starts with "/" and ends in "/api".
 	BasePath string
 	// Timeout bounds each request.
 	Timeout time.Duration
@@ -147,6 +148,10 @@ func (c Config) Settings() (*Settings, error) {
 	}, nil
 }
 
+// notAPIPath explains why a base path must end in /api: every path of the
+// OpenAPI document begins with it, and the request builders keep it.
+const notAPIPath = `must end in "/api", where NetBird serves its API (for example "/netbird/api" behind a proxy)`
+
 // resolveBasePath picks the base path from BasePath or the path written in
 // Host, refusing two different ones.
 func resolveBasePath(host, hostPath, basePath string) (string, error) {
@@ -157,6 +162,9 @@ func resolveBasePath(host, hostPath, basePath string) (string, error) {
 			return "", &ConfigError{Field: "Host", Value: host, Reason: "path " + reason}
 		}
 		fromHost = p // "" when Host only ends in "/"
+		if fromHost != "" && !strings.HasSuffix(fromHost, DefaultBasePath) {
+			return "", &ConfigError{Field: "Host", Value: host, Reason: "path " + notAPIPath}
+		}
 	}
 	bp := strings.TrimSpace(basePath)
 	if bp == "" {
@@ -168,6 +176,9 @@ func resolveBasePath(host, hostPath, basePath string) (string, error) {
 	p, reason := cleanBasePath(bp)
 	if reason != "" {
 		return "", &ConfigError{Field: "BasePath", Value: bp, Reason: reason}
+	}
+	if !strings.HasSuffix(p, DefaultBasePath) {
+		return "", &ConfigError{Field: "BasePath", Value: bp, Reason: notAPIPath}
 	}
 	if fromHost != "" && fromHost != p {
 		return "", &ConfigError{Field: "Host", Value: host,
@@ -223,18 +234,24 @@ func (s *Settings) TLSConfig() *tls.Config {
 	return &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: s.RootCAs}
 }
 
+// Server returns the URL that api's request builders take as their server:
+// ServerURL followed by BasePath without the "/api" that every path of the
+// OpenAPI document begins with, ending in "/". A builder resolves
+// "./api/peers" against it, so with BasePath "/netbird/api" requests go to
+// https://host/netbird/api/peers: the base path is applied here, once.
+func (s *Settings) Server() string {
+	return s.ServerURL.String() + strings.TrimSuffix(s.BasePath, DefaultBasePath) + "/"
+}
+
 // RequestEditor returns a request editor for the generated client (it has
 // the shape of oapi-codegen's RequestEditorFn). For each request it:
 //
 //  1. refuses, with an error, a request whose scheme and host are not
 //     ServerURL's, so the token only ever goes to the configured server;
-//  2. replaces the leading "/api" segment of the path, which every path in
-//     the OpenAPI document starts with, by BasePath; a request for
-//     /api/peers goes to <server><BasePath>/peers. Escaped characters in
-//     the path (an id containing %2F) are kept. A path that does not start
-//     with the "/api" segment is left alone;
-//  3. sets the Authorization header with Header.Set, so running the editor
+//  2. sets the Authorization header with Header.Set, so running the editor
 //     twice leaves one value.
+//
+// It does not change the URL: requests are built for [Settings.Server].
 func (s *Settings) RequestEditor() func(ctx context.Context, req *http.Request) error {
 	return func(_ context.Context, req *http.Request) error {
 		if req == nil || req.URL == nil {
@@ -244,41 +261,12 @@ func (s *Settings) RequestEditor() func(ctx context.Context, req *http.Request) 
 			return fmt.Errorf("netbird auth: refusing to send the token to %s://%s: the configured server is %s",
 				req.URL.Scheme, req.URL.Host, s.ServerURL)
 		}
-		if err := rewritePath(req.URL, s.BasePath); err != nil {
-			return err
-		}
 		if req.Header == nil {
 			req.Header = make(http.Header)
 		}
 		s.Token.SetHeader(req.Header)
 		return nil
 	}
-}
-
-// rewritePath swaps the leading "/api" segment of u's path for basePath.
-// It works on the escaped path and derives the decoded one from it, so
-// Path and RawPath stay consistent and escapes such as %2F survive.
-func rewritePath(u *url.URL, basePath string) error {
-	if basePath == DefaultBasePath {
-		return nil // nothing to swap; the common case costs nothing
-	}
-	escaped := u.EscapedPath()
-	if escaped != DefaultBasePath && !strings.HasPrefix(escaped, DefaultBasePath+"/") {
-		return nil
-	}
-	escaped = basePath + escaped[len(DefaultBasePath):]
-	if escaped == "" {
-		escaped = "/"
-	}
-	path, err := url.PathUnescape(escaped)
-	if err != nil {
-		return fmt.Errorf("netbird auth: request path: %w", err)
-	}
-	u.Path, u.RawPath = path, ""
-	if u.EscapedPath() != escaped {
-		u.RawPath = escaped // Go's default escaping differs: keep the caller's
-	}
-	return nil
 }
 
 // sameOrigin compares scheme, host and port; a missing port counts as the

@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,7 +60,6 @@ func TestSettingsHostForms(t *testing.T) {
 		// BasePath forms.
 		{host: "api.netbird.io", basePath: "/api/", wantServer: "https://api.netbird.io", wantBase: "/api"},
 		{host: "api.netbird.io", basePath: " /netbird/api ", wantServer: "https://api.netbird.io", wantBase: "/netbird/api"},
-		{host: "api.netbird.io", basePath: "/", wantServer: "https://api.netbird.io", wantBase: ""},
 		{host: "https://netbird.example.com/", basePath: "/v1/api", wantServer: "https://netbird.example.com", wantBase: "/v1/api"},
 	}
 	for _, tt := range tests {
@@ -135,6 +135,9 @@ func TestSettingsRejects(t *testing.T) {
 		{"base path dotdot", Config{BasePath: "/api/.."}, "BasePath", []string{`".."`}},
 		{"base path dot", Config{BasePath: "/./api"}, "BasePath", []string{`"."`}},
 		{"base path percent", Config{BasePath: "/a%2Fb"}, "BasePath", []string{`'%'`}},
+		{"base path root", Config{BasePath: "/"}, "BasePath", []string{`must end in "/api"`}},
+		{"base path not api", Config{BasePath: "/netbird"}, "BasePath", []string{`must end in "/api"`, "/netbird/api"}},
+		{"host path not api", Config{Host: "https://h.example/netbird"}, "Host", []string{`path must end in "/api"`}},
 		{"negative timeout", Config{Timeout: -time.Second}, "Timeout", []string{`Timeout "-1s"`, "negative"}},
 		{"no token", Config{Token: " "}, "Token", []string{"Token: is empty"}},
 		{"bad token kind", Config{TokenKind: 7}, "TokenKind", []string{"TokenKind(7)"}},
@@ -328,10 +331,11 @@ func TestCAFile(t *testing.T) {
 	})
 }
 
-// TestRequestEditorBasePath sends a request built the way the generated
-// client builds it (ServerURL + "/api/...") to a server that answers only
-// under /netbird/api/, so a wrongly rewritten path fails with 404.
-func TestRequestEditorBasePath(t *testing.T) {
+// TestServerBasePath builds a request the way api's request builders do
+// (the document's "./api/..." resolved against Settings.Server) and sends
+// it through the editor to a server that answers only under /netbird/api/:
+// the base path is applied once, and the editor leaves the URL alone.
+func TestServerBasePath(t *testing.T) {
 	type seen struct{ path, auth []string }
 	got := make(chan seen, 1)
 	mux := http.NewServeMux()
@@ -347,7 +351,18 @@ func TestRequestEditorBasePath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, s.ServerURL.String()+"/api/peers/abc%2Fdef", nil)
+	if want := srv.URL + "/netbird/"; s.Server() != want {
+		t.Fatalf("Server() = %q, want %q", s.Server(), want)
+	}
+	u, err := url.Parse(s.Server())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err = u.Parse("./api/peers/abc%2Fdef")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, u.String(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,8 +372,9 @@ func TestRequestEditorBasePath(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Running the editor twice must not prefix the base path twice either:
-	// the second run sees /netbird/api/..., which does not start with /api.
+	if got := req.URL.String(); got != u.String() {
+		t.Fatalf("the editor changed the URL to %s", got)
+	}
 	resp, err := srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -373,37 +389,6 @@ func TestRequestEditorBasePath(t *testing.T) {
 	}
 	if want := []string{"Token " + testPAT}; len(g.auth) != 1 || g.auth[0] != want[0] {
 		t.Errorf("server saw Authorization %q, want %q", g.auth, want)
-	}
-}
-
-func TestRewritePath(t *testing.T) {
-	tests := []struct {
-		base, in, want string
-	}{
-		{"/api", "/api/peers", "/api/peers"},
-		{"/netbird/api", "/api/peers", "/netbird/api/peers"},
-		{"/netbird/api", "/api", "/netbird/api"},
-		{"", "/api/peers", "/peers"},
-		{"", "/api", "/"},
-		{"/x", "/api/peers/a%2Fb/c%20d", "/x/peers/a%2Fb/c%20d"},
-		{"/x", "/apis/peers", "/apis/peers"}, // not the /api segment
-		{"/x", "/other", "/other"},
-		{"/x", "/", "/"},
-	}
-	for _, tt := range tests {
-		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "https://api.netbird.io"+tt.in+"?q=1", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := rewritePath(req.URL, tt.base); err != nil {
-			t.Fatal(err)
-		}
-		if got := req.URL.EscapedPath(); got != tt.want {
-			t.Errorf("base %q, %q → %q, want %q", tt.base, tt.in, got, tt.want)
-		}
-		if req.URL.RawQuery != "q=1" {
-			t.Errorf("query lost: %q", req.URL.RawQuery)
-		}
 	}
 }
 

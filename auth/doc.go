@@ -47,7 +47,8 @@
 //   - Host: required in a Config (an empty Host is an error); [FromEnv]
 //     uses "api.netbird.io" when NETBIRD_HOST is unset. The scheme defaults
 //     to https.
-//   - BasePath: "/api"; "/" means no prefix. A path written in Host, as in
+//   - BasePath: "/api". It must end in "/api"; a proxy's prefix goes before
+//     it ("/netbird/api"). A path written in Host, as in
 //     "https://netbird.example.com/netbird/api", is used as the base path
 //     when BasePath is empty.
 //   - Timeout: 30 seconds.

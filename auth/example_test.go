@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 
+	"github.com/netbird-go/netbird/api"
 	"github.com/netbird-go/netbird/auth"
 )
 
@@ -44,9 +44,13 @@ func ExampleConfig_Settings_selfHosted() {
 	}
 	fmt.Println(s.BaseURL())
 
-	// The generated client asks for /api/peers; the editor sends it under
-	// the base path, with the token.
-	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, s.ServerURL.String()+"/api/peers", nil)
+	// api's request builders take Server(), which ends just before the
+	// "/api" that the document's paths begin with; the editor adds the token.
+	req, err := api.NewListPeersRequest(s.Server(), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	if err := s.RequestEditor()(context.Background(), req); err != nil {
 		fmt.Println(err)
 		return

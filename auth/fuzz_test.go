@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/netbird-go/netbird/api"
 )
 
 // FuzzHost checks that no Host value makes Settings panic, and that an
@@ -47,14 +49,14 @@ func FuzzHost(f *testing.F) {
 			t.Fatalf("BaseURL %q does not parse back: %v %#v", s.BaseURL(), err, back)
 		}
 		// And the editor accepts requests built for it.
-		req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, u.String()+"/api/peers", nil)
+		req, err := api.NewListPeersRequest(s.Server(), nil)
 		if err != nil {
 			t.Fatalf("request for %s: %v", u, err)
 		}
 		if err := s.RequestEditor()(context.Background(), req); err != nil {
 			t.Fatalf("editor refused its own server %s: %v", u, err)
 		}
-		if want := s.BasePath + "/peers"; req.URL.Path != want {
+		if want := s.BasePath + "/peers"; req.URL.Path != want || req.URL.Host != u.Host {
 			t.Fatalf("path %q, want %q", req.URL.Path, want)
 		}
 	})

@@ -137,11 +137,7 @@ func run(p paths) error {
 		if err != nil {
 			return fmt.Errorf("oapi-codegen (%s): %w", out.file, err)
 		}
-		src, err := dropRuntime(out.file, []byte(code))
-		if err != nil {
-			return err
-		}
-		if err := writeFile(filepath.Join(p.API, out.file), src); err != nil {
+		if err := writeFile(filepath.Join(p.API, out.file), []byte(code)); err != nil {
 			return err
 		}
 	}
@@ -224,8 +220,7 @@ func oapiConfig(gen codegen.GenerateOptions) codegen.Configuration {
 			NameNormalizer: "ToCamelCaseWithInitialisms",
 			UserTemplates:  map[string]string{"imports.tmpl": importsTemplate},
 			// format: email as a plain string: runtime's Email type would
-			// link net/mail and the runtime package, and refuse to decode an
-			// answer holding an address it cannot parse.
+			// refuse to decode an answer holding an address it cannot parse.
 			TypeMapping: &codegen.TypeMapping{
 				String: codegen.FormatMapping{Formats: map[string]codegen.SimpleTypeSpec{"email": {Type: "string"}}},
 			},

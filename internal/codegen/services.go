@@ -19,12 +19,11 @@ import (
 )
 
 // The resource services of the root package (gen.go) are derived from two
-// sources: the named document (service, method, docs, cloud-only,
-// parameter styles) and the generated api package (the request builders'
-// signatures, result and parameter types), so they take exactly the types
-// oapi-codegen produced. They build requests themselves (request.go);
-// a test in the root package checks that they send what api's builders
-// send.
+// sources: the named document (service, method, docs, cloud-only) and the
+// generated api package (the request builders' signatures, result and
+// parameter types). Each method calls oapi-codegen's builder,
+// api.New<ID>Request, with the client's server URL and hands the request to
+// call.go, which sends it and decodes the answer.
 
 type service struct {
 	Name       string // Tokens
@@ -42,12 +41,9 @@ type operation struct {
 	Result                        string // Go type returned with the error; "" for none
 	Decode                        string // "json", "bytes" or "none"
 	Page                          *paging
-	// The request, built without api.New<ID>Request (see request.go).
-	PathExpr      string          // Go expression of the escaped path: "/api/peers/" + url.PathEscape(peerID)
-	Query         []string        // Go statements adding params' fields to r.query
-	ParamsType    string          // <ID>Params, when the operation has query parameters
-	RequiredQuery []requiredParam // query parameters the document requires
-	HasBody       bool
+	// RequiredQuery is the first query parameter the document requires:
+	// params must not be nil. "" when none is required.
+	RequiredQuery string
 }
 
 type arg struct {
@@ -75,9 +71,6 @@ func writeServices(path string, doc *openapi3.T, pkg *apiPackage) error {
 	tmpl, err := template.New("services").Funcs(template.FuncMap{
 		"comment": comment,
 		"join":    strings.Join,
-		"methodConst": func(m string) string {
-			return "http.Method" + m[:1] + strings.ToLower(m[1:]) // GET → http.MethodGet
-		},
 		"bodyValidated": func(o *operation) bool {
 			return slices.ContainsFunc(o.Args, func(a arg) bool { return a.IsBody && a.HasValidate })
 		},
@@ -272,8 +265,10 @@ func newOperation(method, path string, item *openapi3.PathItem, op *openapi3.Ope
 			o.Args = append(o.Args, a)
 		}
 	}
-	if err := o.describeRequest(slices.Concat(item.Parameters, op.Parameters), op.RequestBody, pkg); err != nil {
-		return nil, "", fmt.Errorf("%s %s: %w", method, path, err)
+	for _, p := range slices.Concat(item.Parameters, op.Parameters) {
+		if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && p.Value.Required && o.RequiredQuery == "" {
+			o.RequiredQuery = p.Value.Name
+		}
 	}
 
 	o.Decode = "none"
