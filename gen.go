@@ -119,11 +119,14 @@ type AccountsAPI interface {
 	Update(ctx context.Context, accountID string, body api.AccountRequest, opts ...RequestOption) (*api.Account, error)
 }
 
-// Delete: Delete an Account.
+// Delete sends DELETE /api/accounts/{accountId}, NetBird's "Delete an Account".
 //
 // Deletes an account and all its resources. Only account owners can delete accounts.
 //
-// NetBird API: DELETE /api/accounts/{accountId} (https://docs.netbird.io/api/resources/accounts).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/accounts
 func (s *AccountsService) Delete(ctx context.Context, accountID string, opts ...RequestOption) error {
 	if err := checkPathParam("accountID", accountID); err != nil {
 		return requestError("DeleteAccount", err)
@@ -135,11 +138,14 @@ func (s *AccountsService) Delete(ctx context.Context, accountID string, opts ...
 	return callNoContent(ctx, s.c, "DeleteAccount", req, opts)
 }
 
-// List: List all Accounts.
+// List sends GET /api/accounts, NetBird's "List all Accounts".
 //
 // Returns a list of accounts of a user. Always returns a list of one account.
 //
-// NetBird API: GET /api/accounts (https://docs.netbird.io/api/resources/accounts).
+// It returns the answer decoded as []api.Account on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/accounts
 func (s *AccountsService) List(ctx context.Context, opts ...RequestOption) ([]api.Account, error) {
 	req, err := api.NewListAccountsRequest(s.c.server)
 	if err != nil {
@@ -148,11 +154,16 @@ func (s *AccountsService) List(ctx context.Context, opts ...RequestOption) ([]ap
 	return callJSON[[]api.Account](ctx, s.c, "ListAccounts", req, opts)
 }
 
-// Update: Update an Account.
+// Update sends PUT /api/accounts/{accountId}, NetBird's "Update an Account".
 //
 // Update information about an account.
 //
-// NetBird API: PUT /api/accounts/{accountId} (https://docs.netbird.io/api/resources/accounts).
+// It returns the answer decoded as *api.Account on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/accounts
 func (s *AccountsService) Update(ctx context.Context, accountID string, body api.AccountRequest, opts ...RequestOption) (*api.Account, error) {
 	if err := checkPathParam("accountID", accountID); err != nil {
 		return nil, requestError("UpdateAccount", err)
@@ -205,11 +216,16 @@ type AgentNetworkAPI interface {
 	UpdateSettings(ctx context.Context, body api.AgentNetworkSettingsRequest, opts ...RequestOption) (*api.AgentNetworkSettings, error)
 }
 
-// BootstrapSettings: Bootstrap Agent Network settings.
+// BootstrapSettings sends POST /api/agent-network/settings, NetBird's "Bootstrap Agent Network settings".
 //
 // Creates the per-account Agent Network settings row and allocates the account's endpoint. Exactly one of `proxy_address` (labeled endpoint under that cluster; the server allocates the label) and `endpoint` (self-addressed dedicated endpoint, claimed verbatim) must be provided. The endpoint and proxy address are immutable once assigned. Returns 409 when the account already has a settings row.
 //
-// NetBird API: POST /api/agent-network/settings (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkSettings on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) BootstrapSettings(ctx context.Context, body api.AgentNetworkSettingsCreateRequest, opts ...RequestOption) (*api.AgentNetworkSettings, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("BootstrapAgentNetworkSettings", err)
@@ -221,11 +237,16 @@ func (s *AgentNetworkService) BootstrapSettings(ctx context.Context, body api.Ag
 	return callJSON[*api.AgentNetworkSettings](ctx, s.c, "BootstrapAgentNetworkSettings", req, opts)
 }
 
-// CreateBudgetRule: Create an Agent Network budget rule.
+// CreateBudgetRule sends POST /api/agent-network/budget-rules, NetBird's "Create an Agent Network budget rule".
 //
 // Creates a new account-level budget rule.
 //
-// NetBird API: POST /api/agent-network/budget-rules (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkBudgetRule on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) CreateBudgetRule(ctx context.Context, body api.AgentNetworkBudgetRuleRequest, opts ...RequestOption) (*api.AgentNetworkBudgetRule, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAgentNetworkBudgetRule", err)
@@ -237,11 +258,16 @@ func (s *AgentNetworkService) CreateBudgetRule(ctx context.Context, body api.Age
 	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, "CreateAgentNetworkBudgetRule", req, opts)
 }
 
-// CreateGuardrail: Create an Agent Network Guardrail.
+// CreateGuardrail sends POST /api/agent-network/guardrails, NetBird's "Create an Agent Network Guardrail".
 //
 // Creates a new Agent Network guardrail that can be attached to one or more policies.
 //
-// NetBird API: POST /api/agent-network/guardrails (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkGuardrail on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) CreateGuardrail(ctx context.Context, body api.AgentNetworkGuardrailRequest, opts ...RequestOption) (*api.AgentNetworkGuardrail, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAgentNetworkGuardrail", err)
@@ -253,11 +279,16 @@ func (s *AgentNetworkService) CreateGuardrail(ctx context.Context, body api.Agen
 	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, "CreateAgentNetworkGuardrail", req, opts)
 }
 
-// CreatePolicy: Create an Agent Network Policy.
+// CreatePolicy sends POST /api/agent-network/policies, NetBird's "Create an Agent Network Policy".
 //
 // Creates a new Agent Network policy binding source groups to destination providers, optionally enforced by guardrails.
 //
-// NetBird API: POST /api/agent-network/policies (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkPolicy on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) CreatePolicy(ctx context.Context, body api.AgentNetworkPolicyRequest, opts ...RequestOption) (*api.AgentNetworkPolicy, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAgentNetworkPolicy", err)
@@ -269,11 +300,16 @@ func (s *AgentNetworkService) CreatePolicy(ctx context.Context, body api.AgentNe
 	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, "CreateAgentNetworkPolicy", req, opts)
 }
 
-// CreateProvider: Create an Agent Network Provider.
+// CreateProvider sends POST /api/agent-network/providers, NetBird's "Create an Agent Network Provider".
 //
 // Connects a new Agent Network AI provider for the account.
 //
-// NetBird API: POST /api/agent-network/providers (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkProvider on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) CreateProvider(ctx context.Context, body api.AgentNetworkProviderRequest, opts ...RequestOption) (*api.AgentNetworkProvider, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAgentNetworkProvider", err)
@@ -285,11 +321,14 @@ func (s *AgentNetworkService) CreateProvider(ctx context.Context, body api.Agent
 	return callJSON[*api.AgentNetworkProvider](ctx, s.c, "CreateAgentNetworkProvider", req, opts)
 }
 
-// DeleteBudgetRule: Delete an Agent Network budget rule.
+// DeleteBudgetRule sends DELETE /api/agent-network/budget-rules/{ruleId}, NetBird's "Delete an Agent Network budget rule".
 //
 // Deletes an account-level budget rule.
 //
-// NetBird API: DELETE /api/agent-network/budget-rules/{ruleId} (https://docs.netbird.io/api/resources/agent-network).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) DeleteBudgetRule(ctx context.Context, ruleID string, opts ...RequestOption) error {
 	if err := checkPathParam("ruleID", ruleID); err != nil {
 		return requestError("DeleteAgentNetworkBudgetRule", err)
@@ -301,11 +340,14 @@ func (s *AgentNetworkService) DeleteBudgetRule(ctx context.Context, ruleID strin
 	return callNoContent(ctx, s.c, "DeleteAgentNetworkBudgetRule", req, opts)
 }
 
-// DeleteGuardrail: Delete an Agent Network Guardrail.
+// DeleteGuardrail sends DELETE /api/agent-network/guardrails/{guardrailId}, NetBird's "Delete an Agent Network Guardrail".
 //
 // Delete an existing Agent Network guardrail.
 //
-// NetBird API: DELETE /api/agent-network/guardrails/{guardrailId} (https://docs.netbird.io/api/resources/agent-network).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) DeleteGuardrail(ctx context.Context, guardrailID string, opts ...RequestOption) error {
 	if err := checkPathParam("guardrailID", guardrailID); err != nil {
 		return requestError("DeleteAgentNetworkGuardrail", err)
@@ -317,11 +359,14 @@ func (s *AgentNetworkService) DeleteGuardrail(ctx context.Context, guardrailID s
 	return callNoContent(ctx, s.c, "DeleteAgentNetworkGuardrail", req, opts)
 }
 
-// DeletePolicy: Delete an Agent Network Policy.
+// DeletePolicy sends DELETE /api/agent-network/policies/{policyId}, NetBird's "Delete an Agent Network Policy".
 //
 // Delete an existing Agent Network policy.
 //
-// NetBird API: DELETE /api/agent-network/policies/{policyId} (https://docs.netbird.io/api/resources/agent-network).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) DeletePolicy(ctx context.Context, policyID string, opts ...RequestOption) error {
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return requestError("DeleteAgentNetworkPolicy", err)
@@ -333,11 +378,14 @@ func (s *AgentNetworkService) DeletePolicy(ctx context.Context, policyID string,
 	return callNoContent(ctx, s.c, "DeleteAgentNetworkPolicy", req, opts)
 }
 
-// DeleteProvider: Delete an Agent Network Provider.
+// DeleteProvider sends DELETE /api/agent-network/providers/{providerId}, NetBird's "Delete an Agent Network Provider".
 //
 // Delete an existing Agent Network AI provider.
 //
-// NetBird API: DELETE /api/agent-network/providers/{providerId} (https://docs.netbird.io/api/resources/agent-network).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) DeleteProvider(ctx context.Context, providerID string, opts ...RequestOption) error {
 	if err := checkPathParam("providerID", providerID); err != nil {
 		return requestError("DeleteAgentNetworkProvider", err)
@@ -349,11 +397,14 @@ func (s *AgentNetworkService) DeleteProvider(ctx context.Context, providerID str
 	return callNoContent(ctx, s.c, "DeleteAgentNetworkProvider", req, opts)
 }
 
-// DeleteSettings: Delete Agent Network settings.
+// DeleteSettings sends DELETE /api/agent-network/settings, NetBird's "Delete Agent Network settings".
 //
 // Deletes the account's Agent Network settings row, releasing the endpoint. Guarded — the delete is refused with 412 while any Agent Network provider exists for the account or while a proxy is actively serving the endpoint. Bootstrapping again after a delete allocates a new endpoint; the released hostname is not reserved.
 //
-// NetBird API: DELETE /api/agent-network/settings (https://docs.netbird.io/api/resources/agent-network).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) DeleteSettings(ctx context.Context, opts ...RequestOption) error {
 	req, err := api.NewDeleteAgentNetworkSettingsRequest(s.c.server)
 	if err != nil {
@@ -362,11 +413,14 @@ func (s *AgentNetworkService) DeleteSettings(ctx context.Context, opts ...Reques
 	return callNoContent(ctx, s.c, "DeleteAgentNetworkSettings", req, opts)
 }
 
-// GetBudgetRule: Retrieve an Agent Network budget rule.
+// GetBudgetRule sends GET /api/agent-network/budget-rules/{ruleId}, NetBird's "Retrieve an Agent Network budget rule".
 //
 // Get a specific account-level budget rule.
 //
-// NetBird API: GET /api/agent-network/budget-rules/{ruleId} (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkBudgetRule on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) GetBudgetRule(ctx context.Context, ruleID string, opts ...RequestOption) (*api.AgentNetworkBudgetRule, error) {
 	if err := checkPathParam("ruleID", ruleID); err != nil {
 		return nil, requestError("GetAgentNetworkBudgetRule", err)
@@ -378,11 +432,14 @@ func (s *AgentNetworkService) GetBudgetRule(ctx context.Context, ruleID string, 
 	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, "GetAgentNetworkBudgetRule", req, opts)
 }
 
-// GetGuardrail: Retrieve an Agent Network Guardrail.
+// GetGuardrail sends GET /api/agent-network/guardrails/{guardrailId}, NetBird's "Retrieve an Agent Network Guardrail".
 //
 // Get information about a specific Agent Network guardrail.
 //
-// NetBird API: GET /api/agent-network/guardrails/{guardrailId} (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkGuardrail on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) GetGuardrail(ctx context.Context, guardrailID string, opts ...RequestOption) (*api.AgentNetworkGuardrail, error) {
 	if err := checkPathParam("guardrailID", guardrailID); err != nil {
 		return nil, requestError("GetAgentNetworkGuardrail", err)
@@ -394,11 +451,14 @@ func (s *AgentNetworkService) GetGuardrail(ctx context.Context, guardrailID stri
 	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, "GetAgentNetworkGuardrail", req, opts)
 }
 
-// GetPolicy: Retrieve an Agent Network Policy.
+// GetPolicy sends GET /api/agent-network/policies/{policyId}, NetBird's "Retrieve an Agent Network Policy".
 //
 // Get information about a specific Agent Network policy.
 //
-// NetBird API: GET /api/agent-network/policies/{policyId} (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkPolicy on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) GetPolicy(ctx context.Context, policyID string, opts ...RequestOption) (*api.AgentNetworkPolicy, error) {
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return nil, requestError("GetAgentNetworkPolicy", err)
@@ -410,11 +470,14 @@ func (s *AgentNetworkService) GetPolicy(ctx context.Context, policyID string, op
 	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, "GetAgentNetworkPolicy", req, opts)
 }
 
-// GetProvider: Retrieve an Agent Network Provider.
+// GetProvider sends GET /api/agent-network/providers/{providerId}, NetBird's "Retrieve an Agent Network Provider".
 //
 // Get information about a specific Agent Network AI provider.
 //
-// NetBird API: GET /api/agent-network/providers/{providerId} (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkProvider on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) GetProvider(ctx context.Context, providerID string, opts ...RequestOption) (*api.AgentNetworkProvider, error) {
 	if err := checkPathParam("providerID", providerID); err != nil {
 		return nil, requestError("GetAgentNetworkProvider", err)
@@ -426,11 +489,14 @@ func (s *AgentNetworkService) GetProvider(ctx context.Context, providerID string
 	return callJSON[*api.AgentNetworkProvider](ctx, s.c, "GetAgentNetworkProvider", req, opts)
 }
 
-// GetSettings: Retrieve Agent Network settings.
+// GetSettings sends GET /api/agent-network/settings, NetBird's "Retrieve Agent Network settings".
 //
 // Returns the per-account Agent Network gateway settings (endpoint, proxy address, collection toggles). Before the account is bootstrapped via POST, the response carries the default values with an empty endpoint and proxy address.
 //
-// NetBird API: GET /api/agent-network/settings (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkSettings on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) GetSettings(ctx context.Context, opts ...RequestOption) (*api.AgentNetworkSettings, error) {
 	req, err := api.NewGetAgentNetworkSettingsRequest(s.c.server)
 	if err != nil {
@@ -439,11 +505,14 @@ func (s *AgentNetworkService) GetSettings(ctx context.Context, opts ...RequestOp
 	return callJSON[*api.AgentNetworkSettings](ctx, s.c, "GetAgentNetworkSettings", req, opts)
 }
 
-// GetUsageOverview: Agent Network usage overview.
+// GetUsageOverview sends GET /api/agent-network/usage/overview, NetBird's "Agent Network usage overview".
 //
 // Returns agent-network token and cost usage aggregated into time buckets, server-side filtered. Usage is always collected (independent of log collection).
 //
-// NetBird API: GET /api/agent-network/usage/overview (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as []api.AgentNetworkUsageBucket on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) GetUsageOverview(ctx context.Context, params *api.GetAgentNetworkUsageOverviewParams, opts ...RequestOption) ([]api.AgentNetworkUsageBucket, error) {
 	req, err := api.NewGetAgentNetworkUsageOverviewRequest(s.c.server, params)
 	if err != nil {
@@ -452,11 +521,14 @@ func (s *AgentNetworkService) GetUsageOverview(ctx context.Context, params *api.
 	return callJSON[[]api.AgentNetworkUsageBucket](ctx, s.c, "GetAgentNetworkUsageOverview", req, opts)
 }
 
-// ListAccessLogSessions: List Agent Network access logs grouped by session.
+// ListAccessLogSessions sends GET /api/agent-network/access-log-sessions, NetBird's "List Agent Network access logs grouped by session".
 //
 // Returns a paginated, server-side-filtered list of agent-network (LLM) access logs grouped by session. The page unit is a session (total_records counts sessions); each session carries an aggregate summary and its ordered entries. Requests the client sent no session id for each form their own singleton group. Accepts the same filters as the flat access-logs endpoint. Available only when the account has log collection enabled.
 //
-// NetBird API: GET /api/agent-network/access-log-sessions (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkAccessLogSessionsResponse on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) ListAccessLogSessions(ctx context.Context, params *api.ListAgentNetworkAccessLogSessionsParams, opts ...RequestOption) (*api.AgentNetworkAccessLogSessionsResponse, error) {
 	req, err := api.NewListAgentNetworkAccessLogSessionsRequest(s.c.server, params)
 	if err != nil {
@@ -483,11 +555,14 @@ func (s *AgentNetworkService) ListAccessLogSessionsAll(ctx context.Context, para
 	})
 }
 
-// ListAccessLogs: List Agent Network access logs.
+// ListAccessLogs sends GET /api/agent-network/access-logs, NetBird's "List Agent Network access logs".
 //
 // Returns a paginated, server-side-filtered list of agent-network (LLM) access log entries. Available only when the account has log collection enabled; otherwise entries are not retained.
 //
-// NetBird API: GET /api/agent-network/access-logs (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkAccessLogsResponse on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) ListAccessLogs(ctx context.Context, params *api.ListAgentNetworkAccessLogsParams, opts ...RequestOption) (*api.AgentNetworkAccessLogsResponse, error) {
 	req, err := api.NewListAgentNetworkAccessLogsRequest(s.c.server, params)
 	if err != nil {
@@ -514,11 +589,14 @@ func (s *AgentNetworkService) ListAccessLogsAll(ctx context.Context, params *api
 	})
 }
 
-// ListBudgetRules: List all Agent Network budget rules.
+// ListBudgetRules sends GET /api/agent-network/budget-rules, NetBird's "List all Agent Network budget rules".
 //
 // Returns all account-level budget rules.
 //
-// NetBird API: GET /api/agent-network/budget-rules (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as []api.AgentNetworkBudgetRule on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) ListBudgetRules(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkBudgetRule, error) {
 	req, err := api.NewListAgentNetworkBudgetRulesRequest(s.c.server)
 	if err != nil {
@@ -527,11 +605,14 @@ func (s *AgentNetworkService) ListBudgetRules(ctx context.Context, opts ...Reque
 	return callJSON[[]api.AgentNetworkBudgetRule](ctx, s.c, "ListAgentNetworkBudgetRules", req, opts)
 }
 
-// ListCatalogProviders: List Agent Network catalog providers.
+// ListCatalogProviders sends GET /api/agent-network/catalog/providers, NetBird's "List Agent Network catalog providers".
 //
 // Returns the static catalog of supported Agent Network providers (OpenAI, Anthropic, …) along with their default upstream host, auth header template, brand color, and known models.
 //
-// NetBird API: GET /api/agent-network/catalog/providers (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as []api.AgentNetworkCatalogProvider on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) ListCatalogProviders(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkCatalogProvider, error) {
 	req, err := api.NewListAgentNetworkCatalogProvidersRequest(s.c.server)
 	if err != nil {
@@ -540,11 +621,14 @@ func (s *AgentNetworkService) ListCatalogProviders(ctx context.Context, opts ...
 	return callJSON[[]api.AgentNetworkCatalogProvider](ctx, s.c, "ListAgentNetworkCatalogProviders", req, opts)
 }
 
-// ListConsumption: List Agent Network consumption counters.
+// ListConsumption sends GET /api/agent-network/consumption, NetBird's "List Agent Network consumption counters".
 //
 // Returns every per-(dimension, window) consumption counter recorded for the account, ordered window-newest-first. Empty list when nothing has been consumed yet.
 //
-// NetBird API: GET /api/agent-network/consumption (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as []api.AgentNetworkConsumption on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) ListConsumption(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkConsumption, error) {
 	req, err := api.NewListAgentNetworkConsumptionRequest(s.c.server)
 	if err != nil {
@@ -553,11 +637,14 @@ func (s *AgentNetworkService) ListConsumption(ctx context.Context, opts ...Reque
 	return callJSON[[]api.AgentNetworkConsumption](ctx, s.c, "ListAgentNetworkConsumption", req, opts)
 }
 
-// ListGuardrails: List all Agent Network Guardrails.
+// ListGuardrails sends GET /api/agent-network/guardrails, NetBird's "List all Agent Network Guardrails".
 //
 // Returns a list of all Agent Network guardrails for the account.
 //
-// NetBird API: GET /api/agent-network/guardrails (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as []api.AgentNetworkGuardrail on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) ListGuardrails(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkGuardrail, error) {
 	req, err := api.NewListAgentNetworkGuardrailsRequest(s.c.server)
 	if err != nil {
@@ -566,11 +653,14 @@ func (s *AgentNetworkService) ListGuardrails(ctx context.Context, opts ...Reques
 	return callJSON[[]api.AgentNetworkGuardrail](ctx, s.c, "ListAgentNetworkGuardrails", req, opts)
 }
 
-// ListPolicies: List all Agent Network Policies.
+// ListPolicies sends GET /api/agent-network/policies, NetBird's "List all Agent Network Policies".
 //
 // Returns a list of all Agent Network policies for the account.
 //
-// NetBird API: GET /api/agent-network/policies (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as []api.AgentNetworkPolicy on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) ListPolicies(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkPolicy, error) {
 	req, err := api.NewListAgentNetworkPoliciesRequest(s.c.server)
 	if err != nil {
@@ -579,11 +669,14 @@ func (s *AgentNetworkService) ListPolicies(ctx context.Context, opts ...RequestO
 	return callJSON[[]api.AgentNetworkPolicy](ctx, s.c, "ListAgentNetworkPolicies", req, opts)
 }
 
-// ListProviders: List all Agent Network Providers.
+// ListProviders sends GET /api/agent-network/providers, NetBird's "List all Agent Network Providers".
 //
 // Returns a list of all Agent Network AI providers configured for the account.
 //
-// NetBird API: GET /api/agent-network/providers (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as []api.AgentNetworkProvider on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) ListProviders(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkProvider, error) {
 	req, err := api.NewListAgentNetworkProvidersRequest(s.c.server)
 	if err != nil {
@@ -592,11 +685,16 @@ func (s *AgentNetworkService) ListProviders(ctx context.Context, opts ...Request
 	return callJSON[[]api.AgentNetworkProvider](ctx, s.c, "ListAgentNetworkProviders", req, opts)
 }
 
-// UpdateBudgetRule: Update an Agent Network budget rule.
+// UpdateBudgetRule sends PUT /api/agent-network/budget-rules/{ruleId}, NetBird's "Update an Agent Network budget rule".
 //
 // Updates an existing account-level budget rule.
 //
-// NetBird API: PUT /api/agent-network/budget-rules/{ruleId} (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkBudgetRule on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) UpdateBudgetRule(ctx context.Context, ruleID string, body api.AgentNetworkBudgetRuleRequest, opts ...RequestOption) (*api.AgentNetworkBudgetRule, error) {
 	if err := checkPathParam("ruleID", ruleID); err != nil {
 		return nil, requestError("UpdateAgentNetworkBudgetRule", err)
@@ -611,11 +709,16 @@ func (s *AgentNetworkService) UpdateBudgetRule(ctx context.Context, ruleID strin
 	return callJSON[*api.AgentNetworkBudgetRule](ctx, s.c, "UpdateAgentNetworkBudgetRule", req, opts)
 }
 
-// UpdateGuardrail: Update an Agent Network Guardrail.
+// UpdateGuardrail sends PUT /api/agent-network/guardrails/{guardrailId}, NetBird's "Update an Agent Network Guardrail".
 //
 // Update an existing Agent Network guardrail.
 //
-// NetBird API: PUT /api/agent-network/guardrails/{guardrailId} (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkGuardrail on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) UpdateGuardrail(ctx context.Context, guardrailID string, body api.AgentNetworkGuardrailRequest, opts ...RequestOption) (*api.AgentNetworkGuardrail, error) {
 	if err := checkPathParam("guardrailID", guardrailID); err != nil {
 		return nil, requestError("UpdateAgentNetworkGuardrail", err)
@@ -630,11 +733,16 @@ func (s *AgentNetworkService) UpdateGuardrail(ctx context.Context, guardrailID s
 	return callJSON[*api.AgentNetworkGuardrail](ctx, s.c, "UpdateAgentNetworkGuardrail", req, opts)
 }
 
-// UpdatePolicy: Update an Agent Network Policy.
+// UpdatePolicy sends PUT /api/agent-network/policies/{policyId}, NetBird's "Update an Agent Network Policy".
 //
 // Update an existing Agent Network policy.
 //
-// NetBird API: PUT /api/agent-network/policies/{policyId} (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkPolicy on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) UpdatePolicy(ctx context.Context, policyID string, body api.AgentNetworkPolicyRequest, opts ...RequestOption) (*api.AgentNetworkPolicy, error) {
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return nil, requestError("UpdateAgentNetworkPolicy", err)
@@ -649,11 +757,16 @@ func (s *AgentNetworkService) UpdatePolicy(ctx context.Context, policyID string,
 	return callJSON[*api.AgentNetworkPolicy](ctx, s.c, "UpdateAgentNetworkPolicy", req, opts)
 }
 
-// UpdateProvider: Update an Agent Network Provider.
+// UpdateProvider sends PUT /api/agent-network/providers/{providerId}, NetBird's "Update an Agent Network Provider".
 //
 // Update an existing Agent Network AI provider.
 //
-// NetBird API: PUT /api/agent-network/providers/{providerId} (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkProvider on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) UpdateProvider(ctx context.Context, providerID string, body api.AgentNetworkProviderRequest, opts ...RequestOption) (*api.AgentNetworkProvider, error) {
 	if err := checkPathParam("providerID", providerID); err != nil {
 		return nil, requestError("UpdateAgentNetworkProvider", err)
@@ -668,11 +781,16 @@ func (s *AgentNetworkService) UpdateProvider(ctx context.Context, providerID str
 	return callJSON[*api.AgentNetworkProvider](ctx, s.c, "UpdateAgentNetworkProvider", req, opts)
 }
 
-// UpdateSettings: Update Agent Network settings.
+// UpdateSettings sends PUT /api/agent-network/settings, NetBird's "Update Agent Network settings".
 //
 // Updates the account-level Agent Network settings; the request carries every field, replacing the mutable ones (collection toggles and retention). Returns 404 when the account has no settings row yet — bootstrap it with POST first. The endpoint and proxy address are assigned at bootstrap and immutable; the request must carry them unchanged, and a request carrying different values is rejected.
 //
-// NetBird API: PUT /api/agent-network/settings (https://docs.netbird.io/api/resources/agent-network).
+// It returns the answer decoded as *api.AgentNetworkSettings on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/agent-network
 func (s *AgentNetworkService) UpdateSettings(ctx context.Context, body api.AgentNetworkSettingsRequest, opts ...RequestOption) (*api.AgentNetworkSettings, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAgentNetworkSettings", err)
@@ -691,10 +809,10 @@ type BillingService struct{ c *Client }
 
 // BillingAPI is the interface of BillingService, for mocks in users' tests.
 type BillingAPI interface {
-	ActivateAWSMarketplace(ctx context.Context, body api.ActivateAWSMarketplaceJSONRequestBody, opts ...RequestOption) error
-	ChangeSubscription(ctx context.Context, body api.ChangeSubscriptionJSONRequestBody, opts ...RequestOption) error
-	CreateCheckoutSession(ctx context.Context, body api.CreateCheckoutSessionJSONRequestBody, opts ...RequestOption) (*api.CheckoutResponse, error)
-	EnrichAWSMarketplace(ctx context.Context, body api.EnrichAWSMarketplaceJSONRequestBody, opts ...RequestOption) error
+	ActivateAWSMarketplace(ctx context.Context, body api.AWSMarketplaceActivateRequest, opts ...RequestOption) error
+	ChangeSubscription(ctx context.Context, body api.SubscriptionChangeRequest, opts ...RequestOption) error
+	CreateCheckoutSession(ctx context.Context, body api.CheckoutSessionRequest, opts ...RequestOption) (*api.CheckoutResponse, error)
+	EnrichAWSMarketplace(ctx context.Context, body api.AWSMarketplaceEnrichRequest, opts ...RequestOption) error
 	GetInvoiceCSV(ctx context.Context, id string, opts ...RequestOption) ([]byte, error)
 	GetInvoicePDF(ctx context.Context, id string, opts ...RequestOption) (*api.InvoicePDFResponse, error)
 	GetPortal(ctx context.Context, params *api.GetCustomerPortalParams, opts ...RequestOption) (*api.PortalResponse, error)
@@ -704,12 +822,17 @@ type BillingAPI interface {
 	ListPlans(ctx context.Context, opts ...RequestOption) ([]api.Product, error)
 }
 
-// ActivateAWSMarketplace: Activate AWS Marketplace subscription.
+// ActivateAWSMarketplace sends POST /api/integrations/billing/aws/marketplace/activate, NetBird's "Activate AWS Marketplace subscription".
+//
+// It returns nil on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/billing/aws/marketplace/activate (https://docs.netbird.io/api/resources/aws-marketplace).
-func (s *BillingService) ActivateAWSMarketplace(ctx context.Context, body api.ActivateAWSMarketplaceJSONRequestBody, opts ...RequestOption) error {
+// NetBird's documentation: https://docs.netbird.io/api/resources/aws-marketplace
+func (s *BillingService) ActivateAWSMarketplace(ctx context.Context, body api.AWSMarketplaceActivateRequest, opts ...RequestOption) error {
 	if err := body.Validate(); err != nil {
 		return requestError("ActivateAWSMarketplace", err)
 	}
@@ -720,12 +843,17 @@ func (s *BillingService) ActivateAWSMarketplace(ctx context.Context, body api.Ac
 	return callNoContent(ctx, s.c, "ActivateAWSMarketplace", req, opts)
 }
 
-// ChangeSubscription: Change subscription.
+// ChangeSubscription sends PUT /api/integrations/billing/subscription, NetBird's "Change subscription".
+//
+// It returns nil on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/billing/subscription (https://docs.netbird.io/api/resources/subscription).
-func (s *BillingService) ChangeSubscription(ctx context.Context, body api.ChangeSubscriptionJSONRequestBody, opts ...RequestOption) error {
+// NetBird's documentation: https://docs.netbird.io/api/resources/subscription
+func (s *BillingService) ChangeSubscription(ctx context.Context, body api.SubscriptionChangeRequest, opts ...RequestOption) error {
 	if err := body.Validate(); err != nil {
 		return requestError("ChangeSubscription", err)
 	}
@@ -736,12 +864,17 @@ func (s *BillingService) ChangeSubscription(ctx context.Context, body api.Change
 	return callNoContent(ctx, s.c, "ChangeSubscription", req, opts)
 }
 
-// CreateCheckoutSession: Create checkout session.
+// CreateCheckoutSession sends POST /api/integrations/billing/checkout, NetBird's "Create checkout session".
+//
+// It returns the answer decoded as *api.CheckoutResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/billing/checkout (https://docs.netbird.io/api/resources/checkout).
-func (s *BillingService) CreateCheckoutSession(ctx context.Context, body api.CreateCheckoutSessionJSONRequestBody, opts ...RequestOption) (*api.CheckoutResponse, error) {
+// NetBird's documentation: https://docs.netbird.io/api/resources/checkout
+func (s *BillingService) CreateCheckoutSession(ctx context.Context, body api.CheckoutSessionRequest, opts ...RequestOption) (*api.CheckoutResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateCheckoutSession", err)
 	}
@@ -752,12 +885,17 @@ func (s *BillingService) CreateCheckoutSession(ctx context.Context, body api.Cre
 	return callJSON[*api.CheckoutResponse](ctx, s.c, "CreateCheckoutSession", req, opts)
 }
 
-// EnrichAWSMarketplace: Enrich AWS Marketplace subscription with Account ID.
+// EnrichAWSMarketplace sends POST /api/integrations/billing/aws/marketplace/enrich, NetBird's "Enrich AWS Marketplace subscription with Account ID".
+//
+// It returns nil on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/billing/aws/marketplace/enrich (https://docs.netbird.io/api/resources/aws-marketplace).
-func (s *BillingService) EnrichAWSMarketplace(ctx context.Context, body api.EnrichAWSMarketplaceJSONRequestBody, opts ...RequestOption) error {
+// NetBird's documentation: https://docs.netbird.io/api/resources/aws-marketplace
+func (s *BillingService) EnrichAWSMarketplace(ctx context.Context, body api.AWSMarketplaceEnrichRequest, opts ...RequestOption) error {
 	if err := body.Validate(); err != nil {
 		return requestError("EnrichAWSMarketplace", err)
 	}
@@ -768,11 +906,14 @@ func (s *BillingService) EnrichAWSMarketplace(ctx context.Context, body api.Enri
 	return callNoContent(ctx, s.c, "EnrichAWSMarketplace", req, opts)
 }
 
-// GetInvoiceCSV: Get account invoice CSV.
+// GetInvoiceCSV sends GET /api/integrations/billing/invoices/{id}/csv, NetBird's "Get account invoice CSV".
+//
+// It returns the answer's bytes on success;
+// any other status is an *APIError.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/billing/invoices/{id}/csv (https://docs.netbird.io/api/resources/invoice).
+// NetBird's documentation: https://docs.netbird.io/api/resources/invoice
 func (s *BillingService) GetInvoiceCSV(ctx context.Context, id string, opts ...RequestOption) ([]byte, error) {
 	if err := checkPathParam("id", id); err != nil {
 		return nil, requestError("GetInvoiceCSV", err)
@@ -784,11 +925,14 @@ func (s *BillingService) GetInvoiceCSV(ctx context.Context, id string, opts ...R
 	return callBytes(ctx, s.c, "GetInvoiceCSV", req, opts)
 }
 
-// GetInvoicePDF: Get account invoice URL to Stripe.
+// GetInvoicePDF sends GET /api/integrations/billing/invoices/{id}/pdf, NetBird's "Get account invoice URL to Stripe".
+//
+// It returns the answer decoded as *api.InvoicePDFResponse on success;
+// any other status is an *APIError.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/billing/invoices/{id}/pdf (https://docs.netbird.io/api/resources/invoice).
+// NetBird's documentation: https://docs.netbird.io/api/resources/invoice
 func (s *BillingService) GetInvoicePDF(ctx context.Context, id string, opts ...RequestOption) (*api.InvoicePDFResponse, error) {
 	if err := checkPathParam("id", id); err != nil {
 		return nil, requestError("GetInvoicePDF", err)
@@ -800,11 +944,14 @@ func (s *BillingService) GetInvoicePDF(ctx context.Context, id string, opts ...R
 	return callJSON[*api.InvoicePDFResponse](ctx, s.c, "GetInvoicePDF", req, opts)
 }
 
-// GetPortal: Get customer portal URL.
+// GetPortal sends GET /api/integrations/billing/portal, NetBird's "Get customer portal URL".
+//
+// It returns the answer decoded as *api.PortalResponse on success;
+// any other status is an *APIError.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/billing/portal (https://docs.netbird.io/api/resources/portal).
+// NetBird's documentation: https://docs.netbird.io/api/resources/portal
 func (s *BillingService) GetPortal(ctx context.Context, params *api.GetCustomerPortalParams, opts ...RequestOption) (*api.PortalResponse, error) {
 	if params == nil {
 		return nil, &api.ValidationError{Type: "GetCustomerPortalParams", Field: "baseURL", Rule: "is required"}
@@ -816,11 +963,14 @@ func (s *BillingService) GetPortal(ctx context.Context, params *api.GetCustomerP
 	return callJSON[*api.PortalResponse](ctx, s.c, "GetCustomerPortal", req, opts)
 }
 
-// GetSubscription: Get current subscription.
+// GetSubscription sends GET /api/integrations/billing/subscription, NetBird's "Get current subscription".
+//
+// It returns the answer decoded as *api.Subscription on success;
+// any other status is an *APIError.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/billing/subscription (https://docs.netbird.io/api/resources/subscription).
+// NetBird's documentation: https://docs.netbird.io/api/resources/subscription
 func (s *BillingService) GetSubscription(ctx context.Context, opts ...RequestOption) (*api.Subscription, error) {
 	req, err := api.NewGetSubscriptionRequest(s.c.server)
 	if err != nil {
@@ -829,11 +979,14 @@ func (s *BillingService) GetSubscription(ctx context.Context, opts ...RequestOpt
 	return callJSON[*api.Subscription](ctx, s.c, "GetSubscription", req, opts)
 }
 
-// GetUsage: Get current usage.
+// GetUsage sends GET /api/integrations/billing/usage, NetBird's "Get current usage".
+//
+// It returns the answer decoded as *api.UsageStats on success;
+// any other status is an *APIError.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/billing/usage (https://docs.netbird.io/api/resources/usage).
+// NetBird's documentation: https://docs.netbird.io/api/resources/usage
 func (s *BillingService) GetUsage(ctx context.Context, opts ...RequestOption) (*api.UsageStats, error) {
 	req, err := api.NewGetBillingUsageRequest(s.c.server)
 	if err != nil {
@@ -842,11 +995,14 @@ func (s *BillingService) GetUsage(ctx context.Context, opts ...RequestOption) (*
 	return callJSON[*api.UsageStats](ctx, s.c, "GetBillingUsage", req, opts)
 }
 
-// ListInvoices: Get account's paid invoices.
+// ListInvoices sends GET /api/integrations/billing/invoices, NetBird's "Get account's paid invoices".
+//
+// It returns the answer decoded as []api.InvoiceResponse on success;
+// any other status is an *APIError.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/billing/invoices (https://docs.netbird.io/api/resources/invoice).
+// NetBird's documentation: https://docs.netbird.io/api/resources/invoice
 func (s *BillingService) ListInvoices(ctx context.Context, opts ...RequestOption) ([]api.InvoiceResponse, error) {
 	req, err := api.NewListInvoicesRequest(s.c.server)
 	if err != nil {
@@ -855,11 +1011,14 @@ func (s *BillingService) ListInvoices(ctx context.Context, opts ...RequestOption
 	return callJSON[[]api.InvoiceResponse](ctx, s.c, "ListInvoices", req, opts)
 }
 
-// ListPlans: Get available plans.
+// ListPlans sends GET /api/integrations/billing/plans, NetBird's "Get available plans".
+//
+// It returns the answer decoded as []api.Product on success;
+// any other status is an *APIError.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/billing/plans (https://docs.netbird.io/api/resources/plans).
+// NetBird's documentation: https://docs.netbird.io/api/resources/plans
 func (s *BillingService) ListPlans(ctx context.Context, opts ...RequestOption) ([]api.Product, error) {
 	req, err := api.NewListPlansRequest(s.c.server)
 	if err != nil {
@@ -882,11 +1041,16 @@ type DNSAPI interface {
 	UpdateSettings(ctx context.Context, body api.DNSSettings, opts ...RequestOption) (*api.DNSSettings, error)
 }
 
-// CreateNameserverGroup: Create a Nameserver Group.
+// CreateNameserverGroup sends POST /api/dns/nameservers, NetBird's "Create a Nameserver Group".
 //
 // Creates a Nameserver Group.
 //
-// NetBird API: POST /api/dns/nameservers (https://docs.netbird.io/api/resources/dns).
+// It returns the answer decoded as *api.NameserverGroup on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns
 func (s *DNSService) CreateNameserverGroup(ctx context.Context, body api.NameserverGroupRequest, opts ...RequestOption) (*api.NameserverGroup, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNameserverGroup", err)
@@ -898,11 +1062,12 @@ func (s *DNSService) CreateNameserverGroup(ctx context.Context, body api.Nameser
 	return callJSON[*api.NameserverGroup](ctx, s.c, "CreateNameserverGroup", req, opts)
 }
 
-// DeleteNameserverGroup: Delete a Nameserver Group.
+// DeleteNameserverGroup sends DELETE /api/dns/nameservers/{nsgroupId}, NetBird's "Delete a Nameserver Group".
 //
-// Delete a Nameserver Group.
+// It returns nil on success;
+// any other status is an *APIError.
 //
-// NetBird API: DELETE /api/dns/nameservers/{nsgroupId} (https://docs.netbird.io/api/resources/dns).
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns
 func (s *DNSService) DeleteNameserverGroup(ctx context.Context, nsgroupID string, opts ...RequestOption) error {
 	if err := checkPathParam("nsgroupID", nsgroupID); err != nil {
 		return requestError("DeleteNameserverGroup", err)
@@ -914,11 +1079,14 @@ func (s *DNSService) DeleteNameserverGroup(ctx context.Context, nsgroupID string
 	return callNoContent(ctx, s.c, "DeleteNameserverGroup", req, opts)
 }
 
-// GetNameserverGroup: Retrieve a Nameserver Group.
+// GetNameserverGroup sends GET /api/dns/nameservers/{nsgroupId}, NetBird's "Retrieve a Nameserver Group".
 //
 // Get information about a Nameserver Groups.
 //
-// NetBird API: GET /api/dns/nameservers/{nsgroupId} (https://docs.netbird.io/api/resources/dns).
+// It returns the answer decoded as *api.NameserverGroup on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns
 func (s *DNSService) GetNameserverGroup(ctx context.Context, nsgroupID string, opts ...RequestOption) (*api.NameserverGroup, error) {
 	if err := checkPathParam("nsgroupID", nsgroupID); err != nil {
 		return nil, requestError("GetNameserverGroup", err)
@@ -930,11 +1098,14 @@ func (s *DNSService) GetNameserverGroup(ctx context.Context, nsgroupID string, o
 	return callJSON[*api.NameserverGroup](ctx, s.c, "GetNameserverGroup", req, opts)
 }
 
-// GetSettings: Retrieve DNS settings.
+// GetSettings sends GET /api/dns/settings, NetBird's "Retrieve DNS settings".
 //
 // Returns a DNS settings object.
 //
-// NetBird API: GET /api/dns/settings (https://docs.netbird.io/api/resources/dns).
+// It returns the answer decoded as *api.DNSSettings on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns
 func (s *DNSService) GetSettings(ctx context.Context, opts ...RequestOption) (*api.DNSSettings, error) {
 	req, err := api.NewGetDNSSettingsRequest(s.c.server)
 	if err != nil {
@@ -943,11 +1114,14 @@ func (s *DNSService) GetSettings(ctx context.Context, opts ...RequestOption) (*a
 	return callJSON[*api.DNSSettings](ctx, s.c, "GetDNSSettings", req, opts)
 }
 
-// ListNameserverGroups: List all Nameserver Groups.
+// ListNameserverGroups sends GET /api/dns/nameservers, NetBird's "List all Nameserver Groups".
 //
 // Returns a list of all Nameserver Groups.
 //
-// NetBird API: GET /api/dns/nameservers (https://docs.netbird.io/api/resources/dns).
+// It returns the answer decoded as []api.NameserverGroup on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns
 func (s *DNSService) ListNameserverGroups(ctx context.Context, opts ...RequestOption) ([]api.NameserverGroup, error) {
 	req, err := api.NewListNameserverGroupsRequest(s.c.server)
 	if err != nil {
@@ -956,11 +1130,16 @@ func (s *DNSService) ListNameserverGroups(ctx context.Context, opts ...RequestOp
 	return callJSON[[]api.NameserverGroup](ctx, s.c, "ListNameserverGroups", req, opts)
 }
 
-// UpdateNameserverGroup: Update a Nameserver Group.
+// UpdateNameserverGroup sends PUT /api/dns/nameservers/{nsgroupId}, NetBird's "Update a Nameserver Group".
 //
 // Update/Replace a Nameserver Group.
 //
-// NetBird API: PUT /api/dns/nameservers/{nsgroupId} (https://docs.netbird.io/api/resources/dns).
+// It returns the answer decoded as *api.NameserverGroup on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns
 func (s *DNSService) UpdateNameserverGroup(ctx context.Context, nsgroupID string, body api.NameserverGroupRequest, opts ...RequestOption) (*api.NameserverGroup, error) {
 	if err := checkPathParam("nsgroupID", nsgroupID); err != nil {
 		return nil, requestError("UpdateNameserverGroup", err)
@@ -975,11 +1154,16 @@ func (s *DNSService) UpdateNameserverGroup(ctx context.Context, nsgroupID string
 	return callJSON[*api.NameserverGroup](ctx, s.c, "UpdateNameserverGroup", req, opts)
 }
 
-// UpdateSettings: Update DNS Settings.
+// UpdateSettings sends PUT /api/dns/settings, NetBird's "Update DNS Settings".
 //
 // Updates a DNS settings object.
 //
-// NetBird API: PUT /api/dns/settings (https://docs.netbird.io/api/resources/dns).
+// It returns the answer decoded as *api.DNSSettings on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns
 func (s *DNSService) UpdateSettings(ctx context.Context, body api.DNSSettings, opts ...RequestOption) (*api.DNSSettings, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateDNSSettings", err)
@@ -1008,11 +1192,16 @@ type DNSZonesAPI interface {
 	UpdateRecord(ctx context.Context, zoneID string, recordID string, body api.DNSRecordRequest, opts ...RequestOption) (*api.DNSRecord, error)
 }
 
-// Create: Create a DNS Zone.
+// Create sends POST /api/dns/zones, NetBird's "Create a DNS Zone".
 //
 // Creates a new custom DNS zone.
 //
-// NetBird API: POST /api/dns/zones (https://docs.netbird.io/api/resources/dns-zones).
+// It returns the answer decoded as *api.Zone on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns-zones
 func (s *DNSZonesService) Create(ctx context.Context, body api.ZoneRequest, opts ...RequestOption) (*api.Zone, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateDNSZone", err)
@@ -1024,11 +1213,16 @@ func (s *DNSZonesService) Create(ctx context.Context, body api.ZoneRequest, opts
 	return callJSON[*api.Zone](ctx, s.c, "CreateDNSZone", req, opts)
 }
 
-// CreateRecord: Create a DNS Record.
+// CreateRecord sends POST /api/dns/zones/{zoneId}/records, NetBird's "Create a DNS Record".
 //
 // Creates a new DNS record in a zone.
 //
-// NetBird API: POST /api/dns/zones/{zoneId}/records (https://docs.netbird.io/api/resources/dns-zones).
+// It returns the answer decoded as *api.DNSRecord on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns-zones
 func (s *DNSZonesService) CreateRecord(ctx context.Context, zoneID string, body api.DNSRecordRequest, opts ...RequestOption) (*api.DNSRecord, error) {
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return nil, requestError("CreateDNSRecord", err)
@@ -1043,11 +1237,14 @@ func (s *DNSZonesService) CreateRecord(ctx context.Context, zoneID string, body 
 	return callJSON[*api.DNSRecord](ctx, s.c, "CreateDNSRecord", req, opts)
 }
 
-// Delete: Delete a DNS Zone.
+// Delete sends DELETE /api/dns/zones/{zoneId}, NetBird's "Delete a DNS Zone".
 //
 // Deletes a custom DNS zone.
 //
-// NetBird API: DELETE /api/dns/zones/{zoneId} (https://docs.netbird.io/api/resources/dns-zones).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns-zones
 func (s *DNSZonesService) Delete(ctx context.Context, zoneID string, opts ...RequestOption) error {
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return requestError("DeleteDNSZone", err)
@@ -1059,11 +1256,14 @@ func (s *DNSZonesService) Delete(ctx context.Context, zoneID string, opts ...Req
 	return callNoContent(ctx, s.c, "DeleteDNSZone", req, opts)
 }
 
-// DeleteRecord: Delete a DNS Record.
+// DeleteRecord sends DELETE /api/dns/zones/{zoneId}/records/{recordId}, NetBird's "Delete a DNS Record".
 //
 // Deletes a DNS record from a zone.
 //
-// NetBird API: DELETE /api/dns/zones/{zoneId}/records/{recordId} (https://docs.netbird.io/api/resources/dns-zones).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns-zones
 func (s *DNSZonesService) DeleteRecord(ctx context.Context, zoneID string, recordID string, opts ...RequestOption) error {
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return requestError("DeleteDNSRecord", err)
@@ -1078,11 +1278,14 @@ func (s *DNSZonesService) DeleteRecord(ctx context.Context, zoneID string, recor
 	return callNoContent(ctx, s.c, "DeleteDNSRecord", req, opts)
 }
 
-// Get: Retrieve a DNS Zone.
+// Get sends GET /api/dns/zones/{zoneId}, NetBird's "Retrieve a DNS Zone".
 //
 // Returns information about a specific DNS zone.
 //
-// NetBird API: GET /api/dns/zones/{zoneId} (https://docs.netbird.io/api/resources/dns-zones).
+// It returns the answer decoded as *api.Zone on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns-zones
 func (s *DNSZonesService) Get(ctx context.Context, zoneID string, opts ...RequestOption) (*api.Zone, error) {
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return nil, requestError("GetDNSZone", err)
@@ -1094,11 +1297,14 @@ func (s *DNSZonesService) Get(ctx context.Context, zoneID string, opts ...Reques
 	return callJSON[*api.Zone](ctx, s.c, "GetDNSZone", req, opts)
 }
 
-// GetRecord: Retrieve a DNS Record.
+// GetRecord sends GET /api/dns/zones/{zoneId}/records/{recordId}, NetBird's "Retrieve a DNS Record".
 //
 // Returns information about a specific DNS record.
 //
-// NetBird API: GET /api/dns/zones/{zoneId}/records/{recordId} (https://docs.netbird.io/api/resources/dns-zones).
+// It returns the answer decoded as *api.DNSRecord on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns-zones
 func (s *DNSZonesService) GetRecord(ctx context.Context, zoneID string, recordID string, opts ...RequestOption) (*api.DNSRecord, error) {
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return nil, requestError("GetDNSRecord", err)
@@ -1113,11 +1319,14 @@ func (s *DNSZonesService) GetRecord(ctx context.Context, zoneID string, recordID
 	return callJSON[*api.DNSRecord](ctx, s.c, "GetDNSRecord", req, opts)
 }
 
-// List: List all DNS Zones.
+// List sends GET /api/dns/zones, NetBird's "List all DNS Zones".
 //
 // Returns a list of all custom DNS zones.
 //
-// NetBird API: GET /api/dns/zones (https://docs.netbird.io/api/resources/dns-zones).
+// It returns the answer decoded as []api.Zone on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns-zones
 func (s *DNSZonesService) List(ctx context.Context, opts ...RequestOption) ([]api.Zone, error) {
 	req, err := api.NewListDNSZonesRequest(s.c.server)
 	if err != nil {
@@ -1126,11 +1335,14 @@ func (s *DNSZonesService) List(ctx context.Context, opts ...RequestOption) ([]ap
 	return callJSON[[]api.Zone](ctx, s.c, "ListDNSZones", req, opts)
 }
 
-// ListRecords: List all DNS Records.
+// ListRecords sends GET /api/dns/zones/{zoneId}/records, NetBird's "List all DNS Records".
 //
 // Returns a list of all DNS records in a zone.
 //
-// NetBird API: GET /api/dns/zones/{zoneId}/records (https://docs.netbird.io/api/resources/dns-zones).
+// It returns the answer decoded as []api.DNSRecord on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns-zones
 func (s *DNSZonesService) ListRecords(ctx context.Context, zoneID string, opts ...RequestOption) ([]api.DNSRecord, error) {
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return nil, requestError("ListDNSRecords", err)
@@ -1142,11 +1354,16 @@ func (s *DNSZonesService) ListRecords(ctx context.Context, zoneID string, opts .
 	return callJSON[[]api.DNSRecord](ctx, s.c, "ListDNSRecords", req, opts)
 }
 
-// Update: Update a DNS Zone.
+// Update sends PUT /api/dns/zones/{zoneId}, NetBird's "Update a DNS Zone".
 //
 // Updates a custom DNS zone.
 //
-// NetBird API: PUT /api/dns/zones/{zoneId} (https://docs.netbird.io/api/resources/dns-zones).
+// It returns the answer decoded as *api.Zone on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns-zones
 func (s *DNSZonesService) Update(ctx context.Context, zoneID string, body api.ZoneRequest, opts ...RequestOption) (*api.Zone, error) {
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return nil, requestError("UpdateDNSZone", err)
@@ -1161,11 +1378,16 @@ func (s *DNSZonesService) Update(ctx context.Context, zoneID string, body api.Zo
 	return callJSON[*api.Zone](ctx, s.c, "UpdateDNSZone", req, opts)
 }
 
-// UpdateRecord: Update a DNS Record.
+// UpdateRecord sends PUT /api/dns/zones/{zoneId}/records/{recordId}, NetBird's "Update a DNS Record".
 //
 // Updates a DNS record in a zone.
 //
-// NetBird API: PUT /api/dns/zones/{zoneId}/records/{recordId} (https://docs.netbird.io/api/resources/dns-zones).
+// It returns the answer decoded as *api.DNSRecord on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/dns-zones
 func (s *DNSZonesService) UpdateRecord(ctx context.Context, zoneID string, recordID string, body api.DNSRecordRequest, opts ...RequestOption) (*api.DNSRecord, error) {
 	if err := checkPathParam("zoneID", zoneID); err != nil {
 		return nil, requestError("UpdateDNSRecord", err)
@@ -1215,15 +1437,18 @@ type EDRAPI interface {
 	UpdateSentinelOne(ctx context.Context, body api.EDRSentinelOneRequest, opts ...RequestOption) (*api.EDRSentinelOneResponse, error)
 }
 
-// BypassPeerCompliance: Bypass compliance for a non-compliant peer.
+// BypassPeerCompliance sends POST /api/peers/{peer-id}/edr/bypass, NetBird's "Bypass compliance for a non-compliant peer".
 //
 // Allows an admin to bypass EDR compliance checks for a specific peer.
 // The peer will remain bypassed until the admin revokes it OR the device becomes
 // naturally compliant in the EDR system.
 //
+// It returns the answer decoded as *api.BypassResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/peers/{peer-id}/edr/bypass (https://docs.netbird.io/api/resources/edr-peers).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-peers
 func (s *EDRService) BypassPeerCompliance(ctx context.Context, peerID string, opts ...RequestOption) (*api.BypassResponse, error) {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("BypassPeerCompliance", err)
@@ -1235,13 +1460,18 @@ func (s *EDRService) BypassPeerCompliance(ctx context.Context, peerID string, op
 	return callJSON[*api.BypassResponse](ctx, s.c, "BypassPeerCompliance", req, opts)
 }
 
-// CreateFalcon: Create EDR Falcon Integration.
+// CreateFalcon sends POST /api/integrations/edr/falcon, NetBird's "Create EDR Falcon Integration".
 //
 // Creates a new EDR Falcon integration.
 //
+// It returns the answer decoded as *api.EDRFalconResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/edr/falcon (https://docs.netbird.io/api/resources/edr-falcon-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-falcon-integrations
 func (s *EDRService) CreateFalcon(ctx context.Context, body api.EDRFalconRequest, opts ...RequestOption) (*api.EDRFalconResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateFalconIntegration", err)
@@ -1253,13 +1483,18 @@ func (s *EDRService) CreateFalcon(ctx context.Context, body api.EDRFalconRequest
 	return callJSON[*api.EDRFalconResponse](ctx, s.c, "CreateFalconIntegration", req, opts)
 }
 
-// CreateFleetDM: Create EDR FleetDM Integration.
+// CreateFleetDM sends POST /api/integrations/edr/fleetdm, NetBird's "Create EDR FleetDM Integration".
 //
 // Creates a new EDR FleetDM integration.
 //
+// It returns the answer decoded as *api.EDRFleetDMResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/edr/fleetdm (https://docs.netbird.io/api/resources/edr-fleetdm-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-fleetdm-integrations
 func (s *EDRService) CreateFleetDM(ctx context.Context, body api.EDRFleetDMRequest, opts ...RequestOption) (*api.EDRFleetDMResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateFleetDMIntegration", err)
@@ -1271,13 +1506,18 @@ func (s *EDRService) CreateFleetDM(ctx context.Context, body api.EDRFleetDMReque
 	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, "CreateFleetDMIntegration", req, opts)
 }
 
-// CreateHuntress: Create EDR Huntress Integration.
+// CreateHuntress sends POST /api/integrations/edr/huntress, NetBird's "Create EDR Huntress Integration".
 //
 // Creates a new EDR Huntress integration.
 //
+// It returns the answer decoded as *api.EDRHuntressResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/edr/huntress (https://docs.netbird.io/api/resources/edr-huntress-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-huntress-integrations
 func (s *EDRService) CreateHuntress(ctx context.Context, body api.EDRHuntressRequest, opts ...RequestOption) (*api.EDRHuntressResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateHuntressIntegration", err)
@@ -1289,13 +1529,18 @@ func (s *EDRService) CreateHuntress(ctx context.Context, body api.EDRHuntressReq
 	return callJSON[*api.EDRHuntressResponse](ctx, s.c, "CreateHuntressIntegration", req, opts)
 }
 
-// CreateIntune: Create EDR Intune Integration.
+// CreateIntune sends POST /api/integrations/edr/intune, NetBird's "Create EDR Intune Integration".
 //
 // Creates a new EDR Intune integration for the authenticated account.
 //
+// It returns the answer decoded as *api.EDRIntuneResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/edr/intune (https://docs.netbird.io/api/resources/edr-intune-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-intune-integrations
 func (s *EDRService) CreateIntune(ctx context.Context, body api.EDRIntuneRequest, opts ...RequestOption) (*api.EDRIntuneResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateIntuneIntegration", err)
@@ -1307,13 +1552,18 @@ func (s *EDRService) CreateIntune(ctx context.Context, body api.EDRIntuneRequest
 	return callJSON[*api.EDRIntuneResponse](ctx, s.c, "CreateIntuneIntegration", req, opts)
 }
 
-// CreateSentinelOne: Create EDR SentinelOne Integration.
+// CreateSentinelOne sends POST /api/integrations/edr/sentinelone, NetBird's "Create EDR SentinelOne Integration".
 //
 // Creates a new EDR SentinelOne integration.
 //
+// It returns the answer decoded as *api.EDRSentinelOneResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/edr/sentinelone (https://docs.netbird.io/api/resources/edr-sentinelone-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-sentinelone-integrations
 func (s *EDRService) CreateSentinelOne(ctx context.Context, body api.EDRSentinelOneRequest, opts ...RequestOption) (*api.EDRSentinelOneResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateSentinelOneIntegration", err)
@@ -1325,13 +1575,16 @@ func (s *EDRService) CreateSentinelOne(ctx context.Context, body api.EDRSentinel
 	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, "CreateSentinelOneIntegration", req, opts)
 }
 
-// DeleteFalcon: Delete EDR Falcon Integration.
+// DeleteFalcon sends DELETE /api/integrations/edr/falcon, NetBird's "Delete EDR Falcon Integration".
 //
 // Deletes an existing EDR Falcon Integration by its ID.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/integrations/edr/falcon (https://docs.netbird.io/api/resources/edr-falcon-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-falcon-integrations
 func (s *EDRService) DeleteFalcon(ctx context.Context, opts ...RequestOption) error {
 	req, err := api.NewDeleteFalconIntegrationRequest(s.c.server)
 	if err != nil {
@@ -1340,13 +1593,16 @@ func (s *EDRService) DeleteFalcon(ctx context.Context, opts ...RequestOption) er
 	return callNoContent(ctx, s.c, "DeleteFalconIntegration", req, opts)
 }
 
-// DeleteFleetDM: Delete EDR FleetDM Integration.
+// DeleteFleetDM sends DELETE /api/integrations/edr/fleetdm, NetBird's "Delete EDR FleetDM Integration".
 //
 // Deletes an EDR FleetDM Integration by its ID.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/integrations/edr/fleetdm (https://docs.netbird.io/api/resources/edr-fleetdm-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-fleetdm-integrations
 func (s *EDRService) DeleteFleetDM(ctx context.Context, opts ...RequestOption) error {
 	req, err := api.NewDeleteFleetDMIntegrationRequest(s.c.server)
 	if err != nil {
@@ -1355,13 +1611,16 @@ func (s *EDRService) DeleteFleetDM(ctx context.Context, opts ...RequestOption) e
 	return callNoContent(ctx, s.c, "DeleteFleetDMIntegration", req, opts)
 }
 
-// DeleteHuntress: Delete EDR Huntress Integration.
+// DeleteHuntress sends DELETE /api/integrations/edr/huntress, NetBird's "Delete EDR Huntress Integration".
 //
 // Deletes an EDR Huntress Integration by its ID.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/integrations/edr/huntress (https://docs.netbird.io/api/resources/edr-huntress-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-huntress-integrations
 func (s *EDRService) DeleteHuntress(ctx context.Context, opts ...RequestOption) error {
 	req, err := api.NewDeleteHuntressIntegrationRequest(s.c.server)
 	if err != nil {
@@ -1370,13 +1629,16 @@ func (s *EDRService) DeleteHuntress(ctx context.Context, opts ...RequestOption) 
 	return callNoContent(ctx, s.c, "DeleteHuntressIntegration", req, opts)
 }
 
-// DeleteIntune: Delete EDR Intune Integration.
+// DeleteIntune sends DELETE /api/integrations/edr/intune, NetBird's "Delete EDR Intune Integration".
 //
 // Deletes an EDR Intune Integration by its ID.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/integrations/edr/intune (https://docs.netbird.io/api/resources/edr-intune-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-intune-integrations
 func (s *EDRService) DeleteIntune(ctx context.Context, opts ...RequestOption) error {
 	req, err := api.NewDeleteIntuneIntegrationRequest(s.c.server)
 	if err != nil {
@@ -1385,13 +1647,16 @@ func (s *EDRService) DeleteIntune(ctx context.Context, opts ...RequestOption) er
 	return callNoContent(ctx, s.c, "DeleteIntuneIntegration", req, opts)
 }
 
-// DeleteSentinelOne: Delete EDR SentinelOne Integration.
+// DeleteSentinelOne sends DELETE /api/integrations/edr/sentinelone, NetBird's "Delete EDR SentinelOne Integration".
 //
 // Deletes an EDR SentinelOne Integration by its ID.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/integrations/edr/sentinelone (https://docs.netbird.io/api/resources/edr-sentinelone-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-sentinelone-integrations
 func (s *EDRService) DeleteSentinelOne(ctx context.Context, opts ...RequestOption) error {
 	req, err := api.NewDeleteSentinelOneIntegrationRequest(s.c.server)
 	if err != nil {
@@ -1400,13 +1665,16 @@ func (s *EDRService) DeleteSentinelOne(ctx context.Context, opts ...RequestOptio
 	return callNoContent(ctx, s.c, "DeleteSentinelOneIntegration", req, opts)
 }
 
-// GetFalcon: Get EDR Falcon Integration.
+// GetFalcon sends GET /api/integrations/edr/falcon, NetBird's "Get EDR Falcon Integration".
 //
 // Retrieves a specific EDR Falcon integration by its ID.
 //
+// It returns the answer decoded as *api.EDRFalconResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/edr/falcon (https://docs.netbird.io/api/resources/edr-falcon-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-falcon-integrations
 func (s *EDRService) GetFalcon(ctx context.Context, opts ...RequestOption) (*api.EDRFalconResponse, error) {
 	req, err := api.NewGetFalconIntegrationRequest(s.c.server)
 	if err != nil {
@@ -1415,13 +1683,16 @@ func (s *EDRService) GetFalcon(ctx context.Context, opts ...RequestOption) (*api
 	return callJSON[*api.EDRFalconResponse](ctx, s.c, "GetFalconIntegration", req, opts)
 }
 
-// GetFleetDM: Get EDR FleetDM Integration.
+// GetFleetDM sends GET /api/integrations/edr/fleetdm, NetBird's "Get EDR FleetDM Integration".
 //
 // Retrieves a specific EDR FleetDM integration by its ID.
 //
+// It returns the answer decoded as *api.EDRFleetDMResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/edr/fleetdm (https://docs.netbird.io/api/resources/edr-fleetdm-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-fleetdm-integrations
 func (s *EDRService) GetFleetDM(ctx context.Context, opts ...RequestOption) (*api.EDRFleetDMResponse, error) {
 	req, err := api.NewGetFleetDMIntegrationRequest(s.c.server)
 	if err != nil {
@@ -1430,13 +1701,16 @@ func (s *EDRService) GetFleetDM(ctx context.Context, opts ...RequestOption) (*ap
 	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, "GetFleetDMIntegration", req, opts)
 }
 
-// GetHuntress: Get EDR Huntress Integration.
+// GetHuntress sends GET /api/integrations/edr/huntress, NetBird's "Get EDR Huntress Integration".
 //
 // Retrieves a specific EDR Huntress integration by its ID.
 //
+// It returns the answer decoded as *api.EDRHuntressResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/edr/huntress (https://docs.netbird.io/api/resources/edr-huntress-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-huntress-integrations
 func (s *EDRService) GetHuntress(ctx context.Context, opts ...RequestOption) (*api.EDRHuntressResponse, error) {
 	req, err := api.NewGetHuntressIntegrationRequest(s.c.server)
 	if err != nil {
@@ -1445,13 +1719,16 @@ func (s *EDRService) GetHuntress(ctx context.Context, opts ...RequestOption) (*a
 	return callJSON[*api.EDRHuntressResponse](ctx, s.c, "GetHuntressIntegration", req, opts)
 }
 
-// GetIntune: Get EDR Intune Integration.
+// GetIntune sends GET /api/integrations/edr/intune, NetBird's "Get EDR Intune Integration".
 //
 // Retrieves a specific EDR Intune integration by its ID.
 //
+// It returns the answer decoded as *api.EDRIntuneResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/edr/intune (https://docs.netbird.io/api/resources/edr-intune-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-intune-integrations
 func (s *EDRService) GetIntune(ctx context.Context, opts ...RequestOption) (*api.EDRIntuneResponse, error) {
 	req, err := api.NewGetIntuneIntegrationRequest(s.c.server)
 	if err != nil {
@@ -1460,13 +1737,16 @@ func (s *EDRService) GetIntune(ctx context.Context, opts ...RequestOption) (*api
 	return callJSON[*api.EDRIntuneResponse](ctx, s.c, "GetIntuneIntegration", req, opts)
 }
 
-// GetSentinelOne: Get EDR SentinelOne Integration.
+// GetSentinelOne sends GET /api/integrations/edr/sentinelone, NetBird's "Get EDR SentinelOne Integration".
 //
 // Retrieves a specific EDR SentinelOne integration by its ID.
 //
+// It returns the answer decoded as *api.EDRSentinelOneResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/edr/sentinelone (https://docs.netbird.io/api/resources/edr-sentinelone-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-sentinelone-integrations
 func (s *EDRService) GetSentinelOne(ctx context.Context, opts ...RequestOption) (*api.EDRSentinelOneResponse, error) {
 	req, err := api.NewGetSentinelOneIntegrationRequest(s.c.server)
 	if err != nil {
@@ -1475,13 +1755,16 @@ func (s *EDRService) GetSentinelOne(ctx context.Context, opts ...RequestOption) 
 	return callJSON[*api.EDRSentinelOneResponse](ctx, s.c, "GetSentinelOneIntegration", req, opts)
 }
 
-// ListBypassedPeers: List all bypassed peers.
+// ListBypassedPeers sends GET /api/peers/edr/bypassed, NetBird's "List all bypassed peers".
 //
 // Returns all peers that have compliance bypassed by an admin.
 //
+// It returns the answer decoded as []api.BypassResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/peers/edr/bypassed (https://docs.netbird.io/api/resources/edr-peers).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-peers
 func (s *EDRService) ListBypassedPeers(ctx context.Context, opts ...RequestOption) ([]api.BypassResponse, error) {
 	req, err := api.NewListBypassedPeersRequest(s.c.server)
 	if err != nil {
@@ -1490,13 +1773,16 @@ func (s *EDRService) ListBypassedPeers(ctx context.Context, opts ...RequestOptio
 	return callJSON[[]api.BypassResponse](ctx, s.c, "ListBypassedPeers", req, opts)
 }
 
-// RevokePeerComplianceBypass: Revoke compliance bypass for a peer.
+// RevokePeerComplianceBypass sends DELETE /api/peers/{peer-id}/edr/bypass, NetBird's "Revoke compliance bypass for a peer".
 //
 // Removes the compliance bypass, subjecting the peer to normal EDR validation.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/peers/{peer-id}/edr/bypass (https://docs.netbird.io/api/resources/edr-peers).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-peers
 func (s *EDRService) RevokePeerComplianceBypass(ctx context.Context, peerID string, opts ...RequestOption) error {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return requestError("RevokePeerComplianceBypass", err)
@@ -1508,13 +1794,18 @@ func (s *EDRService) RevokePeerComplianceBypass(ctx context.Context, peerID stri
 	return callNoContent(ctx, s.c, "RevokePeerComplianceBypass", req, opts)
 }
 
-// UpdateFalcon: Update EDR Falcon Integration.
+// UpdateFalcon sends PUT /api/integrations/edr/falcon, NetBird's "Update EDR Falcon Integration".
 //
 // Updates an existing EDR Falcon Integration.
 //
+// It returns the answer decoded as *api.EDRFalconResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/edr/falcon (https://docs.netbird.io/api/resources/edr-falcon-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-falcon-integrations
 func (s *EDRService) UpdateFalcon(ctx context.Context, body api.EDRFalconRequest, opts ...RequestOption) (*api.EDRFalconResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateFalconIntegration", err)
@@ -1526,13 +1817,18 @@ func (s *EDRService) UpdateFalcon(ctx context.Context, body api.EDRFalconRequest
 	return callJSON[*api.EDRFalconResponse](ctx, s.c, "UpdateFalconIntegration", req, opts)
 }
 
-// UpdateFleetDM: Update EDR FleetDM Integration.
+// UpdateFleetDM sends PUT /api/integrations/edr/fleetdm, NetBird's "Update EDR FleetDM Integration".
 //
 // Updates an existing EDR FleetDM Integration.
 //
+// It returns the answer decoded as *api.EDRFleetDMResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/edr/fleetdm (https://docs.netbird.io/api/resources/edr-fleetdm-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-fleetdm-integrations
 func (s *EDRService) UpdateFleetDM(ctx context.Context, body api.EDRFleetDMRequest, opts ...RequestOption) (*api.EDRFleetDMResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateFleetDMIntegration", err)
@@ -1544,13 +1840,18 @@ func (s *EDRService) UpdateFleetDM(ctx context.Context, body api.EDRFleetDMReque
 	return callJSON[*api.EDRFleetDMResponse](ctx, s.c, "UpdateFleetDMIntegration", req, opts)
 }
 
-// UpdateHuntress: Update EDR Huntress Integration.
+// UpdateHuntress sends PUT /api/integrations/edr/huntress, NetBird's "Update EDR Huntress Integration".
 //
 // Updates an existing EDR Huntress Integration.
 //
+// It returns the answer decoded as *api.EDRHuntressResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/edr/huntress (https://docs.netbird.io/api/resources/edr-huntress-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-huntress-integrations
 func (s *EDRService) UpdateHuntress(ctx context.Context, body api.EDRHuntressRequest, opts ...RequestOption) (*api.EDRHuntressResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateHuntressIntegration", err)
@@ -1562,13 +1863,18 @@ func (s *EDRService) UpdateHuntress(ctx context.Context, body api.EDRHuntressReq
 	return callJSON[*api.EDRHuntressResponse](ctx, s.c, "UpdateHuntressIntegration", req, opts)
 }
 
-// UpdateIntune: Update EDR Intune Integration.
+// UpdateIntune sends PUT /api/integrations/edr/intune, NetBird's "Update EDR Intune Integration".
 //
 // Updates an existing EDR Intune Integration. The request body structure is `EDRIntuneRequest`.
 //
+// It returns the answer decoded as *api.EDRIntuneResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/edr/intune (https://docs.netbird.io/api/resources/edr-intune-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-intune-integrations
 func (s *EDRService) UpdateIntune(ctx context.Context, body api.EDRIntuneRequest, opts ...RequestOption) (*api.EDRIntuneResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateIntuneIntegration", err)
@@ -1580,13 +1886,18 @@ func (s *EDRService) UpdateIntune(ctx context.Context, body api.EDRIntuneRequest
 	return callJSON[*api.EDRIntuneResponse](ctx, s.c, "UpdateIntuneIntegration", req, opts)
 }
 
-// UpdateSentinelOne: Update EDR SentinelOne Integration.
+// UpdateSentinelOne sends PUT /api/integrations/edr/sentinelone, NetBird's "Update EDR SentinelOne Integration".
 //
 // Updates an existing EDR SentinelOne Integration.
 //
+// It returns the answer decoded as *api.EDRSentinelOneResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/edr/sentinelone (https://docs.netbird.io/api/resources/edr-sentinelone-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/edr-sentinelone-integrations
 func (s *EDRService) UpdateSentinelOne(ctx context.Context, body api.EDRSentinelOneRequest, opts ...RequestOption) (*api.EDRSentinelOneResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateSentinelOneIntegration", err)
@@ -1606,13 +1917,13 @@ type EventStreamingService struct{ c *Client }
 // EventStreamingAPI is the interface of EventStreamingService, for mocks in users' tests.
 type EventStreamingAPI interface {
 	Create(ctx context.Context, body api.CreateIntegrationRequest, opts ...RequestOption) (*api.IntegrationResponse, error)
-	Delete(ctx context.Context, id int, opts ...RequestOption) error
-	Get(ctx context.Context, id int, opts ...RequestOption) (*api.IntegrationResponse, error)
+	Delete(ctx context.Context, id int64, opts ...RequestOption) error
+	Get(ctx context.Context, id int64, opts ...RequestOption) (*api.IntegrationResponse, error)
 	List(ctx context.Context, opts ...RequestOption) ([]api.IntegrationResponse, error)
-	Update(ctx context.Context, id int, body api.CreateIntegrationRequest, opts ...RequestOption) (*api.IntegrationResponse, error)
+	Update(ctx context.Context, id int64, body api.CreateIntegrationRequest, opts ...RequestOption) (*api.IntegrationResponse, error)
 }
 
-// Create: Create Event Streaming Integration.
+// Create sends POST /api/event-streaming, NetBird's "Create Event Streaming Integration".
 //
 // Creates a new event streaming integration for the authenticated account.
 // The request body should conform to `CreateIntegrationRequest`.
@@ -1620,9 +1931,14 @@ type EventStreamingAPI interface {
 // but the backend `manager.CreateIntegration` function signature shown does not directly use this `enabled` field.
 // The actual behavior for `enabled` during creation should be confirmed (e.g., it might have a server-side default or be handled by other logic).
 //
+// It returns the answer decoded as *api.IntegrationResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/event-streaming (https://docs.netbird.io/api/resources/event-streaming-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/event-streaming-integrations
 func (s *EventStreamingService) Create(ctx context.Context, body api.CreateIntegrationRequest, opts ...RequestOption) (*api.IntegrationResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateEventStreamingIntegration", err)
@@ -1634,14 +1950,17 @@ func (s *EventStreamingService) Create(ctx context.Context, body api.CreateInteg
 	return callJSON[*api.IntegrationResponse](ctx, s.c, "CreateEventStreamingIntegration", req, opts)
 }
 
-// Delete: Delete Event Streaming Integration.
+// Delete sends DELETE /api/event-streaming/{id}, NetBird's "Delete Event Streaming Integration".
 //
 // Deletes an event streaming integration by its ID.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/event-streaming/{id} (https://docs.netbird.io/api/resources/event-streaming-integrations).
-func (s *EventStreamingService) Delete(ctx context.Context, id int, opts ...RequestOption) error {
+// NetBird's documentation: https://docs.netbird.io/api/resources/event-streaming-integrations
+func (s *EventStreamingService) Delete(ctx context.Context, id int64, opts ...RequestOption) error {
 	req, err := api.NewDeleteEventStreamingIntegrationRequest(s.c.server, id)
 	if err != nil {
 		return requestError("DeleteEventStreamingIntegration", err)
@@ -1649,14 +1968,17 @@ func (s *EventStreamingService) Delete(ctx context.Context, id int, opts ...Requ
 	return callNoContent(ctx, s.c, "DeleteEventStreamingIntegration", req, opts)
 }
 
-// Get: Get Event Streaming Integration.
+// Get sends GET /api/event-streaming/{id}, NetBird's "Get Event Streaming Integration".
 //
 // Retrieves a specific event streaming integration by its ID.
 //
+// It returns the answer decoded as *api.IntegrationResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/event-streaming/{id} (https://docs.netbird.io/api/resources/event-streaming-integrations).
-func (s *EventStreamingService) Get(ctx context.Context, id int, opts ...RequestOption) (*api.IntegrationResponse, error) {
+// NetBird's documentation: https://docs.netbird.io/api/resources/event-streaming-integrations
+func (s *EventStreamingService) Get(ctx context.Context, id int64, opts ...RequestOption) (*api.IntegrationResponse, error) {
 	req, err := api.NewGetEventStreamingIntegrationRequest(s.c.server, id)
 	if err != nil {
 		return nil, requestError("GetEventStreamingIntegration", err)
@@ -1664,13 +1986,16 @@ func (s *EventStreamingService) Get(ctx context.Context, id int, opts ...Request
 	return callJSON[*api.IntegrationResponse](ctx, s.c, "GetEventStreamingIntegration", req, opts)
 }
 
-// List: List Event Streaming Integrations.
+// List sends GET /api/event-streaming, NetBird's "List Event Streaming Integrations".
 //
 // Retrieves all event streaming integrations for the authenticated account.
 //
+// It returns the answer decoded as []api.IntegrationResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/event-streaming (https://docs.netbird.io/api/resources/event-streaming-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/event-streaming-integrations
 func (s *EventStreamingService) List(ctx context.Context, opts ...RequestOption) ([]api.IntegrationResponse, error) {
 	req, err := api.NewListEventStreamingIntegrationsRequest(s.c.server)
 	if err != nil {
@@ -1679,17 +2004,22 @@ func (s *EventStreamingService) List(ctx context.Context, opts ...RequestOption)
 	return callJSON[[]api.IntegrationResponse](ctx, s.c, "ListEventStreamingIntegrations", req, opts)
 }
 
-// Update: Update Event Streaming Integration.
+// Update sends PUT /api/event-streaming/{id}, NetBird's "Update Event Streaming Integration".
 //
 // Updates an existing event streaming integration. The request body structure is `CreateIntegrationRequest`.
 // However, for updates:
 // - The `platform` field, if provided in the body, is ignored by the backend manager function, as the platform of an existing integration is typically immutable.
 // - The `enabled` and `config` fields from the request body are used to update the integration.
 //
+// It returns the answer decoded as *api.IntegrationResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/event-streaming/{id} (https://docs.netbird.io/api/resources/event-streaming-integrations).
-func (s *EventStreamingService) Update(ctx context.Context, id int, body api.CreateIntegrationRequest, opts ...RequestOption) (*api.IntegrationResponse, error) {
+// NetBird's documentation: https://docs.netbird.io/api/resources/event-streaming-integrations
+func (s *EventStreamingService) Update(ctx context.Context, id int64, body api.CreateIntegrationRequest, opts ...RequestOption) (*api.IntegrationResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateEventStreamingIntegration", err)
 	}
@@ -1712,11 +2042,14 @@ type EventsAPI interface {
 	ListProxyAccessLogsAll(ctx context.Context, params *api.ListProxyAccessLogsParams, opts ...RequestOption) iter.Seq2[api.ProxyAccessLog, error]
 }
 
-// ListAudit: List all Audit Events.
+// ListAudit sends GET /api/events/audit, NetBird's "List all Audit Events".
 //
 // Returns a list of all audit events.
 //
-// NetBird API: GET /api/events/audit (https://docs.netbird.io/api/resources/events).
+// It returns the answer decoded as []api.Event on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/events
 func (s *EventsService) ListAudit(ctx context.Context, opts ...RequestOption) ([]api.Event, error) {
 	req, err := api.NewListAuditEventsRequest(s.c.server)
 	if err != nil {
@@ -1725,11 +2058,14 @@ func (s *EventsService) ListAudit(ctx context.Context, opts ...RequestOption) ([
 	return callJSON[[]api.Event](ctx, s.c, "ListAuditEvents", req, opts)
 }
 
-// ListNetworkTraffic: List all Traffic Events.
+// ListNetworkTraffic sends GET /api/events/network-traffic, NetBird's "List all Traffic Events".
 //
 // Returns a list of all network traffic events.
 //
-// NetBird API: GET /api/events/network-traffic (https://docs.netbird.io/api/resources/events).
+// It returns the answer decoded as *api.NetworkTrafficEventsResponse on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/events
 func (s *EventsService) ListNetworkTraffic(ctx context.Context, params *api.ListNetworkTrafficEventsParams, opts ...RequestOption) (*api.NetworkTrafficEventsResponse, error) {
 	req, err := api.NewListNetworkTrafficEventsRequest(s.c.server, params)
 	if err != nil {
@@ -1756,11 +2092,14 @@ func (s *EventsService) ListNetworkTrafficAll(ctx context.Context, params *api.L
 	})
 }
 
-// ListProxyAccessLogs: List all Reverse Proxy Access Logs.
+// ListProxyAccessLogs sends GET /api/events/proxy, NetBird's "List all Reverse Proxy Access Logs".
 //
 // Returns a paginated list of all reverse proxy access log entries.
 //
-// NetBird API: GET /api/events/proxy (https://docs.netbird.io/api/resources/events).
+// It returns the answer decoded as *api.ProxyAccessLogsResponse on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/events
 func (s *EventsService) ListProxyAccessLogs(ctx context.Context, params *api.ListProxyAccessLogsParams, opts ...RequestOption) (*api.ProxyAccessLogsResponse, error) {
 	req, err := api.NewListProxyAccessLogsRequest(s.c.server, params)
 	if err != nil {
@@ -1796,11 +2135,14 @@ type GeoLocationsAPI interface {
 	ListCountries(ctx context.Context, opts ...RequestOption) ([]string, error)
 }
 
-// ListCities: List all city names by country.
+// ListCities sends GET /api/locations/countries/{country}/cities, NetBird's "List all city names by country".
 //
 // Get a list of all English city names for a given country code.
 //
-// NetBird API: GET /api/locations/countries/{country}/cities (https://docs.netbird.io/api/resources/geo-locations).
+// It returns the answer decoded as []api.City on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/geo-locations
 func (s *GeoLocationsService) ListCities(ctx context.Context, country string, opts ...RequestOption) ([]api.City, error) {
 	if err := checkPathParam("country", country); err != nil {
 		return nil, requestError("ListCountryCities", err)
@@ -1812,11 +2154,14 @@ func (s *GeoLocationsService) ListCities(ctx context.Context, country string, op
 	return callJSON[[]api.City](ctx, s.c, "ListCountryCities", req, opts)
 }
 
-// ListCountries: List all country codes.
+// ListCountries sends GET /api/locations/countries, NetBird's "List all country codes".
 //
 // Get list of all country in 2-letter ISO 3166-1 alpha-2 codes.
 //
-// NetBird API: GET /api/locations/countries (https://docs.netbird.io/api/resources/geo-locations).
+// It returns the answer decoded as []string on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/geo-locations
 func (s *GeoLocationsService) ListCountries(ctx context.Context, opts ...RequestOption) ([]string, error) {
 	req, err := api.NewListCountriesRequest(s.c.server)
 	if err != nil {
@@ -1837,11 +2182,16 @@ type GroupsAPI interface {
 	Update(ctx context.Context, groupID string, body api.GroupRequest, opts ...RequestOption) (*api.Group, error)
 }
 
-// Create: Create a Group.
+// Create sends POST /api/groups, NetBird's "Create a Group".
 //
 // Creates a group.
 //
-// NetBird API: POST /api/groups (https://docs.netbird.io/api/resources/groups).
+// It returns the answer decoded as *api.Group on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/groups
 func (s *GroupsService) Create(ctx context.Context, body api.GroupRequest, opts ...RequestOption) (*api.Group, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateGroup", err)
@@ -1853,11 +2203,12 @@ func (s *GroupsService) Create(ctx context.Context, body api.GroupRequest, opts 
 	return callJSON[*api.Group](ctx, s.c, "CreateGroup", req, opts)
 }
 
-// Delete: Delete a Group.
+// Delete sends DELETE /api/groups/{groupId}, NetBird's "Delete a Group".
 //
-// Delete a group.
+// It returns nil on success;
+// any other status is an *APIError.
 //
-// NetBird API: DELETE /api/groups/{groupId} (https://docs.netbird.io/api/resources/groups).
+// NetBird's documentation: https://docs.netbird.io/api/resources/groups
 func (s *GroupsService) Delete(ctx context.Context, groupID string, opts ...RequestOption) error {
 	if err := checkPathParam("groupID", groupID); err != nil {
 		return requestError("DeleteGroup", err)
@@ -1869,11 +2220,14 @@ func (s *GroupsService) Delete(ctx context.Context, groupID string, opts ...Requ
 	return callNoContent(ctx, s.c, "DeleteGroup", req, opts)
 }
 
-// Get: Retrieve a Group.
+// Get sends GET /api/groups/{groupId}, NetBird's "Retrieve a Group".
 //
 // Get information about a group.
 //
-// NetBird API: GET /api/groups/{groupId} (https://docs.netbird.io/api/resources/groups).
+// It returns the answer decoded as *api.Group on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/groups
 func (s *GroupsService) Get(ctx context.Context, groupID string, opts ...RequestOption) (*api.Group, error) {
 	if err := checkPathParam("groupID", groupID); err != nil {
 		return nil, requestError("GetGroup", err)
@@ -1885,11 +2239,14 @@ func (s *GroupsService) Get(ctx context.Context, groupID string, opts ...Request
 	return callJSON[*api.Group](ctx, s.c, "GetGroup", req, opts)
 }
 
-// List: List all Groups.
+// List sends GET /api/groups, NetBird's "List all Groups".
 //
 // Returns a list of all groups.
 //
-// NetBird API: GET /api/groups (https://docs.netbird.io/api/resources/groups).
+// It returns the answer decoded as []api.Group on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/groups
 func (s *GroupsService) List(ctx context.Context, params *api.ListGroupsParams, opts ...RequestOption) ([]api.Group, error) {
 	req, err := api.NewListGroupsRequest(s.c.server, params)
 	if err != nil {
@@ -1898,11 +2255,16 @@ func (s *GroupsService) List(ctx context.Context, params *api.ListGroupsParams, 
 	return callJSON[[]api.Group](ctx, s.c, "ListGroups", req, opts)
 }
 
-// Update: Update a Group.
+// Update sends PUT /api/groups/{groupId}, NetBird's "Update a Group".
 //
 // Update/Replace a group.
 //
-// NetBird API: PUT /api/groups/{groupId} (https://docs.netbird.io/api/resources/groups).
+// It returns the answer decoded as *api.Group on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/groups
 func (s *GroupsService) Update(ctx context.Context, groupID string, body api.GroupRequest, opts ...RequestOption) (*api.Group, error) {
 	if err := checkPathParam("groupID", groupID); err != nil {
 		return nil, requestError("UpdateGroup", err)
@@ -1954,13 +2316,18 @@ type IDPIntegrationsAPI interface {
 	UpdateSCIM(ctx context.Context, id int64, body api.UpdateSCIMIntegrationRequest, opts ...RequestOption) (*api.SCIMIntegration, error)
 }
 
-// CreateAzure: Create Azure IDP Integration.
+// CreateAzure sends POST /api/integrations/azure-idp, NetBird's "Create Azure IDP Integration".
 //
 // Creates a new Azure AD IDP integration.
 //
+// It returns the answer decoded as *api.AzureIntegration on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/azure-idp (https://docs.netbird.io/api/resources/idp-azure-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-azure-integrations
 func (s *IDPIntegrationsService) CreateAzure(ctx context.Context, body api.CreateAzureIntegrationRequest, opts ...RequestOption) (*api.AzureIntegration, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateAzureIDPIntegration", err)
@@ -1972,13 +2339,18 @@ func (s *IDPIntegrationsService) CreateAzure(ctx context.Context, body api.Creat
 	return callJSON[*api.AzureIntegration](ctx, s.c, "CreateAzureIDPIntegration", req, opts)
 }
 
-// CreateGoogle: Create Google IDP Integration.
+// CreateGoogle sends POST /api/integrations/google-idp, NetBird's "Create Google IDP Integration".
 //
 // Creates a new Google Workspace IDP integration.
 //
+// It returns the answer decoded as *api.GoogleIntegration on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/google-idp (https://docs.netbird.io/api/resources/idp-google-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-google-integrations
 func (s *IDPIntegrationsService) CreateGoogle(ctx context.Context, body api.CreateGoogleIntegrationRequest, opts ...RequestOption) (*api.GoogleIntegration, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateGoogleIDPIntegration", err)
@@ -1990,13 +2362,18 @@ func (s *IDPIntegrationsService) CreateGoogle(ctx context.Context, body api.Crea
 	return callJSON[*api.GoogleIntegration](ctx, s.c, "CreateGoogleIDPIntegration", req, opts)
 }
 
-// CreateOktaSCIM: Create Okta SCIM IDP Integration.
+// CreateOktaSCIM sends POST /api/integrations/okta-scim-idp, NetBird's "Create Okta SCIM IDP Integration".
 //
 // Creates a new Okta SCIM IDP integration.
 //
+// It returns the answer decoded as *api.OktaSCIMIntegration on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/okta-scim-idp (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-okta-scim-integrations
 func (s *IDPIntegrationsService) CreateOktaSCIM(ctx context.Context, body api.CreateOktaSCIMIntegrationRequest, opts ...RequestOption) (*api.OktaSCIMIntegration, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateOktaSCIMIntegration", err)
@@ -2008,13 +2385,18 @@ func (s *IDPIntegrationsService) CreateOktaSCIM(ctx context.Context, body api.Cr
 	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, "CreateOktaSCIMIntegration", req, opts)
 }
 
-// CreateSCIM: Create SCIM IDP Integration.
+// CreateSCIM sends POST /api/integrations/scim-idp, NetBird's "Create SCIM IDP Integration".
 //
 // Creates a new SCIM integration.
 //
+// It returns the answer decoded as *api.SCIMIntegration on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/scim-idp (https://docs.netbird.io/api/resources/idp-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-scim-integrations
 func (s *IDPIntegrationsService) CreateSCIM(ctx context.Context, body api.CreateSCIMIntegrationRequest, opts ...RequestOption) (*api.SCIMIntegration, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateSCIMIntegration", err)
@@ -2026,13 +2408,16 @@ func (s *IDPIntegrationsService) CreateSCIM(ctx context.Context, body api.Create
 	return callJSON[*api.SCIMIntegration](ctx, s.c, "CreateSCIMIntegration", req, opts)
 }
 
-// DeleteAzure: Delete Azure IDP Integration.
+// DeleteAzure sends DELETE /api/integrations/azure-idp/{id}, NetBird's "Delete Azure IDP Integration".
 //
 // Deletes an Azure IDP integration by ID.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/integrations/azure-idp/{id} (https://docs.netbird.io/api/resources/idp-azure-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-azure-integrations
 func (s *IDPIntegrationsService) DeleteAzure(ctx context.Context, id int64, opts ...RequestOption) error {
 	req, err := api.NewDeleteAzureIDPIntegrationRequest(s.c.server, id)
 	if err != nil {
@@ -2041,13 +2426,16 @@ func (s *IDPIntegrationsService) DeleteAzure(ctx context.Context, id int64, opts
 	return callNoContent(ctx, s.c, "DeleteAzureIDPIntegration", req, opts)
 }
 
-// DeleteGoogle: Delete Google IDP Integration.
+// DeleteGoogle sends DELETE /api/integrations/google-idp/{id}, NetBird's "Delete Google IDP Integration".
 //
 // Deletes a Google IDP integration by ID.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/integrations/google-idp/{id} (https://docs.netbird.io/api/resources/idp-google-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-google-integrations
 func (s *IDPIntegrationsService) DeleteGoogle(ctx context.Context, id int64, opts ...RequestOption) error {
 	req, err := api.NewDeleteGoogleIDPIntegrationRequest(s.c.server, id)
 	if err != nil {
@@ -2056,13 +2444,16 @@ func (s *IDPIntegrationsService) DeleteGoogle(ctx context.Context, id int64, opt
 	return callNoContent(ctx, s.c, "DeleteGoogleIDPIntegration", req, opts)
 }
 
-// DeleteOktaSCIM: Delete Okta SCIM IDP Integration.
+// DeleteOktaSCIM sends DELETE /api/integrations/okta-scim-idp/{id}, NetBird's "Delete Okta SCIM IDP Integration".
 //
 // Deletes an Okta SCIM IDP integration by ID.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/integrations/okta-scim-idp/{id} (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-okta-scim-integrations
 func (s *IDPIntegrationsService) DeleteOktaSCIM(ctx context.Context, id int64, opts ...RequestOption) error {
 	req, err := api.NewDeleteOktaSCIMIntegrationRequest(s.c.server, id)
 	if err != nil {
@@ -2071,13 +2462,16 @@ func (s *IDPIntegrationsService) DeleteOktaSCIM(ctx context.Context, id int64, o
 	return callNoContent(ctx, s.c, "DeleteOktaSCIMIntegration", req, opts)
 }
 
-// DeleteSCIM: Delete SCIM IDP Integration.
+// DeleteSCIM sends DELETE /api/integrations/scim-idp/{id}, NetBird's "Delete SCIM IDP Integration".
 //
 // Deletes an SCIM IDP integration by ID.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/integrations/scim-idp/{id} (https://docs.netbird.io/api/resources/idp-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-scim-integrations
 func (s *IDPIntegrationsService) DeleteSCIM(ctx context.Context, id int64, opts ...RequestOption) error {
 	req, err := api.NewDeleteSCIMIntegrationRequest(s.c.server, id)
 	if err != nil {
@@ -2086,13 +2480,16 @@ func (s *IDPIntegrationsService) DeleteSCIM(ctx context.Context, id int64, opts 
 	return callNoContent(ctx, s.c, "DeleteSCIMIntegration", req, opts)
 }
 
-// GetAzure: Get Azure IDP Integration.
+// GetAzure sends GET /api/integrations/azure-idp/{id}, NetBird's "Get Azure IDP Integration".
 //
 // Retrieves an Azure IDP integration by ID.
 //
+// It returns the answer decoded as *api.AzureIntegration on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/azure-idp/{id} (https://docs.netbird.io/api/resources/idp-azure-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-azure-integrations
 func (s *IDPIntegrationsService) GetAzure(ctx context.Context, id int64, opts ...RequestOption) (*api.AzureIntegration, error) {
 	req, err := api.NewGetAzureIDPIntegrationRequest(s.c.server, id)
 	if err != nil {
@@ -2101,13 +2498,16 @@ func (s *IDPIntegrationsService) GetAzure(ctx context.Context, id int64, opts ..
 	return callJSON[*api.AzureIntegration](ctx, s.c, "GetAzureIDPIntegration", req, opts)
 }
 
-// GetGoogle: Get Google IDP Integration.
+// GetGoogle sends GET /api/integrations/google-idp/{id}, NetBird's "Get Google IDP Integration".
 //
 // Retrieves a Google IDP integration by ID.
 //
+// It returns the answer decoded as *api.GoogleIntegration on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/google-idp/{id} (https://docs.netbird.io/api/resources/idp-google-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-google-integrations
 func (s *IDPIntegrationsService) GetGoogle(ctx context.Context, id int64, opts ...RequestOption) (*api.GoogleIntegration, error) {
 	req, err := api.NewGetGoogleIDPIntegrationRequest(s.c.server, id)
 	if err != nil {
@@ -2116,13 +2516,16 @@ func (s *IDPIntegrationsService) GetGoogle(ctx context.Context, id int64, opts .
 	return callJSON[*api.GoogleIntegration](ctx, s.c, "GetGoogleIDPIntegration", req, opts)
 }
 
-// GetOktaSCIM: Get Okta SCIM IDP Integration.
+// GetOktaSCIM sends GET /api/integrations/okta-scim-idp/{id}, NetBird's "Get Okta SCIM IDP Integration".
 //
 // Retrieves an Okta SCIM IDP integration by ID.
 //
+// It returns the answer decoded as *api.OktaSCIMIntegration on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/okta-scim-idp/{id} (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-okta-scim-integrations
 func (s *IDPIntegrationsService) GetOktaSCIM(ctx context.Context, id int64, opts ...RequestOption) (*api.OktaSCIMIntegration, error) {
 	req, err := api.NewGetOktaSCIMIntegrationRequest(s.c.server, id)
 	if err != nil {
@@ -2131,13 +2534,16 @@ func (s *IDPIntegrationsService) GetOktaSCIM(ctx context.Context, id int64, opts
 	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, "GetOktaSCIMIntegration", req, opts)
 }
 
-// GetSCIM: Get SCIM IDP Integration.
+// GetSCIM sends GET /api/integrations/scim-idp/{id}, NetBird's "Get SCIM IDP Integration".
 //
 // Retrieves an SCIM IDP integration by ID.
 //
+// It returns the answer decoded as *api.SCIMIntegration on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/scim-idp/{id} (https://docs.netbird.io/api/resources/idp-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-scim-integrations
 func (s *IDPIntegrationsService) GetSCIM(ctx context.Context, id int64, opts ...RequestOption) (*api.SCIMIntegration, error) {
 	req, err := api.NewGetSCIMIntegrationRequest(s.c.server, id)
 	if err != nil {
@@ -2146,13 +2552,16 @@ func (s *IDPIntegrationsService) GetSCIM(ctx context.Context, id int64, opts ...
 	return callJSON[*api.SCIMIntegration](ctx, s.c, "GetSCIMIntegration", req, opts)
 }
 
-// ListAzure: Get All Azure IDP Integrations.
+// ListAzure sends GET /api/integrations/azure-idp, NetBird's "Get All Azure IDP Integrations".
 //
 // Retrieves all Azure AD IDP integrations for the authenticated account.
 //
+// It returns the answer decoded as []api.AzureIntegration on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/azure-idp (https://docs.netbird.io/api/resources/idp-azure-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-azure-integrations
 func (s *IDPIntegrationsService) ListAzure(ctx context.Context, opts ...RequestOption) ([]api.AzureIntegration, error) {
 	req, err := api.NewListAzureIDPIntegrationsRequest(s.c.server)
 	if err != nil {
@@ -2161,13 +2570,16 @@ func (s *IDPIntegrationsService) ListAzure(ctx context.Context, opts ...RequestO
 	return callJSON[[]api.AzureIntegration](ctx, s.c, "ListAzureIDPIntegrations", req, opts)
 }
 
-// ListAzureLogs: Get Azure Integration Sync Logs.
+// ListAzureLogs sends GET /api/integrations/azure-idp/{id}/logs, NetBird's "Get Azure Integration Sync Logs".
 //
 // Retrieves synchronization logs for an Azure IDP integration.
 //
+// It returns the answer decoded as []api.IDPIntegrationSyncLog on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/azure-idp/{id}/logs (https://docs.netbird.io/api/resources/idp-azure-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-azure-integrations
 func (s *IDPIntegrationsService) ListAzureLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error) {
 	req, err := api.NewListAzureIDPIntegrationLogsRequest(s.c.server, id)
 	if err != nil {
@@ -2176,13 +2588,16 @@ func (s *IDPIntegrationsService) ListAzureLogs(ctx context.Context, id int64, op
 	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListAzureIDPIntegrationLogs", req, opts)
 }
 
-// ListGoogle: Get All Google IDP Integrations.
+// ListGoogle sends GET /api/integrations/google-idp, NetBird's "Get All Google IDP Integrations".
 //
 // Retrieves all Google Workspace IDP integrations for the authenticated account.
 //
+// It returns the answer decoded as []api.GoogleIntegration on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/google-idp (https://docs.netbird.io/api/resources/idp-google-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-google-integrations
 func (s *IDPIntegrationsService) ListGoogle(ctx context.Context, opts ...RequestOption) ([]api.GoogleIntegration, error) {
 	req, err := api.NewListGoogleIDPIntegrationsRequest(s.c.server)
 	if err != nil {
@@ -2191,13 +2606,16 @@ func (s *IDPIntegrationsService) ListGoogle(ctx context.Context, opts ...Request
 	return callJSON[[]api.GoogleIntegration](ctx, s.c, "ListGoogleIDPIntegrations", req, opts)
 }
 
-// ListGoogleLogs: Get Google Integration Sync Logs.
+// ListGoogleLogs sends GET /api/integrations/google-idp/{id}/logs, NetBird's "Get Google Integration Sync Logs".
 //
 // Retrieves synchronization logs for a Google IDP integration.
 //
+// It returns the answer decoded as []api.IDPIntegrationSyncLog on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/google-idp/{id}/logs (https://docs.netbird.io/api/resources/idp-google-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-google-integrations
 func (s *IDPIntegrationsService) ListGoogleLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error) {
 	req, err := api.NewListGoogleIDPIntegrationLogsRequest(s.c.server, id)
 	if err != nil {
@@ -2206,13 +2624,16 @@ func (s *IDPIntegrationsService) ListGoogleLogs(ctx context.Context, id int64, o
 	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListGoogleIDPIntegrationLogs", req, opts)
 }
 
-// ListOktaSCIM: Get All Okta SCIM IDP Integrations.
+// ListOktaSCIM sends GET /api/integrations/okta-scim-idp, NetBird's "Get All Okta SCIM IDP Integrations".
 //
 // Retrieves all Okta SCIM IDP integrations for the authenticated account.
 //
+// It returns the answer decoded as []api.OktaSCIMIntegration on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/okta-scim-idp (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-okta-scim-integrations
 func (s *IDPIntegrationsService) ListOktaSCIM(ctx context.Context, opts ...RequestOption) ([]api.OktaSCIMIntegration, error) {
 	req, err := api.NewListOktaSCIMIntegrationsRequest(s.c.server)
 	if err != nil {
@@ -2221,13 +2642,16 @@ func (s *IDPIntegrationsService) ListOktaSCIM(ctx context.Context, opts ...Reque
 	return callJSON[[]api.OktaSCIMIntegration](ctx, s.c, "ListOktaSCIMIntegrations", req, opts)
 }
 
-// ListOktaSCIMLogs: Get Okta SCIM Integration Sync Logs.
+// ListOktaSCIMLogs sends GET /api/integrations/okta-scim-idp/{id}/logs, NetBird's "Get Okta SCIM Integration Sync Logs".
 //
 // Retrieves synchronization logs for an Okta SCIM IDP integration.
 //
+// It returns the answer decoded as []api.IDPIntegrationSyncLog on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/okta-scim-idp/{id}/logs (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-okta-scim-integrations
 func (s *IDPIntegrationsService) ListOktaSCIMLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error) {
 	req, err := api.NewListOktaSCIMIntegrationLogsRequest(s.c.server, id)
 	if err != nil {
@@ -2236,13 +2660,16 @@ func (s *IDPIntegrationsService) ListOktaSCIMLogs(ctx context.Context, id int64,
 	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListOktaSCIMIntegrationLogs", req, opts)
 }
 
-// ListSCIM: Get All SCIM IDP Integrations.
+// ListSCIM sends GET /api/integrations/scim-idp, NetBird's "Get All SCIM IDP Integrations".
 //
 // Retrieves all SCIM IDP integrations for the authenticated account.
 //
+// It returns the answer decoded as []api.SCIMIntegration on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/scim-idp (https://docs.netbird.io/api/resources/idp-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-scim-integrations
 func (s *IDPIntegrationsService) ListSCIM(ctx context.Context, opts ...RequestOption) ([]api.SCIMIntegration, error) {
 	req, err := api.NewListSCIMIntegrationsRequest(s.c.server)
 	if err != nil {
@@ -2251,13 +2678,16 @@ func (s *IDPIntegrationsService) ListSCIM(ctx context.Context, opts ...RequestOp
 	return callJSON[[]api.SCIMIntegration](ctx, s.c, "ListSCIMIntegrations", req, opts)
 }
 
-// ListSCIMLogs: Get SCIM Integration Sync Logs.
+// ListSCIMLogs sends GET /api/integrations/scim-idp/{id}/logs, NetBird's "Get SCIM Integration Sync Logs".
 //
 // Retrieves synchronization logs for a SCIM IDP integration.
 //
+// It returns the answer decoded as []api.IDPIntegrationSyncLog on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/scim-idp/{id}/logs (https://docs.netbird.io/api/resources/idp-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-scim-integrations
 func (s *IDPIntegrationsService) ListSCIMLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error) {
 	req, err := api.NewListSCIMIntegrationLogsRequest(s.c.server, id)
 	if err != nil {
@@ -2266,13 +2696,16 @@ func (s *IDPIntegrationsService) ListSCIMLogs(ctx context.Context, id int64, opt
 	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListSCIMIntegrationLogs", req, opts)
 }
 
-// RegenerateOktaSCIMToken: Regenerate Okta SCIM Token.
+// RegenerateOktaSCIMToken sends POST /api/integrations/okta-scim-idp/{id}/token, NetBird's "Regenerate Okta SCIM Token".
 //
 // Regenerates the SCIM API token for an Okta SCIM IDP integration.
 //
+// It returns the answer decoded as *api.SCIMTokenResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/okta-scim-idp/{id}/token (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-okta-scim-integrations
 func (s *IDPIntegrationsService) RegenerateOktaSCIMToken(ctx context.Context, id int64, opts ...RequestOption) (*api.SCIMTokenResponse, error) {
 	req, err := api.NewRegenerateOktaSCIMTokenRequest(s.c.server, id)
 	if err != nil {
@@ -2281,13 +2714,16 @@ func (s *IDPIntegrationsService) RegenerateOktaSCIMToken(ctx context.Context, id
 	return callJSON[*api.SCIMTokenResponse](ctx, s.c, "RegenerateOktaSCIMToken", req, opts)
 }
 
-// RegenerateSCIMToken: Regenerate SCIM Token.
+// RegenerateSCIMToken sends POST /api/integrations/scim-idp/{id}/token, NetBird's "Regenerate SCIM Token".
 //
 // Regenerates the SCIM API token for an SCIM IDP integration.
 //
+// It returns the answer decoded as *api.SCIMTokenResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/scim-idp/{id}/token (https://docs.netbird.io/api/resources/idp-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-scim-integrations
 func (s *IDPIntegrationsService) RegenerateSCIMToken(ctx context.Context, id int64, opts ...RequestOption) (*api.SCIMTokenResponse, error) {
 	req, err := api.NewRegenerateSCIMTokenRequest(s.c.server, id)
 	if err != nil {
@@ -2296,13 +2732,16 @@ func (s *IDPIntegrationsService) RegenerateSCIMToken(ctx context.Context, id int
 	return callJSON[*api.SCIMTokenResponse](ctx, s.c, "RegenerateSCIMToken", req, opts)
 }
 
-// SyncAzure: Sync Azure IDP Integration.
+// SyncAzure sends POST /api/integrations/azure-idp/{id}/sync, NetBird's "Sync Azure IDP Integration".
 //
 // Triggers a manual synchronization for an Azure IDP integration.
 //
+// It returns the answer decoded as *api.SyncResult on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/azure-idp/{id}/sync (https://docs.netbird.io/api/resources/idp-azure-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-azure-integrations
 func (s *IDPIntegrationsService) SyncAzure(ctx context.Context, id int64, opts ...RequestOption) (*api.SyncResult, error) {
 	req, err := api.NewSyncAzureIDPIntegrationRequest(s.c.server, id)
 	if err != nil {
@@ -2311,13 +2750,16 @@ func (s *IDPIntegrationsService) SyncAzure(ctx context.Context, id int64, opts .
 	return callJSON[*api.SyncResult](ctx, s.c, "SyncAzureIDPIntegration", req, opts)
 }
 
-// SyncGoogle: Sync Google IDP Integration.
+// SyncGoogle sends POST /api/integrations/google-idp/{id}/sync, NetBird's "Sync Google IDP Integration".
 //
 // Triggers a manual synchronization for a Google IDP integration.
 //
+// It returns the answer decoded as *api.SyncResult on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/google-idp/{id}/sync (https://docs.netbird.io/api/resources/idp-google-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-google-integrations
 func (s *IDPIntegrationsService) SyncGoogle(ctx context.Context, id int64, opts ...RequestOption) (*api.SyncResult, error) {
 	req, err := api.NewSyncGoogleIDPIntegrationRequest(s.c.server, id)
 	if err != nil {
@@ -2326,13 +2768,18 @@ func (s *IDPIntegrationsService) SyncGoogle(ctx context.Context, id int64, opts 
 	return callJSON[*api.SyncResult](ctx, s.c, "SyncGoogleIDPIntegration", req, opts)
 }
 
-// UpdateAzure: Update Azure IDP Integration.
+// UpdateAzure sends PUT /api/integrations/azure-idp/{id}, NetBird's "Update Azure IDP Integration".
 //
 // Updates an existing Azure AD IDP integration.
 //
+// It returns the answer decoded as *api.AzureIntegration on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/azure-idp/{id} (https://docs.netbird.io/api/resources/idp-azure-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-azure-integrations
 func (s *IDPIntegrationsService) UpdateAzure(ctx context.Context, id int64, body api.UpdateAzureIntegrationRequest, opts ...RequestOption) (*api.AzureIntegration, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateAzureIDPIntegration", err)
@@ -2344,13 +2791,18 @@ func (s *IDPIntegrationsService) UpdateAzure(ctx context.Context, id int64, body
 	return callJSON[*api.AzureIntegration](ctx, s.c, "UpdateAzureIDPIntegration", req, opts)
 }
 
-// UpdateGoogle: Update Google IDP Integration.
+// UpdateGoogle sends PUT /api/integrations/google-idp/{id}, NetBird's "Update Google IDP Integration".
 //
 // Updates an existing Google Workspace IDP integration.
 //
+// It returns the answer decoded as *api.GoogleIntegration on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/google-idp/{id} (https://docs.netbird.io/api/resources/idp-google-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-google-integrations
 func (s *IDPIntegrationsService) UpdateGoogle(ctx context.Context, id int64, body api.UpdateGoogleIntegrationRequest, opts ...RequestOption) (*api.GoogleIntegration, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateGoogleIDPIntegration", err)
@@ -2362,13 +2814,18 @@ func (s *IDPIntegrationsService) UpdateGoogle(ctx context.Context, id int64, bod
 	return callJSON[*api.GoogleIntegration](ctx, s.c, "UpdateGoogleIDPIntegration", req, opts)
 }
 
-// UpdateOktaSCIM: Update Okta SCIM IDP Integration.
+// UpdateOktaSCIM sends PUT /api/integrations/okta-scim-idp/{id}, NetBird's "Update Okta SCIM IDP Integration".
 //
 // Updates an existing Okta SCIM IDP integration.
 //
+// It returns the answer decoded as *api.OktaSCIMIntegration on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/okta-scim-idp/{id} (https://docs.netbird.io/api/resources/idp-okta-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-okta-scim-integrations
 func (s *IDPIntegrationsService) UpdateOktaSCIM(ctx context.Context, id int64, body api.UpdateOktaSCIMIntegrationRequest, opts ...RequestOption) (*api.OktaSCIMIntegration, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateOktaSCIMIntegration", err)
@@ -2380,13 +2837,18 @@ func (s *IDPIntegrationsService) UpdateOktaSCIM(ctx context.Context, id int64, b
 	return callJSON[*api.OktaSCIMIntegration](ctx, s.c, "UpdateOktaSCIMIntegration", req, opts)
 }
 
-// UpdateSCIM: Update SCIM IDP Integration.
+// UpdateSCIM sends PUT /api/integrations/scim-idp/{id}, NetBird's "Update SCIM IDP Integration".
 //
 // Updates an existing SCIM IDP Integration.
 //
+// It returns the answer decoded as *api.SCIMIntegration on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/scim-idp/{id} (https://docs.netbird.io/api/resources/idp-scim-integrations).
+// NetBird's documentation: https://docs.netbird.io/api/resources/idp-scim-integrations
 func (s *IDPIntegrationsService) UpdateSCIM(ctx context.Context, id int64, body api.UpdateSCIMIntegrationRequest, opts ...RequestOption) (*api.SCIMIntegration, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("UpdateSCIMIntegration", err)
@@ -2410,11 +2872,16 @@ type IdentityProvidersAPI interface {
 	Update(ctx context.Context, idpid string, body api.IdentityProviderRequest, opts ...RequestOption) (*api.IdentityProvider, error)
 }
 
-// Create: Create an Identity Provider.
+// Create sends POST /api/identity-providers, NetBird's "Create an Identity Provider".
 //
 // Creates a new identity provider configuration.
 //
-// NetBird API: POST /api/identity-providers (https://docs.netbird.io/api/resources/identity-providers).
+// It returns the answer decoded as *api.IdentityProvider on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/identity-providers
 func (s *IdentityProvidersService) Create(ctx context.Context, body api.IdentityProviderRequest, opts ...RequestOption) (*api.IdentityProvider, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateIdentityProvider", err)
@@ -2426,11 +2893,14 @@ func (s *IdentityProvidersService) Create(ctx context.Context, body api.Identity
 	return callJSON[*api.IdentityProvider](ctx, s.c, "CreateIdentityProvider", req, opts)
 }
 
-// Delete: Delete an Identity Provider.
+// Delete sends DELETE /api/identity-providers/{idpId}, NetBird's "Delete an Identity Provider".
 //
 // Delete an identity provider configuration.
 //
-// NetBird API: DELETE /api/identity-providers/{idpId} (https://docs.netbird.io/api/resources/identity-providers).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/identity-providers
 func (s *IdentityProvidersService) Delete(ctx context.Context, idpid string, opts ...RequestOption) error {
 	if err := checkPathParam("idpid", idpid); err != nil {
 		return requestError("DeleteIdentityProvider", err)
@@ -2442,11 +2912,14 @@ func (s *IdentityProvidersService) Delete(ctx context.Context, idpid string, opt
 	return callNoContent(ctx, s.c, "DeleteIdentityProvider", req, opts)
 }
 
-// Get: Retrieve an Identity Provider.
+// Get sends GET /api/identity-providers/{idpId}, NetBird's "Retrieve an Identity Provider".
 //
 // Get information about a specific identity provider.
 //
-// NetBird API: GET /api/identity-providers/{idpId} (https://docs.netbird.io/api/resources/identity-providers).
+// It returns the answer decoded as *api.IdentityProvider on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/identity-providers
 func (s *IdentityProvidersService) Get(ctx context.Context, idpid string, opts ...RequestOption) (*api.IdentityProvider, error) {
 	if err := checkPathParam("idpid", idpid); err != nil {
 		return nil, requestError("GetIdentityProvider", err)
@@ -2458,11 +2931,14 @@ func (s *IdentityProvidersService) Get(ctx context.Context, idpid string, opts .
 	return callJSON[*api.IdentityProvider](ctx, s.c, "GetIdentityProvider", req, opts)
 }
 
-// List: List all Identity Providers.
+// List sends GET /api/identity-providers, NetBird's "List all Identity Providers".
 //
 // Returns a list of all identity providers configured for the account.
 //
-// NetBird API: GET /api/identity-providers (https://docs.netbird.io/api/resources/identity-providers).
+// It returns the answer decoded as []api.IdentityProvider on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/identity-providers
 func (s *IdentityProvidersService) List(ctx context.Context, opts ...RequestOption) ([]api.IdentityProvider, error) {
 	req, err := api.NewListIdentityProvidersRequest(s.c.server)
 	if err != nil {
@@ -2471,11 +2947,16 @@ func (s *IdentityProvidersService) List(ctx context.Context, opts ...RequestOpti
 	return callJSON[[]api.IdentityProvider](ctx, s.c, "ListIdentityProviders", req, opts)
 }
 
-// Update: Update an Identity Provider.
+// Update sends PUT /api/identity-providers/{idpId}, NetBird's "Update an Identity Provider".
 //
 // Update an existing identity provider configuration.
 //
-// NetBird API: PUT /api/identity-providers/{idpId} (https://docs.netbird.io/api/resources/identity-providers).
+// It returns the answer decoded as *api.IdentityProvider on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/identity-providers
 func (s *IdentityProvidersService) Update(ctx context.Context, idpid string, body api.IdentityProviderRequest, opts ...RequestOption) (*api.IdentityProvider, error) {
 	if err := checkPathParam("idpid", idpid); err != nil {
 		return nil, requestError("UpdateIdentityProvider", err)
@@ -2509,13 +2990,18 @@ type IngressPortsAPI interface {
 	UpdatePortAllocation(ctx context.Context, peerID string, allocationID string, body api.IngressPortAllocationRequest, opts ...RequestOption) (*api.IngressPortAllocation, error)
 }
 
-// CreatePeer: Create a Ingress Peer.
+// CreatePeer sends POST /api/ingress/peers, NetBird's "Create a Ingress Peer".
 //
 // Creates a new ingress peer.
 //
+// It returns the answer decoded as *api.IngressPeer on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/ingress/peers (https://docs.netbird.io/api/resources/ingress-ports).
+// NetBird's documentation: https://docs.netbird.io/api/resources/ingress-ports
 func (s *IngressPortsService) CreatePeer(ctx context.Context, body api.IngressPeerCreateRequest, opts ...RequestOption) (*api.IngressPeer, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateIngressPeer", err)
@@ -2527,13 +3013,18 @@ func (s *IngressPortsService) CreatePeer(ctx context.Context, body api.IngressPe
 	return callJSON[*api.IngressPeer](ctx, s.c, "CreateIngressPeer", req, opts)
 }
 
-// CreatePortAllocation: Create a Port Allocation.
+// CreatePortAllocation sends POST /api/peers/{peerId}/ingress/ports, NetBird's "Create a Port Allocation".
 //
 // Creates a new ingress port allocation for a peer.
 //
+// It returns the answer decoded as *api.IngressPortAllocation on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/peers/{peerId}/ingress/ports (https://docs.netbird.io/api/resources/ingress-ports).
+// NetBird's documentation: https://docs.netbird.io/api/resources/ingress-ports
 func (s *IngressPortsService) CreatePortAllocation(ctx context.Context, peerID string, body api.IngressPortAllocationRequest, opts ...RequestOption) (*api.IngressPortAllocation, error) {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("CreatePortAllocation", err)
@@ -2548,13 +3039,16 @@ func (s *IngressPortsService) CreatePortAllocation(ctx context.Context, peerID s
 	return callJSON[*api.IngressPortAllocation](ctx, s.c, "CreatePortAllocation", req, opts)
 }
 
-// DeletePeer: Delete a Ingress Peer.
+// DeletePeer sends DELETE /api/ingress/peers/{ingressPeerId}, NetBird's "Delete a Ingress Peer".
 //
 // Delete an ingress peer.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/ingress/peers/{ingressPeerId} (https://docs.netbird.io/api/resources/ingress-ports).
+// NetBird's documentation: https://docs.netbird.io/api/resources/ingress-ports
 func (s *IngressPortsService) DeletePeer(ctx context.Context, ingressPeerID string, opts ...RequestOption) error {
 	if err := checkPathParam("ingressPeerID", ingressPeerID); err != nil {
 		return requestError("DeleteIngressPeer", err)
@@ -2566,13 +3060,16 @@ func (s *IngressPortsService) DeletePeer(ctx context.Context, ingressPeerID stri
 	return callNoContent(ctx, s.c, "DeleteIngressPeer", req, opts)
 }
 
-// DeletePortAllocation: Delete a Port Allocation.
+// DeletePortAllocation sends DELETE /api/peers/{peerId}/ingress/ports/{allocationId}, NetBird's "Delete a Port Allocation".
 //
 // Delete an ingress port allocation.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/peers/{peerId}/ingress/ports/{allocationId} (https://docs.netbird.io/api/resources/ingress-ports).
+// NetBird's documentation: https://docs.netbird.io/api/resources/ingress-ports
 func (s *IngressPortsService) DeletePortAllocation(ctx context.Context, peerID string, allocationID string, opts ...RequestOption) error {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return requestError("DeletePortAllocation", err)
@@ -2587,13 +3084,16 @@ func (s *IngressPortsService) DeletePortAllocation(ctx context.Context, peerID s
 	return callNoContent(ctx, s.c, "DeletePortAllocation", req, opts)
 }
 
-// GetPeer: Retrieve a Ingress Peer.
+// GetPeer sends GET /api/ingress/peers/{ingressPeerId}, NetBird's "Retrieve a Ingress Peer".
 //
 // Get information about an ingress peer.
 //
+// It returns the answer decoded as *api.IngressPeer on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/ingress/peers/{ingressPeerId} (https://docs.netbird.io/api/resources/ingress-ports).
+// NetBird's documentation: https://docs.netbird.io/api/resources/ingress-ports
 func (s *IngressPortsService) GetPeer(ctx context.Context, ingressPeerID string, opts ...RequestOption) (*api.IngressPeer, error) {
 	if err := checkPathParam("ingressPeerID", ingressPeerID); err != nil {
 		return nil, requestError("GetIngressPeer", err)
@@ -2605,13 +3105,16 @@ func (s *IngressPortsService) GetPeer(ctx context.Context, ingressPeerID string,
 	return callJSON[*api.IngressPeer](ctx, s.c, "GetIngressPeer", req, opts)
 }
 
-// GetPortAllocation: Retrieve a Port Allocation.
+// GetPortAllocation sends GET /api/peers/{peerId}/ingress/ports/{allocationId}, NetBird's "Retrieve a Port Allocation".
 //
 // Get information about an ingress port allocation.
 //
+// It returns the answer decoded as *api.IngressPortAllocation on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/peers/{peerId}/ingress/ports/{allocationId} (https://docs.netbird.io/api/resources/ingress-ports).
+// NetBird's documentation: https://docs.netbird.io/api/resources/ingress-ports
 func (s *IngressPortsService) GetPortAllocation(ctx context.Context, peerID string, allocationID string, opts ...RequestOption) (*api.IngressPortAllocation, error) {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("GetPortAllocation", err)
@@ -2626,13 +3129,16 @@ func (s *IngressPortsService) GetPortAllocation(ctx context.Context, peerID stri
 	return callJSON[*api.IngressPortAllocation](ctx, s.c, "GetPortAllocation", req, opts)
 }
 
-// ListPeers: List all Ingress Peers.
+// ListPeers sends GET /api/ingress/peers, NetBird's "List all Ingress Peers".
 //
 // Returns a list of all ingress peers.
 //
+// It returns the answer decoded as []api.IngressPeer on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/ingress/peers (https://docs.netbird.io/api/resources/ingress-ports).
+// NetBird's documentation: https://docs.netbird.io/api/resources/ingress-ports
 func (s *IngressPortsService) ListPeers(ctx context.Context, opts ...RequestOption) ([]api.IngressPeer, error) {
 	req, err := api.NewListIngressPeersRequest(s.c.server)
 	if err != nil {
@@ -2641,13 +3147,16 @@ func (s *IngressPortsService) ListPeers(ctx context.Context, opts ...RequestOpti
 	return callJSON[[]api.IngressPeer](ctx, s.c, "ListIngressPeers", req, opts)
 }
 
-// ListPortAllocations: List all Port Allocations.
+// ListPortAllocations sends GET /api/peers/{peerId}/ingress/ports, NetBird's "List all Port Allocations".
 //
 // Returns a list of all ingress port allocations for a peer.
 //
+// It returns the answer decoded as []api.IngressPortAllocation on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/peers/{peerId}/ingress/ports (https://docs.netbird.io/api/resources/ingress-ports).
+// NetBird's documentation: https://docs.netbird.io/api/resources/ingress-ports
 func (s *IngressPortsService) ListPortAllocations(ctx context.Context, peerID string, params *api.ListPortAllocationsParams, opts ...RequestOption) ([]api.IngressPortAllocation, error) {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("ListPortAllocations", err)
@@ -2659,13 +3168,18 @@ func (s *IngressPortsService) ListPortAllocations(ctx context.Context, peerID st
 	return callJSON[[]api.IngressPortAllocation](ctx, s.c, "ListPortAllocations", req, opts)
 }
 
-// UpdatePeer: Update a Ingress Peer.
+// UpdatePeer sends PUT /api/ingress/peers/{ingressPeerId}, NetBird's "Update a Ingress Peer".
 //
 // Update information about an ingress peer.
 //
+// It returns the answer decoded as *api.IngressPeer on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/ingress/peers/{ingressPeerId} (https://docs.netbird.io/api/resources/ingress-ports).
+// NetBird's documentation: https://docs.netbird.io/api/resources/ingress-ports
 func (s *IngressPortsService) UpdatePeer(ctx context.Context, ingressPeerID string, body api.IngressPeerUpdateRequest, opts ...RequestOption) (*api.IngressPeer, error) {
 	if err := checkPathParam("ingressPeerID", ingressPeerID); err != nil {
 		return nil, requestError("UpdateIngressPeer", err)
@@ -2680,13 +3194,18 @@ func (s *IngressPortsService) UpdatePeer(ctx context.Context, ingressPeerID stri
 	return callJSON[*api.IngressPeer](ctx, s.c, "UpdateIngressPeer", req, opts)
 }
 
-// UpdatePortAllocation: Update a Port Allocation.
+// UpdatePortAllocation sends PUT /api/peers/{peerId}/ingress/ports/{allocationId}, NetBird's "Update a Port Allocation".
 //
 // Update information about an ingress port allocation.
 //
+// It returns the answer decoded as *api.IngressPortAllocation on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/peers/{peerId}/ingress/ports/{allocationId} (https://docs.netbird.io/api/resources/ingress-ports).
+// NetBird's documentation: https://docs.netbird.io/api/resources/ingress-ports
 func (s *IngressPortsService) UpdatePortAllocation(ctx context.Context, peerID string, allocationID string, body api.IngressPortAllocationRequest, opts ...RequestOption) (*api.IngressPortAllocation, error) {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("UpdatePortAllocation", err)
@@ -2714,13 +3233,18 @@ type InstanceAPI interface {
 	Version(ctx context.Context, opts ...RequestOption) (*api.InstanceVersionInfo, error)
 }
 
-// Setup: Setup Instance.
+// Setup sends POST /api/setup, NetBird's "Setup Instance".
 //
 // Creates the initial admin user for the instance. This endpoint does not require authentication but only works when setup is required (no accounts exist and embedded IDP is enabled).
 //
 // When the management server is started with `NB_SETUP_PAT_ENABLED=true` and the request includes `create_pat: true`, the endpoint also provisions the NetBird account for the new owner user and returns the plain text Personal Access Token in `personal_access_token`. The optional `pat_expire_in` value applies only when `create_pat` is true and defaults to 1 day when omitted. If a post-user step fails, setup-created resources are rolled back when safe; if account cleanup fails, the owner user is left in place to avoid leaving an account without its admin user.
 //
-// NetBird API: POST /api/setup (https://docs.netbird.io/api/resources/instance).
+// It returns the answer decoded as *api.SetupResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/instance
 func (s *InstanceService) Setup(ctx context.Context, body api.SetupRequest, opts ...RequestOption) (*api.SetupResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("SetupInstance", err)
@@ -2732,11 +3256,14 @@ func (s *InstanceService) Setup(ctx context.Context, body api.SetupRequest, opts
 	return callJSON[*api.SetupResponse](ctx, s.c, "SetupInstance", req, opts)
 }
 
-// Status: Get Instance Status.
+// Status sends GET /api/instance, NetBird's "Get Instance Status".
 //
 // Returns the instance status including whether initial setup is required. This endpoint does not require authentication.
 //
-// NetBird API: GET /api/instance (https://docs.netbird.io/api/resources/instance).
+// It returns the answer decoded as *api.InstanceStatus on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/instance
 func (s *InstanceService) Status(ctx context.Context, opts ...RequestOption) (*api.InstanceStatus, error) {
 	req, err := api.NewGetInstanceStatusRequest(s.c.server)
 	if err != nil {
@@ -2745,11 +3272,14 @@ func (s *InstanceService) Status(ctx context.Context, opts ...RequestOption) (*a
 	return callJSON[*api.InstanceStatus](ctx, s.c, "GetInstanceStatus", req, opts)
 }
 
-// Version: Get Version Info.
+// Version sends GET /api/instance/version, NetBird's "Get Version Info".
 //
 // Returns version information for NetBird components including the current management server version and latest available versions from GitHub.
 //
-// NetBird API: GET /api/instance/version (https://docs.netbird.io/api/resources/instance).
+// It returns the answer decoded as *api.InstanceVersionInfo on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/instance
 func (s *InstanceService) Version(ctx context.Context, opts ...RequestOption) (*api.InstanceVersionInfo, error) {
 	req, err := api.NewGetInstanceVersionRequest(s.c.server)
 	if err != nil {
@@ -2768,13 +3298,18 @@ type JobsAPI interface {
 	List(ctx context.Context, peerID string, opts ...RequestOption) ([]api.JobResponse, error)
 }
 
-// Create: Create Job.
+// Create sends POST /api/peers/{peerId}/jobs, NetBird's "Create Job".
 //
 // Create a new job for a given peer.
 //
+// It returns the answer decoded as *api.JobResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Experimental: NetBird may change this operation without notice.
 //
-// NetBird API: POST /api/peers/{peerId}/jobs (https://docs.netbird.io/api/resources/jobs).
+// NetBird's documentation: https://docs.netbird.io/api/resources/jobs
 func (s *JobsService) Create(ctx context.Context, peerID string, body api.JobRequest, opts ...RequestOption) (*api.JobResponse, error) {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("CreatePeerJob", err)
@@ -2789,13 +3324,16 @@ func (s *JobsService) Create(ctx context.Context, peerID string, body api.JobReq
 	return callJSON[*api.JobResponse](ctx, s.c, "CreatePeerJob", req, opts)
 }
 
-// Get: Get Job.
+// Get sends GET /api/peers/{peerId}/jobs/{jobId}, NetBird's "Get Job".
 //
 // Retrieve details of a specific job.
 //
+// It returns the answer decoded as *api.JobResponse on success;
+// any other status is an *APIError.
+//
 // Experimental: NetBird may change this operation without notice.
 //
-// NetBird API: GET /api/peers/{peerId}/jobs/{jobId} (https://docs.netbird.io/api/resources/jobs).
+// NetBird's documentation: https://docs.netbird.io/api/resources/jobs
 func (s *JobsService) Get(ctx context.Context, peerID string, jobID string, opts ...RequestOption) (*api.JobResponse, error) {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("GetPeerJob", err)
@@ -2810,13 +3348,16 @@ func (s *JobsService) Get(ctx context.Context, peerID string, jobID string, opts
 	return callJSON[*api.JobResponse](ctx, s.c, "GetPeerJob", req, opts)
 }
 
-// List: List Jobs.
+// List sends GET /api/peers/{peerId}/jobs, NetBird's "List Jobs".
 //
 // Retrieve all jobs for a given peer.
 //
+// It returns the answer decoded as []api.JobResponse on success;
+// any other status is an *APIError.
+//
 // Experimental: NetBird may change this operation without notice.
 //
-// NetBird API: GET /api/peers/{peerId}/jobs (https://docs.netbird.io/api/resources/jobs).
+// NetBird's documentation: https://docs.netbird.io/api/resources/jobs
 func (s *JobsService) List(ctx context.Context, peerID string, opts ...RequestOption) ([]api.JobResponse, error) {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("ListPeerJobs", err)
@@ -2836,20 +3377,25 @@ type MSPService struct{ c *Client }
 // MSPAPI is the interface of MSPService, for mocks in users' tests.
 type MSPAPI interface {
 	CreateTenant(ctx context.Context, body api.CreateTenantRequest, opts ...RequestOption) (*api.TenantResponse, error)
-	CreateTenantSubscription(ctx context.Context, id string, body api.CreateMSPTenantSubscriptionJSONRequestBody, opts ...RequestOption) error
+	CreateTenantSubscription(ctx context.Context, id string, body api.MSPTenantSubscriptionRequest, opts ...RequestOption) error
 	InviteTenant(ctx context.Context, id string, opts ...RequestOption) (*api.TenantResponse, error)
 	ListTenants(ctx context.Context, opts ...RequestOption) (*api.GetTenantsResponse, error)
-	RespondToTenantInvite(ctx context.Context, id string, body api.RespondToMSPTenantInviteJSONRequestBody, opts ...RequestOption) error
-	UnlinkTenant(ctx context.Context, id string, body api.UnlinkMSPTenantJSONRequestBody, opts ...RequestOption) error
+	RespondToTenantInvite(ctx context.Context, id string, body api.MSPTenantInviteAnswer, opts ...RequestOption) error
+	UnlinkTenant(ctx context.Context, id string, body api.MSPTenantUnlinkRequest, opts ...RequestOption) error
 	UpdateTenant(ctx context.Context, id string, body api.UpdateTenantRequest, opts ...RequestOption) (*api.TenantResponse, error)
 	VerifyTenantDNS(ctx context.Context, id string, opts ...RequestOption) error
 }
 
-// CreateTenant: Create MSP tenant.
+// CreateTenant sends POST /api/integrations/msp/tenants, NetBird's "Create MSP tenant".
+//
+// It returns the answer decoded as *api.TenantResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/msp/tenants (https://docs.netbird.io/api/resources/msp).
+// NetBird's documentation: https://docs.netbird.io/api/resources/msp
 func (s *MSPService) CreateTenant(ctx context.Context, body api.CreateTenantRequest, opts ...RequestOption) (*api.TenantResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateMSPTenant", err)
@@ -2861,12 +3407,17 @@ func (s *MSPService) CreateTenant(ctx context.Context, body api.CreateTenantRequ
 	return callJSON[*api.TenantResponse](ctx, s.c, "CreateMSPTenant", req, opts)
 }
 
-// CreateTenantSubscription: Create subscription for Tenant.
+// CreateTenantSubscription sends POST /api/integrations/msp/tenants/{id}/subscription, NetBird's "Create subscription for Tenant".
+//
+// It returns nil on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/msp/tenants/{id}/subscription (https://docs.netbird.io/api/resources/msp).
-func (s *MSPService) CreateTenantSubscription(ctx context.Context, id string, body api.CreateMSPTenantSubscriptionJSONRequestBody, opts ...RequestOption) error {
+// NetBird's documentation: https://docs.netbird.io/api/resources/msp
+func (s *MSPService) CreateTenantSubscription(ctx context.Context, id string, body api.MSPTenantSubscriptionRequest, opts ...RequestOption) error {
 	if err := checkPathParam("id", id); err != nil {
 		return requestError("CreateMSPTenantSubscription", err)
 	}
@@ -2880,11 +3431,14 @@ func (s *MSPService) CreateTenantSubscription(ctx context.Context, id string, bo
 	return callNoContent(ctx, s.c, "CreateMSPTenantSubscription", req, opts)
 }
 
-// InviteTenant: Invite existing account as a Tenant to the MSP account.
+// InviteTenant sends POST /api/integrations/msp/tenants/{id}/invite, NetBird's "Invite existing account as a Tenant to the MSP account".
+//
+// It returns the answer decoded as *api.TenantResponse on success;
+// any other status is an *APIError.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/msp/tenants/{id}/invite (https://docs.netbird.io/api/resources/msp).
+// NetBird's documentation: https://docs.netbird.io/api/resources/msp
 func (s *MSPService) InviteTenant(ctx context.Context, id string, opts ...RequestOption) (*api.TenantResponse, error) {
 	if err := checkPathParam("id", id); err != nil {
 		return nil, requestError("InviteMSPTenant", err)
@@ -2896,11 +3450,14 @@ func (s *MSPService) InviteTenant(ctx context.Context, id string, opts ...Reques
 	return callJSON[*api.TenantResponse](ctx, s.c, "InviteMSPTenant", req, opts)
 }
 
-// ListTenants: Get MSP tenants.
+// ListTenants sends GET /api/integrations/msp/tenants, NetBird's "Get MSP tenants".
+//
+// It returns the answer decoded as *api.GetTenantsResponse on success;
+// any other status is an *APIError.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/msp/tenants (https://docs.netbird.io/api/resources/msp).
+// NetBird's documentation: https://docs.netbird.io/api/resources/msp
 func (s *MSPService) ListTenants(ctx context.Context, opts ...RequestOption) (*api.GetTenantsResponse, error) {
 	req, err := api.NewListMSPTenantsRequest(s.c.server)
 	if err != nil {
@@ -2909,12 +3466,17 @@ func (s *MSPService) ListTenants(ctx context.Context, opts ...RequestOption) (*a
 	return callJSON[*api.GetTenantsResponse](ctx, s.c, "ListMSPTenants", req, opts)
 }
 
-// RespondToTenantInvite: Response by the invited Tenant account owner.
+// RespondToTenantInvite sends PUT /api/integrations/msp/tenants/{id}/invite, NetBird's "Response by the invited Tenant account owner".
+//
+// It returns nil on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/msp/tenants/{id}/invite (https://docs.netbird.io/api/resources/msp).
-func (s *MSPService) RespondToTenantInvite(ctx context.Context, id string, body api.RespondToMSPTenantInviteJSONRequestBody, opts ...RequestOption) error {
+// NetBird's documentation: https://docs.netbird.io/api/resources/msp
+func (s *MSPService) RespondToTenantInvite(ctx context.Context, id string, body api.MSPTenantInviteAnswer, opts ...RequestOption) error {
 	if err := checkPathParam("id", id); err != nil {
 		return requestError("RespondToMSPTenantInvite", err)
 	}
@@ -2928,12 +3490,17 @@ func (s *MSPService) RespondToTenantInvite(ctx context.Context, id string, body 
 	return callNoContent(ctx, s.c, "RespondToMSPTenantInvite", req, opts)
 }
 
-// UnlinkTenant: Unlink a tenant.
+// UnlinkTenant sends POST /api/integrations/msp/tenants/{id}/unlink, NetBird's "Unlink a tenant".
+//
+// It returns nil on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/msp/tenants/{id}/unlink (https://docs.netbird.io/api/resources/msp).
-func (s *MSPService) UnlinkTenant(ctx context.Context, id string, body api.UnlinkMSPTenantJSONRequestBody, opts ...RequestOption) error {
+// NetBird's documentation: https://docs.netbird.io/api/resources/msp
+func (s *MSPService) UnlinkTenant(ctx context.Context, id string, body api.MSPTenantUnlinkRequest, opts ...RequestOption) error {
 	if err := checkPathParam("id", id); err != nil {
 		return requestError("UnlinkMSPTenant", err)
 	}
@@ -2947,11 +3514,16 @@ func (s *MSPService) UnlinkTenant(ctx context.Context, id string, body api.Unlin
 	return callNoContent(ctx, s.c, "UnlinkMSPTenant", req, opts)
 }
 
-// UpdateTenant: Update MSP tenant.
+// UpdateTenant sends PUT /api/integrations/msp/tenants/{id}, NetBird's "Update MSP tenant".
+//
+// It returns the answer decoded as *api.TenantResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/msp/tenants/{id} (https://docs.netbird.io/api/resources/msp).
+// NetBird's documentation: https://docs.netbird.io/api/resources/msp
 func (s *MSPService) UpdateTenant(ctx context.Context, id string, body api.UpdateTenantRequest, opts ...RequestOption) (*api.TenantResponse, error) {
 	if err := checkPathParam("id", id); err != nil {
 		return nil, requestError("UpdateMSPTenant", err)
@@ -2966,11 +3538,14 @@ func (s *MSPService) UpdateTenant(ctx context.Context, id string, body api.Updat
 	return callJSON[*api.TenantResponse](ctx, s.c, "UpdateMSPTenant", req, opts)
 }
 
-// VerifyTenantDNS: Verify a tenant domain DNS challenge.
+// VerifyTenantDNS sends POST /api/integrations/msp/tenants/{id}/dns, NetBird's "Verify a tenant domain DNS challenge".
+//
+// It returns nil on success;
+// any other status is an *APIError.
 //
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/msp/tenants/{id}/dns (https://docs.netbird.io/api/resources/msp).
+// NetBird's documentation: https://docs.netbird.io/api/resources/msp
 func (s *MSPService) VerifyTenantDNS(ctx context.Context, id string, opts ...RequestOption) error {
 	if err := checkPathParam("id", id); err != nil {
 		return requestError("VerifyMSPTenantDNS", err)
@@ -3005,11 +3580,16 @@ type NetworksAPI interface {
 	UpdateRouter(ctx context.Context, networkID string, routerID string, body api.NetworkRouterRequest, opts ...RequestOption) (*api.NetworkRouter, error)
 }
 
-// Create: Create a Network.
+// Create sends POST /api/networks, NetBird's "Create a Network".
 //
 // Creates a Network.
 //
-// NetBird API: POST /api/networks (https://docs.netbird.io/api/resources/networks).
+// It returns the answer decoded as *api.Network on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) Create(ctx context.Context, body api.NetworkRequest, opts ...RequestOption) (*api.Network, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNetwork", err)
@@ -3021,11 +3601,16 @@ func (s *NetworksService) Create(ctx context.Context, body api.NetworkRequest, o
 	return callJSON[*api.Network](ctx, s.c, "CreateNetwork", req, opts)
 }
 
-// CreateResource: Create a Network Resource.
+// CreateResource sends POST /api/networks/{networkId}/resources, NetBird's "Create a Network Resource".
 //
 // Creates a Network Resource.
 //
-// NetBird API: POST /api/networks/{networkId}/resources (https://docs.netbird.io/api/resources/networks).
+// It returns the answer decoded as *api.NetworkResource on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) CreateResource(ctx context.Context, networkID string, body api.NetworkResourceRequest, opts ...RequestOption) (*api.NetworkResource, error) {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("CreateNetworkResource", err)
@@ -3040,11 +3625,16 @@ func (s *NetworksService) CreateResource(ctx context.Context, networkID string, 
 	return callJSON[*api.NetworkResource](ctx, s.c, "CreateNetworkResource", req, opts)
 }
 
-// CreateRouter: Create a Network Router.
+// CreateRouter sends POST /api/networks/{networkId}/routers, NetBird's "Create a Network Router".
 //
 // Creates a Network Router.
 //
-// NetBird API: POST /api/networks/{networkId}/routers (https://docs.netbird.io/api/resources/networks).
+// It returns the answer decoded as *api.NetworkRouter on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) CreateRouter(ctx context.Context, networkID string, body api.NetworkRouterRequest, opts ...RequestOption) (*api.NetworkRouter, error) {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("CreateNetworkRouter", err)
@@ -3059,11 +3649,12 @@ func (s *NetworksService) CreateRouter(ctx context.Context, networkID string, bo
 	return callJSON[*api.NetworkRouter](ctx, s.c, "CreateNetworkRouter", req, opts)
 }
 
-// Delete: Delete a Network.
+// Delete sends DELETE /api/networks/{networkId}, NetBird's "Delete a Network".
 //
-// Delete a network.
+// It returns nil on success;
+// any other status is an *APIError.
 //
-// NetBird API: DELETE /api/networks/{networkId} (https://docs.netbird.io/api/resources/networks).
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) Delete(ctx context.Context, networkID string, opts ...RequestOption) error {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return requestError("DeleteNetwork", err)
@@ -3075,11 +3666,12 @@ func (s *NetworksService) Delete(ctx context.Context, networkID string, opts ...
 	return callNoContent(ctx, s.c, "DeleteNetwork", req, opts)
 }
 
-// DeleteResource: Delete a Network Resource.
+// DeleteResource sends DELETE /api/networks/{networkId}/resources/{resourceId}, NetBird's "Delete a Network Resource".
 //
-// Delete a network resource.
+// It returns nil on success;
+// any other status is an *APIError.
 //
-// NetBird API: DELETE /api/networks/{networkId}/resources/{resourceId} (https://docs.netbird.io/api/resources/networks).
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) DeleteResource(ctx context.Context, networkID string, resourceID string, opts ...RequestOption) error {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return requestError("DeleteNetworkResource", err)
@@ -3094,11 +3686,12 @@ func (s *NetworksService) DeleteResource(ctx context.Context, networkID string, 
 	return callNoContent(ctx, s.c, "DeleteNetworkResource", req, opts)
 }
 
-// DeleteRouter: Delete a Network Router.
+// DeleteRouter sends DELETE /api/networks/{networkId}/routers/{routerId}, NetBird's "Delete a Network Router".
 //
-// Delete a network router.
+// It returns nil on success;
+// any other status is an *APIError.
 //
-// NetBird API: DELETE /api/networks/{networkId}/routers/{routerId} (https://docs.netbird.io/api/resources/networks).
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) DeleteRouter(ctx context.Context, networkID string, routerID string, opts ...RequestOption) error {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return requestError("DeleteNetworkRouter", err)
@@ -3113,11 +3706,14 @@ func (s *NetworksService) DeleteRouter(ctx context.Context, networkID string, ro
 	return callNoContent(ctx, s.c, "DeleteNetworkRouter", req, opts)
 }
 
-// Get: Retrieve a Network.
+// Get sends GET /api/networks/{networkId}, NetBird's "Retrieve a Network".
 //
 // Get information about a Network.
 //
-// NetBird API: GET /api/networks/{networkId} (https://docs.netbird.io/api/resources/networks).
+// It returns the answer decoded as *api.Network on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) Get(ctx context.Context, networkID string, opts ...RequestOption) (*api.Network, error) {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("GetNetwork", err)
@@ -3129,11 +3725,14 @@ func (s *NetworksService) Get(ctx context.Context, networkID string, opts ...Req
 	return callJSON[*api.Network](ctx, s.c, "GetNetwork", req, opts)
 }
 
-// GetResource: Retrieve a Network Resource.
+// GetResource sends GET /api/networks/{networkId}/resources/{resourceId}, NetBird's "Retrieve a Network Resource".
 //
 // Get information about a Network Resource.
 //
-// NetBird API: GET /api/networks/{networkId}/resources/{resourceId} (https://docs.netbird.io/api/resources/networks).
+// It returns the answer decoded as *api.NetworkResource on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) GetResource(ctx context.Context, networkID string, resourceID string, opts ...RequestOption) (*api.NetworkResource, error) {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("GetNetworkResource", err)
@@ -3148,11 +3747,14 @@ func (s *NetworksService) GetResource(ctx context.Context, networkID string, res
 	return callJSON[*api.NetworkResource](ctx, s.c, "GetNetworkResource", req, opts)
 }
 
-// GetRouter: Retrieve a Network Router.
+// GetRouter sends GET /api/networks/{networkId}/routers/{routerId}, NetBird's "Retrieve a Network Router".
 //
 // Get information about a Network Router.
 //
-// NetBird API: GET /api/networks/{networkId}/routers/{routerId} (https://docs.netbird.io/api/resources/networks).
+// It returns the answer decoded as *api.NetworkRouter on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) GetRouter(ctx context.Context, networkID string, routerID string, opts ...RequestOption) (*api.NetworkRouter, error) {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("GetNetworkRouter", err)
@@ -3167,11 +3769,14 @@ func (s *NetworksService) GetRouter(ctx context.Context, networkID string, route
 	return callJSON[*api.NetworkRouter](ctx, s.c, "GetNetworkRouter", req, opts)
 }
 
-// List: List all Networks.
+// List sends GET /api/networks, NetBird's "List all Networks".
 //
 // Returns a list of all networks.
 //
-// NetBird API: GET /api/networks (https://docs.netbird.io/api/resources/networks).
+// It returns the answer decoded as []api.Network on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) List(ctx context.Context, opts ...RequestOption) ([]api.Network, error) {
 	req, err := api.NewListNetworksRequest(s.c.server)
 	if err != nil {
@@ -3180,11 +3785,14 @@ func (s *NetworksService) List(ctx context.Context, opts ...RequestOption) ([]ap
 	return callJSON[[]api.Network](ctx, s.c, "ListNetworks", req, opts)
 }
 
-// ListAllRouters: List all Network Routers.
+// ListAllRouters sends GET /api/networks/routers, NetBird's "List all Network Routers".
 //
 // Returns a list of all routers in a network.
 //
-// NetBird API: GET /api/networks/routers (https://docs.netbird.io/api/resources/networks).
+// It returns the answer decoded as []api.NetworkRouter on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) ListAllRouters(ctx context.Context, opts ...RequestOption) ([]api.NetworkRouter, error) {
 	req, err := api.NewListAllNetworkRoutersRequest(s.c.server)
 	if err != nil {
@@ -3193,11 +3801,14 @@ func (s *NetworksService) ListAllRouters(ctx context.Context, opts ...RequestOpt
 	return callJSON[[]api.NetworkRouter](ctx, s.c, "ListAllNetworkRouters", req, opts)
 }
 
-// ListResources: List all Network Resources.
+// ListResources sends GET /api/networks/{networkId}/resources, NetBird's "List all Network Resources".
 //
 // Returns a list of all resources in a network.
 //
-// NetBird API: GET /api/networks/{networkId}/resources (https://docs.netbird.io/api/resources/networks).
+// It returns the answer decoded as []api.NetworkResource on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) ListResources(ctx context.Context, networkID string, opts ...RequestOption) ([]api.NetworkResource, error) {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("ListNetworkResources", err)
@@ -3209,11 +3820,14 @@ func (s *NetworksService) ListResources(ctx context.Context, networkID string, o
 	return callJSON[[]api.NetworkResource](ctx, s.c, "ListNetworkResources", req, opts)
 }
 
-// ListRouters: List all Network Routers.
+// ListRouters sends GET /api/networks/{networkId}/routers, NetBird's "List all Network Routers".
 //
 // Returns a list of all routers in a network.
 //
-// NetBird API: GET /api/networks/{networkId}/routers (https://docs.netbird.io/api/resources/networks).
+// It returns the answer decoded as []api.NetworkRouter on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) ListRouters(ctx context.Context, networkID string, opts ...RequestOption) ([]api.NetworkRouter, error) {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("ListNetworkRouters", err)
@@ -3225,11 +3839,16 @@ func (s *NetworksService) ListRouters(ctx context.Context, networkID string, opt
 	return callJSON[[]api.NetworkRouter](ctx, s.c, "ListNetworkRouters", req, opts)
 }
 
-// Update: Update a Network.
+// Update sends PUT /api/networks/{networkId}, NetBird's "Update a Network".
 //
 // Update/Replace a Network.
 //
-// NetBird API: PUT /api/networks/{networkId} (https://docs.netbird.io/api/resources/networks).
+// It returns the answer decoded as *api.Network on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) Update(ctx context.Context, networkID string, body api.NetworkRequest, opts ...RequestOption) (*api.Network, error) {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("UpdateNetwork", err)
@@ -3244,11 +3863,14 @@ func (s *NetworksService) Update(ctx context.Context, networkID string, body api
 	return callJSON[*api.Network](ctx, s.c, "UpdateNetwork", req, opts)
 }
 
-// UpdateResource: Update a Network Resource.
+// UpdateResource sends PUT /api/networks/{networkId}/resources/{resourceId}, NetBird's "Update a Network Resource".
 //
-// Update a Network Resource.
+// It returns the answer decoded as *api.NetworkResource on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
 //
-// NetBird API: PUT /api/networks/{networkId}/resources/{resourceId} (https://docs.netbird.io/api/resources/networks).
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) UpdateResource(ctx context.Context, networkID string, resourceID string, body api.NetworkResourceRequest, opts ...RequestOption) (*api.NetworkResource, error) {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("UpdateNetworkResource", err)
@@ -3266,11 +3888,14 @@ func (s *NetworksService) UpdateResource(ctx context.Context, networkID string, 
 	return callJSON[*api.NetworkResource](ctx, s.c, "UpdateNetworkResource", req, opts)
 }
 
-// UpdateRouter: Update a Network Router.
+// UpdateRouter sends PUT /api/networks/{networkId}/routers/{routerId}, NetBird's "Update a Network Router".
 //
-// Update a Network Router.
+// It returns the answer decoded as *api.NetworkRouter on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
 //
-// NetBird API: PUT /api/networks/{networkId}/routers/{routerId} (https://docs.netbird.io/api/resources/networks).
+// NetBird's documentation: https://docs.netbird.io/api/resources/networks
 func (s *NetworksService) UpdateRouter(ctx context.Context, networkID string, routerID string, body api.NetworkRouterRequest, opts ...RequestOption) (*api.NetworkRouter, error) {
 	if err := checkPathParam("networkID", networkID); err != nil {
 		return nil, requestError("UpdateNetworkRouter", err)
@@ -3303,14 +3928,19 @@ type NotificationsAPI interface {
 	UpdateChannel(ctx context.Context, channelID string, body api.NotificationChannelRequest, opts ...RequestOption) (*api.NotificationChannelResponse, error)
 }
 
-// CreateChannel: Create Notification Channel.
+// CreateChannel sends POST /api/integrations/notifications/channels, NetBird's "Create Notification Channel".
 //
 // Creates a new notification channel for the authenticated account.
 // Supported channel types are `email` and `webhook`.
 //
+// It returns the answer decoded as *api.NotificationChannelResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: POST /api/integrations/notifications/channels (https://docs.netbird.io/api/resources/notifications).
+// NetBird's documentation: https://docs.netbird.io/api/resources/notifications
 func (s *NotificationsService) CreateChannel(ctx context.Context, body api.NotificationChannelRequest, opts ...RequestOption) (*api.NotificationChannelResponse, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateNotificationChannel", err)
@@ -3322,13 +3952,16 @@ func (s *NotificationsService) CreateChannel(ctx context.Context, body api.Notif
 	return callJSON[*api.NotificationChannelResponse](ctx, s.c, "CreateNotificationChannel", req, opts)
 }
 
-// DeleteChannel: Delete Notification Channel.
+// DeleteChannel sends DELETE /api/integrations/notifications/channels/{channelId}, NetBird's "Delete Notification Channel".
 //
 // Deletes a notification channel by its ID.
 //
+// It returns nil on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: DELETE /api/integrations/notifications/channels/{channelId} (https://docs.netbird.io/api/resources/notifications).
+// NetBird's documentation: https://docs.netbird.io/api/resources/notifications
 func (s *NotificationsService) DeleteChannel(ctx context.Context, channelID string, opts ...RequestOption) error {
 	if err := checkPathParam("channelID", channelID); err != nil {
 		return requestError("DeleteNotificationChannel", err)
@@ -3340,13 +3973,16 @@ func (s *NotificationsService) DeleteChannel(ctx context.Context, channelID stri
 	return callNoContent(ctx, s.c, "DeleteNotificationChannel", req, opts)
 }
 
-// GetChannel: Get Notification Channel.
+// GetChannel sends GET /api/integrations/notifications/channels/{channelId}, NetBird's "Get Notification Channel".
 //
 // Retrieves a specific notification channel by its ID.
 //
+// It returns the answer decoded as *api.NotificationChannelResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/notifications/channels/{channelId} (https://docs.netbird.io/api/resources/notifications).
+// NetBird's documentation: https://docs.netbird.io/api/resources/notifications
 func (s *NotificationsService) GetChannel(ctx context.Context, channelID string, opts ...RequestOption) (*api.NotificationChannelResponse, error) {
 	if err := checkPathParam("channelID", channelID); err != nil {
 		return nil, requestError("GetNotificationChannel", err)
@@ -3358,13 +3994,16 @@ func (s *NotificationsService) GetChannel(ctx context.Context, channelID string,
 	return callJSON[*api.NotificationChannelResponse](ctx, s.c, "GetNotificationChannel", req, opts)
 }
 
-// ListChannels: List Notification Channels.
+// ListChannels sends GET /api/integrations/notifications/channels, NetBird's "List Notification Channels".
 //
 // Retrieves all notification channels configured for the authenticated account.
 //
+// It returns the answer decoded as []api.NotificationChannelResponse on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/notifications/channels (https://docs.netbird.io/api/resources/notifications).
+// NetBird's documentation: https://docs.netbird.io/api/resources/notifications
 func (s *NotificationsService) ListChannels(ctx context.Context, opts ...RequestOption) ([]api.NotificationChannelResponse, error) {
 	req, err := api.NewListNotificationChannelsRequest(s.c.server)
 	if err != nil {
@@ -3373,15 +4012,18 @@ func (s *NotificationsService) ListChannels(ctx context.Context, opts ...Request
 	return callJSON[[]api.NotificationChannelResponse](ctx, s.c, "ListNotificationChannels", req, opts)
 }
 
-// ListEventTypes: List Notification Event Types.
+// ListEventTypes sends GET /api/integrations/notifications/types, NetBird's "List Notification Event Types".
 //
 // Returns a map of all supported activity event type codes to their
 // human-readable descriptions. Use these codes when configuring
 // `event_types` on notification channels.
 //
+// It returns the answer decoded as *api.NotificationTypeEntry on success;
+// any other status is an *APIError.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: GET /api/integrations/notifications/types (https://docs.netbird.io/api/resources/notifications).
+// NetBird's documentation: https://docs.netbird.io/api/resources/notifications
 func (s *NotificationsService) ListEventTypes(ctx context.Context, opts ...RequestOption) (*api.NotificationTypeEntry, error) {
 	req, err := api.NewListNotificationEventTypesRequest(s.c.server)
 	if err != nil {
@@ -3390,13 +4032,18 @@ func (s *NotificationsService) ListEventTypes(ctx context.Context, opts ...Reque
 	return callJSON[*api.NotificationTypeEntry](ctx, s.c, "ListNotificationEventTypes", req, opts)
 }
 
-// UpdateChannel: Update Notification Channel.
+// UpdateChannel sends PUT /api/integrations/notifications/channels/{channelId}, NetBird's "Update Notification Channel".
 //
 // Updates an existing notification channel.
 //
+// It returns the answer decoded as *api.NotificationChannelResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
 // Cloud only: a self-hosted NetBird server may answer 404.
 //
-// NetBird API: PUT /api/integrations/notifications/channels/{channelId} (https://docs.netbird.io/api/resources/notifications).
+// NetBird's documentation: https://docs.netbird.io/api/resources/notifications
 func (s *NotificationsService) UpdateChannel(ctx context.Context, channelID string, body api.NotificationChannelRequest, opts ...RequestOption) (*api.NotificationChannelResponse, error) {
 	if err := checkPathParam("channelID", channelID); err != nil {
 		return nil, requestError("UpdateNotificationChannel", err)
@@ -3424,11 +4071,16 @@ type PeersAPI interface {
 	Update(ctx context.Context, peerID string, body api.PeerRequest, opts ...RequestOption) (*api.Peer, error)
 }
 
-// CreateTemporaryAccess: Create a Temporary Access Peer.
+// CreateTemporaryAccess sends POST /api/peers/{peerId}/temporary-access, NetBird's "Create a Temporary Access Peer".
 //
 // Creates a temporary access peer that can be used to access this peer and this peer only. The temporary access peer and its access policies will be automatically deleted after it disconnects.
 //
-// NetBird API: POST /api/peers/{peerId}/temporary-access (https://docs.netbird.io/api/resources/peers).
+// It returns the answer decoded as *api.PeerTemporaryAccessResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/peers
 func (s *PeersService) CreateTemporaryAccess(ctx context.Context, peerID string, body api.PeerTemporaryAccessRequest, opts ...RequestOption) (*api.PeerTemporaryAccessResponse, error) {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("CreateTemporaryAccessPeer", err)
@@ -3443,11 +4095,12 @@ func (s *PeersService) CreateTemporaryAccess(ctx context.Context, peerID string,
 	return callJSON[*api.PeerTemporaryAccessResponse](ctx, s.c, "CreateTemporaryAccessPeer", req, opts)
 }
 
-// Delete: Delete a Peer.
+// Delete sends DELETE /api/peers/{peerId}, NetBird's "Delete a Peer".
 //
-// Delete a peer.
+// It returns nil on success;
+// any other status is an *APIError.
 //
-// NetBird API: DELETE /api/peers/{peerId} (https://docs.netbird.io/api/resources/peers).
+// NetBird's documentation: https://docs.netbird.io/api/resources/peers
 func (s *PeersService) Delete(ctx context.Context, peerID string, opts ...RequestOption) error {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return requestError("DeletePeer", err)
@@ -3459,11 +4112,14 @@ func (s *PeersService) Delete(ctx context.Context, peerID string, opts ...Reques
 	return callNoContent(ctx, s.c, "DeletePeer", req, opts)
 }
 
-// Get: Retrieve a Peer.
+// Get sends GET /api/peers/{peerId}, NetBird's "Retrieve a Peer".
 //
 // Get information about a peer.
 //
-// NetBird API: GET /api/peers/{peerId} (https://docs.netbird.io/api/resources/peers).
+// It returns the answer decoded as *api.Peer on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/peers
 func (s *PeersService) Get(ctx context.Context, peerID string, opts ...RequestOption) (*api.Peer, error) {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("GetPeer", err)
@@ -3475,11 +4131,14 @@ func (s *PeersService) Get(ctx context.Context, peerID string, opts ...RequestOp
 	return callJSON[*api.Peer](ctx, s.c, "GetPeer", req, opts)
 }
 
-// List: List all Peers.
+// List sends GET /api/peers, NetBird's "List all Peers".
 //
 // Returns a list of all peers.
 //
-// NetBird API: GET /api/peers (https://docs.netbird.io/api/resources/peers).
+// It returns the answer decoded as []api.PeerBatch on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/peers
 func (s *PeersService) List(ctx context.Context, params *api.ListPeersParams, opts ...RequestOption) ([]api.PeerBatch, error) {
 	req, err := api.NewListPeersRequest(s.c.server, params)
 	if err != nil {
@@ -3488,11 +4147,14 @@ func (s *PeersService) List(ctx context.Context, params *api.ListPeersParams, op
 	return callJSON[[]api.PeerBatch](ctx, s.c, "ListPeers", req, opts)
 }
 
-// ListAccessible: List accessible Peers.
+// ListAccessible sends GET /api/peers/{peerId}/accessible-peers, NetBird's "List accessible Peers".
 //
 // Returns a list of peers that the specified peer can connect to within the network.
 //
-// NetBird API: GET /api/peers/{peerId}/accessible-peers (https://docs.netbird.io/api/resources/peers).
+// It returns the answer decoded as []api.AccessiblePeer on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/peers
 func (s *PeersService) ListAccessible(ctx context.Context, peerID string, opts ...RequestOption) ([]api.AccessiblePeer, error) {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("ListAccessiblePeers", err)
@@ -3504,11 +4166,16 @@ func (s *PeersService) ListAccessible(ctx context.Context, peerID string, opts .
 	return callJSON[[]api.AccessiblePeer](ctx, s.c, "ListAccessiblePeers", req, opts)
 }
 
-// Update: Update a Peer.
+// Update sends PUT /api/peers/{peerId}, NetBird's "Update a Peer".
 //
 // Update information about a peer.
 //
-// NetBird API: PUT /api/peers/{peerId} (https://docs.netbird.io/api/resources/peers).
+// It returns the answer decoded as *api.Peer on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/peers
 func (s *PeersService) Update(ctx context.Context, peerID string, body api.PeerRequest, opts ...RequestOption) (*api.Peer, error) {
 	if err := checkPathParam("peerID", peerID); err != nil {
 		return nil, requestError("UpdatePeer", err)
@@ -3528,19 +4195,24 @@ type PoliciesService struct{ c *Client }
 
 // PoliciesAPI is the interface of PoliciesService, for mocks in users' tests.
 type PoliciesAPI interface {
-	Create(ctx context.Context, body api.PolicyUpdate, opts ...RequestOption) (*api.Policy, error)
+	Create(ctx context.Context, body api.PolicyCreate, opts ...RequestOption) (*api.Policy, error)
 	Delete(ctx context.Context, policyID string, opts ...RequestOption) error
 	Get(ctx context.Context, policyID string, opts ...RequestOption) (*api.Policy, error)
 	List(ctx context.Context, opts ...RequestOption) ([]api.Policy, error)
-	Update(ctx context.Context, policyID string, body api.PolicyCreate, opts ...RequestOption) (*api.Policy, error)
+	Update(ctx context.Context, policyID string, body api.PolicyUpdate, opts ...RequestOption) (*api.Policy, error)
 }
 
-// Create: Create a Policy.
+// Create sends POST /api/policies, NetBird's "Create a Policy".
 //
 // Creates a policy.
 //
-// NetBird API: POST /api/policies (https://docs.netbird.io/api/resources/policies).
-func (s *PoliciesService) Create(ctx context.Context, body api.PolicyUpdate, opts ...RequestOption) (*api.Policy, error) {
+// It returns the answer decoded as *api.Policy on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/policies
+func (s *PoliciesService) Create(ctx context.Context, body api.PolicyCreate, opts ...RequestOption) (*api.Policy, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreatePolicy", err)
 	}
@@ -3551,11 +4223,12 @@ func (s *PoliciesService) Create(ctx context.Context, body api.PolicyUpdate, opt
 	return callJSON[*api.Policy](ctx, s.c, "CreatePolicy", req, opts)
 }
 
-// Delete: Delete a Policy.
+// Delete sends DELETE /api/policies/{policyId}, NetBird's "Delete a Policy".
 //
-// Delete a policy.
+// It returns nil on success;
+// any other status is an *APIError.
 //
-// NetBird API: DELETE /api/policies/{policyId} (https://docs.netbird.io/api/resources/policies).
+// NetBird's documentation: https://docs.netbird.io/api/resources/policies
 func (s *PoliciesService) Delete(ctx context.Context, policyID string, opts ...RequestOption) error {
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return requestError("DeletePolicy", err)
@@ -3567,11 +4240,14 @@ func (s *PoliciesService) Delete(ctx context.Context, policyID string, opts ...R
 	return callNoContent(ctx, s.c, "DeletePolicy", req, opts)
 }
 
-// Get: Retrieve a Policy.
+// Get sends GET /api/policies/{policyId}, NetBird's "Retrieve a Policy".
 //
 // Get information about a Policies.
 //
-// NetBird API: GET /api/policies/{policyId} (https://docs.netbird.io/api/resources/policies).
+// It returns the answer decoded as *api.Policy on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/policies
 func (s *PoliciesService) Get(ctx context.Context, policyID string, opts ...RequestOption) (*api.Policy, error) {
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return nil, requestError("GetPolicy", err)
@@ -3583,11 +4259,14 @@ func (s *PoliciesService) Get(ctx context.Context, policyID string, opts ...Requ
 	return callJSON[*api.Policy](ctx, s.c, "GetPolicy", req, opts)
 }
 
-// List: List all Policies.
+// List sends GET /api/policies, NetBird's "List all Policies".
 //
 // Returns a list of all policies.
 //
-// NetBird API: GET /api/policies (https://docs.netbird.io/api/resources/policies).
+// It returns the answer decoded as []api.Policy on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/policies
 func (s *PoliciesService) List(ctx context.Context, opts ...RequestOption) ([]api.Policy, error) {
 	req, err := api.NewListPoliciesRequest(s.c.server)
 	if err != nil {
@@ -3596,12 +4275,17 @@ func (s *PoliciesService) List(ctx context.Context, opts ...RequestOption) ([]ap
 	return callJSON[[]api.Policy](ctx, s.c, "ListPolicies", req, opts)
 }
 
-// Update: Update a Policy.
+// Update sends PUT /api/policies/{policyId}, NetBird's "Update a Policy".
 //
 // Update/Replace a Policy.
 //
-// NetBird API: PUT /api/policies/{policyId} (https://docs.netbird.io/api/resources/policies).
-func (s *PoliciesService) Update(ctx context.Context, policyID string, body api.PolicyCreate, opts ...RequestOption) (*api.Policy, error) {
+// It returns the answer decoded as *api.Policy on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/policies
+func (s *PoliciesService) Update(ctx context.Context, policyID string, body api.PolicyUpdate, opts ...RequestOption) (*api.Policy, error) {
 	if err := checkPathParam("policyID", policyID); err != nil {
 		return nil, requestError("UpdatePolicy", err)
 	}
@@ -3620,19 +4304,24 @@ type PostureChecksService struct{ c *Client }
 
 // PostureChecksAPI is the interface of PostureChecksService, for mocks in users' tests.
 type PostureChecksAPI interface {
-	Create(ctx context.Context, body api.PostureCheckUpdate, opts ...RequestOption) (*api.PostureCheck, error)
+	Create(ctx context.Context, body api.PostureCheckRequest, opts ...RequestOption) (*api.PostureCheck, error)
 	Delete(ctx context.Context, postureCheckID string, opts ...RequestOption) error
 	Get(ctx context.Context, postureCheckID string, opts ...RequestOption) (*api.PostureCheck, error)
 	List(ctx context.Context, opts ...RequestOption) ([]api.PostureCheck, error)
-	Update(ctx context.Context, postureCheckID string, body api.PostureCheckUpdate, opts ...RequestOption) (*api.PostureCheck, error)
+	Update(ctx context.Context, postureCheckID string, body api.PostureCheckRequest, opts ...RequestOption) (*api.PostureCheck, error)
 }
 
-// Create: Create a Posture Check.
+// Create sends POST /api/posture-checks, NetBird's "Create a Posture Check".
 //
 // Creates a posture check.
 //
-// NetBird API: POST /api/posture-checks (https://docs.netbird.io/api/resources/posture-checks).
-func (s *PostureChecksService) Create(ctx context.Context, body api.PostureCheckUpdate, opts ...RequestOption) (*api.PostureCheck, error) {
+// It returns the answer decoded as *api.PostureCheck on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/posture-checks
+func (s *PostureChecksService) Create(ctx context.Context, body api.PostureCheckRequest, opts ...RequestOption) (*api.PostureCheck, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreatePostureCheck", err)
 	}
@@ -3643,11 +4332,12 @@ func (s *PostureChecksService) Create(ctx context.Context, body api.PostureCheck
 	return callJSON[*api.PostureCheck](ctx, s.c, "CreatePostureCheck", req, opts)
 }
 
-// Delete: Delete a Posture Check.
+// Delete sends DELETE /api/posture-checks/{postureCheckId}, NetBird's "Delete a Posture Check".
 //
-// Delete a posture check.
+// It returns nil on success;
+// any other status is an *APIError.
 //
-// NetBird API: DELETE /api/posture-checks/{postureCheckId} (https://docs.netbird.io/api/resources/posture-checks).
+// NetBird's documentation: https://docs.netbird.io/api/resources/posture-checks
 func (s *PostureChecksService) Delete(ctx context.Context, postureCheckID string, opts ...RequestOption) error {
 	if err := checkPathParam("postureCheckID", postureCheckID); err != nil {
 		return requestError("DeletePostureCheck", err)
@@ -3659,11 +4349,14 @@ func (s *PostureChecksService) Delete(ctx context.Context, postureCheckID string
 	return callNoContent(ctx, s.c, "DeletePostureCheck", req, opts)
 }
 
-// Get: Retrieve a Posture Check.
+// Get sends GET /api/posture-checks/{postureCheckId}, NetBird's "Retrieve a Posture Check".
 //
 // Get information about a posture check.
 //
-// NetBird API: GET /api/posture-checks/{postureCheckId} (https://docs.netbird.io/api/resources/posture-checks).
+// It returns the answer decoded as *api.PostureCheck on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/posture-checks
 func (s *PostureChecksService) Get(ctx context.Context, postureCheckID string, opts ...RequestOption) (*api.PostureCheck, error) {
 	if err := checkPathParam("postureCheckID", postureCheckID); err != nil {
 		return nil, requestError("GetPostureCheck", err)
@@ -3675,11 +4368,14 @@ func (s *PostureChecksService) Get(ctx context.Context, postureCheckID string, o
 	return callJSON[*api.PostureCheck](ctx, s.c, "GetPostureCheck", req, opts)
 }
 
-// List: List all Posture Checks.
+// List sends GET /api/posture-checks, NetBird's "List all Posture Checks".
 //
 // Returns a list of all posture checks.
 //
-// NetBird API: GET /api/posture-checks (https://docs.netbird.io/api/resources/posture-checks).
+// It returns the answer decoded as []api.PostureCheck on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/posture-checks
 func (s *PostureChecksService) List(ctx context.Context, opts ...RequestOption) ([]api.PostureCheck, error) {
 	req, err := api.NewListPostureChecksRequest(s.c.server)
 	if err != nil {
@@ -3688,12 +4384,17 @@ func (s *PostureChecksService) List(ctx context.Context, opts ...RequestOption) 
 	return callJSON[[]api.PostureCheck](ctx, s.c, "ListPostureChecks", req, opts)
 }
 
-// Update: Update a Posture Check.
+// Update sends PUT /api/posture-checks/{postureCheckId}, NetBird's "Update a Posture Check".
 //
 // Update/Replace a posture check.
 //
-// NetBird API: PUT /api/posture-checks/{postureCheckId} (https://docs.netbird.io/api/resources/posture-checks).
-func (s *PostureChecksService) Update(ctx context.Context, postureCheckID string, body api.PostureCheckUpdate, opts ...RequestOption) (*api.PostureCheck, error) {
+// It returns the answer decoded as *api.PostureCheck on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/posture-checks
+func (s *PostureChecksService) Update(ctx context.Context, postureCheckID string, body api.PostureCheckRequest, opts ...RequestOption) (*api.PostureCheck, error) {
 	if err := checkPathParam("postureCheckID", postureCheckID); err != nil {
 		return nil, requestError("UpdatePostureCheck", err)
 	}
@@ -3728,11 +4429,16 @@ type ReverseProxiesAPI interface {
 	ValidateDomain(ctx context.Context, domainID string, opts ...RequestOption) error
 }
 
-// CreateDomain: Create a Custom domain.
+// CreateDomain sends POST /api/reverse-proxies/domains, NetBird's "Create a Custom domain".
 //
 // Create a new Custom domain for use with service endpoints, this will trigger an initial validation check.
 //
-// NetBird API: POST /api/reverse-proxies/domains (https://docs.netbird.io/api/resources/services).
+// It returns the answer decoded as *api.Service on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/services
 func (s *ReverseProxiesService) CreateDomain(ctx context.Context, body api.ReverseProxyDomainRequest, opts ...RequestOption) (*api.Service, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateProxyDomain", err)
@@ -3744,11 +4450,16 @@ func (s *ReverseProxiesService) CreateDomain(ctx context.Context, body api.Rever
 	return callJSON[*api.Service](ctx, s.c, "CreateProxyDomain", req, opts)
 }
 
-// CreateService: Create a Service.
+// CreateService sends POST /api/reverse-proxies/services, NetBird's "Create a Service".
 //
 // Creates a new reverse proxy service.
 //
-// NetBird API: POST /api/reverse-proxies/services (https://docs.netbird.io/api/resources/services).
+// It returns the answer decoded as *api.Service on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/services
 func (s *ReverseProxiesService) CreateService(ctx context.Context, body api.ServiceRequest, opts ...RequestOption) (*api.Service, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateProxyService", err)
@@ -3760,11 +4471,16 @@ func (s *ReverseProxiesService) CreateService(ctx context.Context, body api.Serv
 	return callJSON[*api.Service](ctx, s.c, "CreateProxyService", req, opts)
 }
 
-// CreateToken: Create a Proxy Token.
+// CreateToken sends POST /api/reverse-proxies/proxy-tokens, NetBird's "Create a Proxy Token".
 //
 // Generate an account-scoped proxy access token for self-hosted proxy registration.
 //
-// NetBird API: POST /api/reverse-proxies/proxy-tokens (https://docs.netbird.io/api/resources/self-hosted-proxies).
+// It returns the answer decoded as *api.ProxyTokenCreated on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/self-hosted-proxies
 func (s *ReverseProxiesService) CreateToken(ctx context.Context, body api.ProxyTokenRequest, opts ...RequestOption) (*api.ProxyTokenCreated, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateProxyToken", err)
@@ -3776,11 +4492,14 @@ func (s *ReverseProxiesService) CreateToken(ctx context.Context, body api.ProxyT
 	return callJSON[*api.ProxyTokenCreated](ctx, s.c, "CreateProxyToken", req, opts)
 }
 
-// DeleteCluster: Delete a self-hosted proxy cluster.
+// DeleteCluster sends DELETE /api/reverse-proxies/clusters/{clusterAddress}, NetBird's "Delete a self-hosted proxy cluster".
 //
 // Removes all self-hosted (BYOP) proxy registrations for the given cluster address owned by the account.
 //
-// NetBird API: DELETE /api/reverse-proxies/clusters/{clusterAddress} (https://docs.netbird.io/api/resources/services).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/services
 func (s *ReverseProxiesService) DeleteCluster(ctx context.Context, clusterAddress string, opts ...RequestOption) error {
 	if err := checkPathParam("clusterAddress", clusterAddress); err != nil {
 		return requestError("DeleteProxyCluster", err)
@@ -3792,11 +4511,14 @@ func (s *ReverseProxiesService) DeleteCluster(ctx context.Context, clusterAddres
 	return callNoContent(ctx, s.c, "DeleteProxyCluster", req, opts)
 }
 
-// DeleteDomain: Delete a Custom domain.
+// DeleteDomain sends DELETE /api/reverse-proxies/domains/{domainId}, NetBird's "Delete a Custom domain".
 //
 // Delete an existing service custom domain.
 //
-// NetBird API: DELETE /api/reverse-proxies/domains/{domainId} (https://docs.netbird.io/api/resources/services).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/services
 func (s *ReverseProxiesService) DeleteDomain(ctx context.Context, domainID string, opts ...RequestOption) error {
 	if err := checkPathParam("domainID", domainID); err != nil {
 		return requestError("DeleteProxyDomain", err)
@@ -3808,11 +4530,14 @@ func (s *ReverseProxiesService) DeleteDomain(ctx context.Context, domainID strin
 	return callNoContent(ctx, s.c, "DeleteProxyDomain", req, opts)
 }
 
-// DeleteService: Delete a Service.
+// DeleteService sends DELETE /api/reverse-proxies/services/{serviceId}, NetBird's "Delete a Service".
 //
 // Delete an existing service.
 //
-// NetBird API: DELETE /api/reverse-proxies/services/{serviceId} (https://docs.netbird.io/api/resources/services).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/services
 func (s *ReverseProxiesService) DeleteService(ctx context.Context, serviceID string, opts ...RequestOption) error {
 	if err := checkPathParam("serviceID", serviceID); err != nil {
 		return requestError("DeleteProxyService", err)
@@ -3824,11 +4549,14 @@ func (s *ReverseProxiesService) DeleteService(ctx context.Context, serviceID str
 	return callNoContent(ctx, s.c, "DeleteProxyService", req, opts)
 }
 
-// GetService: Retrieve a Service.
+// GetService sends GET /api/reverse-proxies/services/{serviceId}, NetBird's "Retrieve a Service".
 //
 // Get information about a specific reverse proxy service.
 //
-// NetBird API: GET /api/reverse-proxies/services/{serviceId} (https://docs.netbird.io/api/resources/services).
+// It returns the answer decoded as *api.Service on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/services
 func (s *ReverseProxiesService) GetService(ctx context.Context, serviceID string, opts ...RequestOption) (*api.Service, error) {
 	if err := checkPathParam("serviceID", serviceID); err != nil {
 		return nil, requestError("GetProxyService", err)
@@ -3840,11 +4568,14 @@ func (s *ReverseProxiesService) GetService(ctx context.Context, serviceID string
 	return callJSON[*api.Service](ctx, s.c, "GetProxyService", req, opts)
 }
 
-// ListClusters: List available proxy clusters.
+// ListClusters sends GET /api/reverse-proxies/clusters, NetBird's "List available proxy clusters".
 //
 // Returns a list of available proxy clusters with their connection status.
 //
-// NetBird API: GET /api/reverse-proxies/clusters (https://docs.netbird.io/api/resources/services).
+// It returns the answer decoded as []api.ProxyCluster on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/services
 func (s *ReverseProxiesService) ListClusters(ctx context.Context, opts ...RequestOption) ([]api.ProxyCluster, error) {
 	req, err := api.NewListProxyClustersRequest(s.c.server)
 	if err != nil {
@@ -3853,11 +4584,14 @@ func (s *ReverseProxiesService) ListClusters(ctx context.Context, opts ...Reques
 	return callJSON[[]api.ProxyCluster](ctx, s.c, "ListProxyClusters", req, opts)
 }
 
-// ListDomains: Retrieve Service Domains.
+// ListDomains sends GET /api/reverse-proxies/domains, NetBird's "Retrieve Service Domains".
 //
 // Get information about domains that can be used for service endpoints.
 //
-// NetBird API: GET /api/reverse-proxies/domains (https://docs.netbird.io/api/resources/services).
+// It returns the answer decoded as []api.ReverseProxyDomain on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/services
 func (s *ReverseProxiesService) ListDomains(ctx context.Context, opts ...RequestOption) ([]api.ReverseProxyDomain, error) {
 	req, err := api.NewListProxyDomainsRequest(s.c.server)
 	if err != nil {
@@ -3866,11 +4600,14 @@ func (s *ReverseProxiesService) ListDomains(ctx context.Context, opts ...Request
 	return callJSON[[]api.ReverseProxyDomain](ctx, s.c, "ListProxyDomains", req, opts)
 }
 
-// ListServices: List all Services.
+// ListServices sends GET /api/reverse-proxies/services, NetBird's "List all Services".
 //
 // Returns a list of all reverse proxy services.
 //
-// NetBird API: GET /api/reverse-proxies/services (https://docs.netbird.io/api/resources/services).
+// It returns the answer decoded as []api.Service on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/services
 func (s *ReverseProxiesService) ListServices(ctx context.Context, opts ...RequestOption) ([]api.Service, error) {
 	req, err := api.NewListProxyServicesRequest(s.c.server)
 	if err != nil {
@@ -3879,11 +4616,14 @@ func (s *ReverseProxiesService) ListServices(ctx context.Context, opts ...Reques
 	return callJSON[[]api.Service](ctx, s.c, "ListProxyServices", req, opts)
 }
 
-// ListTokens: List Proxy Tokens.
+// ListTokens sends GET /api/reverse-proxies/proxy-tokens, NetBird's "List Proxy Tokens".
 //
 // Returns all proxy access tokens for the account.
 //
-// NetBird API: GET /api/reverse-proxies/proxy-tokens (https://docs.netbird.io/api/resources/self-hosted-proxies).
+// It returns the answer decoded as []api.ProxyToken on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/self-hosted-proxies
 func (s *ReverseProxiesService) ListTokens(ctx context.Context, opts ...RequestOption) ([]api.ProxyToken, error) {
 	req, err := api.NewListProxyTokensRequest(s.c.server)
 	if err != nil {
@@ -3892,11 +4632,14 @@ func (s *ReverseProxiesService) ListTokens(ctx context.Context, opts ...RequestO
 	return callJSON[[]api.ProxyToken](ctx, s.c, "ListProxyTokens", req, opts)
 }
 
-// RevokeToken: Revoke a Proxy Token.
+// RevokeToken sends DELETE /api/reverse-proxies/proxy-tokens/{tokenId}, NetBird's "Revoke a Proxy Token".
 //
 // Revoke an account-scoped proxy access token.
 //
-// NetBird API: DELETE /api/reverse-proxies/proxy-tokens/{tokenId} (https://docs.netbird.io/api/resources/self-hosted-proxies).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/self-hosted-proxies
 func (s *ReverseProxiesService) RevokeToken(ctx context.Context, tokenID string, opts ...RequestOption) error {
 	if err := checkPathParam("tokenID", tokenID); err != nil {
 		return requestError("RevokeProxyToken", err)
@@ -3908,11 +4651,16 @@ func (s *ReverseProxiesService) RevokeToken(ctx context.Context, tokenID string,
 	return callNoContent(ctx, s.c, "RevokeProxyToken", req, opts)
 }
 
-// UpdateService: Update a Service.
+// UpdateService sends PUT /api/reverse-proxies/services/{serviceId}, NetBird's "Update a Service".
 //
 // Update an existing service.
 //
-// NetBird API: PUT /api/reverse-proxies/services/{serviceId} (https://docs.netbird.io/api/resources/services).
+// It returns the answer decoded as *api.Service on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/services
 func (s *ReverseProxiesService) UpdateService(ctx context.Context, serviceID string, body api.ServiceRequest, opts ...RequestOption) (*api.Service, error) {
 	if err := checkPathParam("serviceID", serviceID); err != nil {
 		return nil, requestError("UpdateProxyService", err)
@@ -3927,11 +4675,14 @@ func (s *ReverseProxiesService) UpdateService(ctx context.Context, serviceID str
 	return callJSON[*api.Service](ctx, s.c, "UpdateProxyService", req, opts)
 }
 
-// ValidateDomain: Validate a custom domain.
+// ValidateDomain sends GET /api/reverse-proxies/domains/{domainId}/validate, NetBird's "Validate a custom domain".
 //
 // Trigger domain ownership validation for a custom domain.
 //
-// NetBird API: GET /api/reverse-proxies/domains/{domainId}/validate (https://docs.netbird.io/api/resources/services).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/services
 func (s *ReverseProxiesService) ValidateDomain(ctx context.Context, domainID string, opts ...RequestOption) error {
 	if err := checkPathParam("domainID", domainID); err != nil {
 		return requestError("ValidateProxyDomain", err)
@@ -3955,11 +4706,16 @@ type RoutesAPI interface {
 	Update(ctx context.Context, routeID string, body api.RouteRequest, opts ...RequestOption) (*api.Route, error)
 }
 
-// Create: Create a Route.
+// Create sends POST /api/routes, NetBird's "Create a Route".
 //
 // Creates a Route.
 //
-// NetBird API: POST /api/routes (https://docs.netbird.io/api/resources/routes).
+// It returns the answer decoded as *api.Route on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/routes
 func (s *RoutesService) Create(ctx context.Context, body api.RouteRequest, opts ...RequestOption) (*api.Route, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateRoute", err)
@@ -3971,11 +4727,12 @@ func (s *RoutesService) Create(ctx context.Context, body api.RouteRequest, opts 
 	return callJSON[*api.Route](ctx, s.c, "CreateRoute", req, opts)
 }
 
-// Delete: Delete a Route.
+// Delete sends DELETE /api/routes/{routeId}, NetBird's "Delete a Route".
 //
-// Delete a route.
+// It returns nil on success;
+// any other status is an *APIError.
 //
-// NetBird API: DELETE /api/routes/{routeId} (https://docs.netbird.io/api/resources/routes).
+// NetBird's documentation: https://docs.netbird.io/api/resources/routes
 func (s *RoutesService) Delete(ctx context.Context, routeID string, opts ...RequestOption) error {
 	if err := checkPathParam("routeID", routeID); err != nil {
 		return requestError("DeleteRoute", err)
@@ -3987,11 +4744,14 @@ func (s *RoutesService) Delete(ctx context.Context, routeID string, opts ...Requ
 	return callNoContent(ctx, s.c, "DeleteRoute", req, opts)
 }
 
-// Get: Retrieve a Route.
+// Get sends GET /api/routes/{routeId}, NetBird's "Retrieve a Route".
 //
 // Get information about a Routes.
 //
-// NetBird API: GET /api/routes/{routeId} (https://docs.netbird.io/api/resources/routes).
+// It returns the answer decoded as *api.Route on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/routes
 func (s *RoutesService) Get(ctx context.Context, routeID string, opts ...RequestOption) (*api.Route, error) {
 	if err := checkPathParam("routeID", routeID); err != nil {
 		return nil, requestError("GetRoute", err)
@@ -4003,11 +4763,14 @@ func (s *RoutesService) Get(ctx context.Context, routeID string, opts ...Request
 	return callJSON[*api.Route](ctx, s.c, "GetRoute", req, opts)
 }
 
-// List: List all Routes.
+// List sends GET /api/routes, NetBird's "List all Routes".
 //
 // Returns a list of all routes.
 //
-// NetBird API: GET /api/routes (https://docs.netbird.io/api/resources/routes).
+// It returns the answer decoded as []api.Route on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/routes
 func (s *RoutesService) List(ctx context.Context, opts ...RequestOption) ([]api.Route, error) {
 	req, err := api.NewListRoutesRequest(s.c.server)
 	if err != nil {
@@ -4016,11 +4779,16 @@ func (s *RoutesService) List(ctx context.Context, opts ...RequestOption) ([]api.
 	return callJSON[[]api.Route](ctx, s.c, "ListRoutes", req, opts)
 }
 
-// Update: Update a Route.
+// Update sends PUT /api/routes/{routeId}, NetBird's "Update a Route".
 //
 // Update/Replace a Route.
 //
-// NetBird API: PUT /api/routes/{routeId} (https://docs.netbird.io/api/resources/routes).
+// It returns the answer decoded as *api.Route on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/routes
 func (s *RoutesService) Update(ctx context.Context, routeID string, body api.RouteRequest, opts ...RequestOption) (*api.Route, error) {
 	if err := checkPathParam("routeID", routeID); err != nil {
 		return nil, requestError("UpdateRoute", err)
@@ -4047,11 +4815,16 @@ type SetupKeysAPI interface {
 	Update(ctx context.Context, keyID string, body api.SetupKeyRequest, opts ...RequestOption) (*api.SetupKey, error)
 }
 
-// Create: Create a Setup Key.
+// Create sends POST /api/setup-keys, NetBird's "Create a Setup Key".
 //
 // Creates a setup key.
 //
-// NetBird API: POST /api/setup-keys (https://docs.netbird.io/api/resources/setup-keys).
+// It returns the answer decoded as *api.SetupKeyClear on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/setup-keys
 func (s *SetupKeysService) Create(ctx context.Context, body api.CreateSetupKeyRequest, opts ...RequestOption) (*api.SetupKeyClear, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateSetupKey", err)
@@ -4063,11 +4836,12 @@ func (s *SetupKeysService) Create(ctx context.Context, body api.CreateSetupKeyRe
 	return callJSON[*api.SetupKeyClear](ctx, s.c, "CreateSetupKey", req, opts)
 }
 
-// Delete: Delete a Setup Key.
+// Delete sends DELETE /api/setup-keys/{keyId}, NetBird's "Delete a Setup Key".
 //
-// Delete a Setup Key.
+// It returns nil on success;
+// any other status is an *APIError.
 //
-// NetBird API: DELETE /api/setup-keys/{keyId} (https://docs.netbird.io/api/resources/setup-keys).
+// NetBird's documentation: https://docs.netbird.io/api/resources/setup-keys
 func (s *SetupKeysService) Delete(ctx context.Context, keyID string, opts ...RequestOption) error {
 	if err := checkPathParam("keyID", keyID); err != nil {
 		return requestError("DeleteSetupKey", err)
@@ -4079,11 +4853,14 @@ func (s *SetupKeysService) Delete(ctx context.Context, keyID string, opts ...Req
 	return callNoContent(ctx, s.c, "DeleteSetupKey", req, opts)
 }
 
-// Get: Retrieve a Setup Key.
+// Get sends GET /api/setup-keys/{keyId}, NetBird's "Retrieve a Setup Key".
 //
 // Get information about a setup key.
 //
-// NetBird API: GET /api/setup-keys/{keyId} (https://docs.netbird.io/api/resources/setup-keys).
+// It returns the answer decoded as *api.SetupKey on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/setup-keys
 func (s *SetupKeysService) Get(ctx context.Context, keyID string, opts ...RequestOption) (*api.SetupKey, error) {
 	if err := checkPathParam("keyID", keyID); err != nil {
 		return nil, requestError("GetSetupKey", err)
@@ -4095,11 +4872,14 @@ func (s *SetupKeysService) Get(ctx context.Context, keyID string, opts ...Reques
 	return callJSON[*api.SetupKey](ctx, s.c, "GetSetupKey", req, opts)
 }
 
-// List: List all Setup Keys.
+// List sends GET /api/setup-keys, NetBird's "List all Setup Keys".
 //
 // Returns a list of all Setup Keys.
 //
-// NetBird API: GET /api/setup-keys (https://docs.netbird.io/api/resources/setup-keys).
+// It returns the answer decoded as []api.SetupKey on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/setup-keys
 func (s *SetupKeysService) List(ctx context.Context, opts ...RequestOption) ([]api.SetupKey, error) {
 	req, err := api.NewListSetupKeysRequest(s.c.server)
 	if err != nil {
@@ -4108,11 +4888,16 @@ func (s *SetupKeysService) List(ctx context.Context, opts ...RequestOption) ([]a
 	return callJSON[[]api.SetupKey](ctx, s.c, "ListSetupKeys", req, opts)
 }
 
-// Update: Update a Setup Key.
+// Update sends PUT /api/setup-keys/{keyId}, NetBird's "Update a Setup Key".
 //
 // Update information about a setup key.
 //
-// NetBird API: PUT /api/setup-keys/{keyId} (https://docs.netbird.io/api/resources/setup-keys).
+// It returns the answer decoded as *api.SetupKey on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/setup-keys
 func (s *SetupKeysService) Update(ctx context.Context, keyID string, body api.SetupKeyRequest, opts ...RequestOption) (*api.SetupKey, error) {
 	if err := checkPathParam("keyID", keyID); err != nil {
 		return nil, requestError("UpdateSetupKey", err)
@@ -4138,11 +4923,16 @@ type TokensAPI interface {
 	List(ctx context.Context, userID string, opts ...RequestOption) ([]api.PersonalAccessToken, error)
 }
 
-// Create: Create a Token.
+// Create sends POST /api/users/{userId}/tokens, NetBird's "Create a Token".
 //
 // Create a new token for a user.
 //
-// NetBird API: POST /api/users/{userId}/tokens (https://docs.netbird.io/api/resources/tokens).
+// It returns the answer decoded as *api.PersonalAccessTokenGenerated on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/tokens
 func (s *TokensService) Create(ctx context.Context, userID string, body api.PersonalAccessTokenRequest, opts ...RequestOption) (*api.PersonalAccessTokenGenerated, error) {
 	if err := checkPathParam("userID", userID); err != nil {
 		return nil, requestError("CreateToken", err)
@@ -4157,11 +4947,14 @@ func (s *TokensService) Create(ctx context.Context, userID string, body api.Pers
 	return callJSON[*api.PersonalAccessTokenGenerated](ctx, s.c, "CreateToken", req, opts)
 }
 
-// Delete: Delete a Token.
+// Delete sends DELETE /api/users/{userId}/tokens/{tokenId}, NetBird's "Delete a Token".
 //
 // Delete a token for a user.
 //
-// NetBird API: DELETE /api/users/{userId}/tokens/{tokenId} (https://docs.netbird.io/api/resources/tokens).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/tokens
 func (s *TokensService) Delete(ctx context.Context, userID string, tokenID string, opts ...RequestOption) error {
 	if err := checkPathParam("userID", userID); err != nil {
 		return requestError("DeleteToken", err)
@@ -4176,11 +4969,14 @@ func (s *TokensService) Delete(ctx context.Context, userID string, tokenID strin
 	return callNoContent(ctx, s.c, "DeleteToken", req, opts)
 }
 
-// Get: Retrieve a Token.
+// Get sends GET /api/users/{userId}/tokens/{tokenId}, NetBird's "Retrieve a Token".
 //
 // Returns a specific token for a user.
 //
-// NetBird API: GET /api/users/{userId}/tokens/{tokenId} (https://docs.netbird.io/api/resources/tokens).
+// It returns the answer decoded as *api.PersonalAccessToken on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/tokens
 func (s *TokensService) Get(ctx context.Context, userID string, tokenID string, opts ...RequestOption) (*api.PersonalAccessToken, error) {
 	if err := checkPathParam("userID", userID); err != nil {
 		return nil, requestError("GetToken", err)
@@ -4195,11 +4991,14 @@ func (s *TokensService) Get(ctx context.Context, userID string, tokenID string, 
 	return callJSON[*api.PersonalAccessToken](ctx, s.c, "GetToken", req, opts)
 }
 
-// List: List all Tokens.
+// List sends GET /api/users/{userId}/tokens, NetBird's "List all Tokens".
 //
 // Returns a list of all tokens for a user.
 //
-// NetBird API: GET /api/users/{userId}/tokens (https://docs.netbird.io/api/resources/tokens).
+// It returns the answer decoded as []api.PersonalAccessToken on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/tokens
 func (s *TokensService) List(ctx context.Context, userID string, opts ...RequestOption) ([]api.PersonalAccessToken, error) {
 	if err := checkPathParam("userID", userID); err != nil {
 		return nil, requestError("ListTokens", err)
@@ -4233,11 +5032,16 @@ type UsersAPI interface {
 	Update(ctx context.Context, userID string, body api.UserRequest, opts ...RequestOption) (*api.User, error)
 }
 
-// AcceptInvite: Accept an invite.
+// AcceptInvite sends POST /api/users/invites/{token}/accept, NetBird's "Accept an invite".
 //
 // Accepts an invite and creates the user with the provided password. This endpoint is unauthenticated and protected by the token itself.
 //
-// NetBird API: POST /api/users/invites/{token}/accept (https://docs.netbird.io/api/resources/users).
+// It returns the answer decoded as *api.UserInviteAcceptResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) AcceptInvite(ctx context.Context, token string, body api.UserInviteAcceptRequest, opts ...RequestOption) (*api.UserInviteAcceptResponse, error) {
 	if err := checkPathParam("token", token); err != nil {
 		return nil, requestError("AcceptUserInvite", err)
@@ -4252,11 +5056,14 @@ func (s *UsersService) AcceptInvite(ctx context.Context, token string, body api.
 	return callJSON[*api.UserInviteAcceptResponse](ctx, s.c, "AcceptUserInvite", req, opts)
 }
 
-// Approve: Approve user.
+// Approve sends POST /api/users/{userId}/approve, NetBird's "Approve user".
 //
 // Approve a user that is pending approval.
 //
-// NetBird API: POST /api/users/{userId}/approve (https://docs.netbird.io/api/resources/users).
+// It returns the answer decoded as *api.User on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) Approve(ctx context.Context, userID string, opts ...RequestOption) (*api.User, error) {
 	if err := checkPathParam("userID", userID); err != nil {
 		return nil, requestError("ApproveUser", err)
@@ -4268,11 +5075,16 @@ func (s *UsersService) Approve(ctx context.Context, userID string, opts ...Reque
 	return callJSON[*api.User](ctx, s.c, "ApproveUser", req, opts)
 }
 
-// ChangePassword: Change user password.
+// ChangePassword sends PUT /api/users/{userId}/password, NetBird's "Change user password".
 //
 // Change the password for a user. Only available when embedded IdP is enabled. Users can only change their own password.
 //
-// NetBird API: PUT /api/users/{userId}/password (https://docs.netbird.io/api/resources/users).
+// It returns nil on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) ChangePassword(ctx context.Context, userID string, body api.PasswordChangeRequest, opts ...RequestOption) error {
 	if err := checkPathParam("userID", userID); err != nil {
 		return requestError("ChangeUserPassword", err)
@@ -4287,11 +5099,16 @@ func (s *UsersService) ChangePassword(ctx context.Context, userID string, body a
 	return callNoContent(ctx, s.c, "ChangeUserPassword", req, opts)
 }
 
-// Create: Create a User.
+// Create sends POST /api/users, NetBird's "Create a User".
 //
 // Creates a new service user or sends an invite to a regular user.
 //
-// NetBird API: POST /api/users (https://docs.netbird.io/api/resources/users).
+// It returns the answer decoded as *api.User on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) Create(ctx context.Context, body api.UserCreateRequest, opts ...RequestOption) (*api.User, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateUser", err)
@@ -4303,11 +5120,16 @@ func (s *UsersService) Create(ctx context.Context, body api.UserCreateRequest, o
 	return callJSON[*api.User](ctx, s.c, "CreateUser", req, opts)
 }
 
-// CreateInvite: Create a user invite.
+// CreateInvite sends POST /api/users/invites, NetBird's "Create a user invite".
 //
 // Creates an invite link for a new user. Only available when embedded IdP is enabled. The user is not created until they accept the invite.
 //
-// NetBird API: POST /api/users/invites (https://docs.netbird.io/api/resources/users).
+// It returns the answer decoded as *api.UserInvite on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) CreateInvite(ctx context.Context, body api.UserInviteCreateRequest, opts ...RequestOption) (*api.UserInvite, error) {
 	if err := body.Validate(); err != nil {
 		return nil, requestError("CreateUserInvite", err)
@@ -4319,11 +5141,14 @@ func (s *UsersService) CreateInvite(ctx context.Context, body api.UserInviteCrea
 	return callJSON[*api.UserInvite](ctx, s.c, "CreateUserInvite", req, opts)
 }
 
-// Current: Retrieve current user.
+// Current sends GET /api/users/current, NetBird's "Retrieve current user".
 //
 // Get information about the current user.
 //
-// NetBird API: GET /api/users/current (https://docs.netbird.io/api/resources/users).
+// It returns the answer decoded as *api.User on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) Current(ctx context.Context, opts ...RequestOption) (*api.User, error) {
 	req, err := api.NewGetCurrentUserRequest(s.c.server)
 	if err != nil {
@@ -4332,11 +5157,14 @@ func (s *UsersService) Current(ctx context.Context, opts ...RequestOption) (*api
 	return callJSON[*api.User](ctx, s.c, "GetCurrentUser", req, opts)
 }
 
-// Delete: Delete a User.
+// Delete sends DELETE /api/users/{userId}, NetBird's "Delete a User".
 //
 // This method removes a user from accessing the system. For this leaves the IDP user intact unless the `--user-delete-from-idp` is passed to management startup.
 //
-// NetBird API: DELETE /api/users/{userId} (https://docs.netbird.io/api/resources/users).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) Delete(ctx context.Context, userID string, opts ...RequestOption) error {
 	if err := checkPathParam("userID", userID); err != nil {
 		return requestError("DeleteUser", err)
@@ -4348,11 +5176,14 @@ func (s *UsersService) Delete(ctx context.Context, userID string, opts ...Reques
 	return callNoContent(ctx, s.c, "DeleteUser", req, opts)
 }
 
-// DeleteInvite: Delete a user invite.
+// DeleteInvite sends DELETE /api/users/invites/{inviteId}, NetBird's "Delete a user invite".
 //
 // Deletes a pending invite. Only available when embedded IdP is enabled.
 //
-// NetBird API: DELETE /api/users/invites/{inviteId} (https://docs.netbird.io/api/resources/users).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) DeleteInvite(ctx context.Context, inviteID string, opts ...RequestOption) error {
 	if err := checkPathParam("inviteID", inviteID); err != nil {
 		return requestError("DeleteUserInvite", err)
@@ -4364,11 +5195,14 @@ func (s *UsersService) DeleteInvite(ctx context.Context, inviteID string, opts .
 	return callNoContent(ctx, s.c, "DeleteUserInvite", req, opts)
 }
 
-// GetInviteInfo: Get invite information.
+// GetInviteInfo sends GET /api/users/invites/{token}, NetBird's "Get invite information".
 //
 // Retrieves public information about an invite. This endpoint is unauthenticated and protected by the token itself.
 //
-// NetBird API: GET /api/users/invites/{token} (https://docs.netbird.io/api/resources/users).
+// It returns the answer decoded as *api.UserInviteInfo on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) GetInviteInfo(ctx context.Context, token string, opts ...RequestOption) (*api.UserInviteInfo, error) {
 	if err := checkPathParam("token", token); err != nil {
 		return nil, requestError("GetUserInviteInfo", err)
@@ -4380,11 +5214,12 @@ func (s *UsersService) GetInviteInfo(ctx context.Context, token string, opts ...
 	return callJSON[*api.UserInviteInfo](ctx, s.c, "GetUserInviteInfo", req, opts)
 }
 
-// Invite: Resend user invitation.
+// Invite sends POST /api/users/{userId}/invite, NetBird's "Resend user invitation".
 //
-// Resend user invitation.
+// It returns nil on success;
+// any other status is an *APIError.
 //
-// NetBird API: POST /api/users/{userId}/invite (https://docs.netbird.io/api/resources/users).
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) Invite(ctx context.Context, userID string, opts ...RequestOption) error {
 	if err := checkPathParam("userID", userID); err != nil {
 		return requestError("InviteUser", err)
@@ -4396,11 +5231,14 @@ func (s *UsersService) Invite(ctx context.Context, userID string, opts ...Reques
 	return callNoContent(ctx, s.c, "InviteUser", req, opts)
 }
 
-// List: List all Users.
+// List sends GET /api/users, NetBird's "List all Users".
 //
 // Returns a list of all users.
 //
-// NetBird API: GET /api/users (https://docs.netbird.io/api/resources/users).
+// It returns the answer decoded as []api.User on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) List(ctx context.Context, params *api.ListUsersParams, opts ...RequestOption) ([]api.User, error) {
 	req, err := api.NewListUsersRequest(s.c.server, params)
 	if err != nil {
@@ -4409,11 +5247,14 @@ func (s *UsersService) List(ctx context.Context, params *api.ListUsersParams, op
 	return callJSON[[]api.User](ctx, s.c, "ListUsers", req, opts)
 }
 
-// ListInvites: List user invites.
+// ListInvites sends GET /api/users/invites, NetBird's "List user invites".
 //
 // Lists all pending invites for the account. Only available when embedded IdP is enabled.
 //
-// NetBird API: GET /api/users/invites (https://docs.netbird.io/api/resources/users).
+// It returns the answer decoded as []api.UserInvite on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) ListInvites(ctx context.Context, opts ...RequestOption) ([]api.UserInvite, error) {
 	req, err := api.NewListUserInvitesRequest(s.c.server)
 	if err != nil {
@@ -4422,11 +5263,16 @@ func (s *UsersService) ListInvites(ctx context.Context, opts ...RequestOption) (
 	return callJSON[[]api.UserInvite](ctx, s.c, "ListUserInvites", req, opts)
 }
 
-// RegenerateInvite: Regenerate a user invite.
+// RegenerateInvite sends POST /api/users/invites/{inviteId}/regenerate, NetBird's "Regenerate a user invite".
 //
 // Regenerates an invite link for an existing invite. Invalidates the previous token and creates a new one.
 //
-// NetBird API: POST /api/users/invites/{inviteId}/regenerate (https://docs.netbird.io/api/resources/users).
+// It returns the answer decoded as *api.UserInviteRegenerateResponse on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) RegenerateInvite(ctx context.Context, inviteID string, body api.UserInviteRegenerateRequest, opts ...RequestOption) (*api.UserInviteRegenerateResponse, error) {
 	if err := checkPathParam("inviteID", inviteID); err != nil {
 		return nil, requestError("RegenerateUserInvite", err)
@@ -4441,11 +5287,14 @@ func (s *UsersService) RegenerateInvite(ctx context.Context, inviteID string, bo
 	return callJSON[*api.UserInviteRegenerateResponse](ctx, s.c, "RegenerateUserInvite", req, opts)
 }
 
-// Reject: Reject user.
+// Reject sends DELETE /api/users/{userId}/reject, NetBird's "Reject user".
 //
 // Reject a user that is pending approval by removing them from the account.
 //
-// NetBird API: DELETE /api/users/{userId}/reject (https://docs.netbird.io/api/resources/users).
+// It returns nil on success;
+// any other status is an *APIError.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) Reject(ctx context.Context, userID string, opts ...RequestOption) error {
 	if err := checkPathParam("userID", userID); err != nil {
 		return requestError("RejectUser", err)
@@ -4457,11 +5306,16 @@ func (s *UsersService) Reject(ctx context.Context, userID string, opts ...Reques
 	return callNoContent(ctx, s.c, "RejectUser", req, opts)
 }
 
-// Update: Update a User.
+// Update sends PUT /api/users/{userId}, NetBird's "Update a User".
 //
 // Update information about a User.
 //
-// NetBird API: PUT /api/users/{userId} (https://docs.netbird.io/api/resources/users).
+// It returns the answer decoded as *api.User on success;
+// any other status is an *APIError.
+// The body is checked first (its Validate method): a broken rule of the
+// document is an *api.ValidationError, and nothing is sent.
+//
+// NetBird's documentation: https://docs.netbird.io/api/resources/users
 func (s *UsersService) Update(ctx context.Context, userID string, body api.UserRequest, opts ...RequestOption) (*api.User, error) {
 	if err := checkPathParam("userID", userID); err != nil {
 		return nil, requestError("UpdateUser", err)

@@ -193,7 +193,7 @@ var badInputs = []badInput{
 	{name: "body/bad enum in a nested rule", run: func(e *badInputEnv) error {
 		r := validPolicyRule()
 		r.Protocol = "tcpx"
-		_, err := e.client.Policies.Create(context.Background(), api.PolicyUpdate{Name: "p", Rules: []api.PolicyRuleUpdate{r}})
+		_, err := e.client.Policies.Create(context.Background(), api.PolicyCreate{Name: "p", Rules: []api.PolicyRuleUpdate{r}})
 		return err
 	}, field: "rules[0].protocol", rule: `must be one of`},
 	{name: "body/too long", run: func(e *badInputEnv) error {

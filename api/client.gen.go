@@ -666,14 +666,14 @@ type ClientInterface interface {
 	// Deletes an event streaming integration by its ID.
 	//
 	// Corresponds with DELETE /api/event-streaming/{id} (the `DeleteEventStreamingIntegration` operationId).
-	DeleteEventStreamingIntegration(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteEventStreamingIntegration(ctx context.Context, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetEventStreamingIntegration Get Event Streaming Integration
 	//
 	// Retrieves a specific event streaming integration by its ID.
 	//
 	// Corresponds with GET /api/event-streaming/{id} (the `GetEventStreamingIntegration` operationId).
-	GetEventStreamingIntegration(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetEventStreamingIntegration(ctx context.Context, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateEventStreamingIntegrationWithBody Update Event Streaming Integration
 	//
@@ -685,7 +685,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /api/event-streaming/{id} (the `UpdateEventStreamingIntegration` operationId).
-	UpdateEventStreamingIntegrationWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateEventStreamingIntegrationWithBody(ctx context.Context, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateEventStreamingIntegration Update Event Streaming Integration
 	//
@@ -697,7 +697,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /api/event-streaming/{id} (the `UpdateEventStreamingIntegration` operationId).
-	UpdateEventStreamingIntegration(ctx context.Context, id int, body UpdateEventStreamingIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateEventStreamingIntegration(ctx context.Context, id int64, body UpdateEventStreamingIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAuditEvents List all Audit Events
 	//
@@ -3919,7 +3919,7 @@ func (c *Client) CreateEventStreamingIntegration(ctx context.Context, body Creat
 // Deletes an event streaming integration by its ID.
 //
 // Corresponds with DELETE /api/event-streaming/{id} (the `DeleteEventStreamingIntegration` operationId).
-func (c *Client) DeleteEventStreamingIntegration(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteEventStreamingIntegration(ctx context.Context, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteEventStreamingIntegrationRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -3936,7 +3936,7 @@ func (c *Client) DeleteEventStreamingIntegration(ctx context.Context, id int, re
 // Retrieves a specific event streaming integration by its ID.
 //
 // Corresponds with GET /api/event-streaming/{id} (the `GetEventStreamingIntegration` operationId).
-func (c *Client) GetEventStreamingIntegration(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetEventStreamingIntegration(ctx context.Context, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetEventStreamingIntegrationRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -3958,7 +3958,7 @@ func (c *Client) GetEventStreamingIntegration(ctx context.Context, id int, reqEd
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /api/event-streaming/{id} (the `UpdateEventStreamingIntegration` operationId).
-func (c *Client) UpdateEventStreamingIntegrationWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateEventStreamingIntegrationWithBody(ctx context.Context, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateEventStreamingIntegrationRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3980,7 +3980,7 @@ func (c *Client) UpdateEventStreamingIntegrationWithBody(ctx context.Context, id
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /api/event-streaming/{id} (the `UpdateEventStreamingIntegration` operationId).
-func (c *Client) UpdateEventStreamingIntegration(ctx context.Context, id int, body UpdateEventStreamingIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateEventStreamingIntegration(ctx context.Context, id int64, body UpdateEventStreamingIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateEventStreamingIntegrationRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
@@ -10712,12 +10712,12 @@ func NewCreateEventStreamingIntegrationRequestWithBody(server string, contentTyp
 }
 
 // NewDeleteEventStreamingIntegrationRequest constructs an http.Request for the DeleteEventStreamingIntegration method
-func NewDeleteEventStreamingIntegrationRequest(server string, id int) (*http.Request, error) {
+func NewDeleteEventStreamingIntegrationRequest(server string, id int64) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -10746,12 +10746,12 @@ func NewDeleteEventStreamingIntegrationRequest(server string, id int) (*http.Req
 }
 
 // NewGetEventStreamingIntegrationRequest constructs an http.Request for the GetEventStreamingIntegration method
-func NewGetEventStreamingIntegrationRequest(server string, id int) (*http.Request, error) {
+func NewGetEventStreamingIntegrationRequest(server string, id int64) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -10780,7 +10780,7 @@ func NewGetEventStreamingIntegrationRequest(server string, id int) (*http.Reques
 }
 
 // NewUpdateEventStreamingIntegrationRequest calls the generic UpdateEventStreamingIntegration builder with application/json body
-func NewUpdateEventStreamingIntegrationRequest(server string, id int, body UpdateEventStreamingIntegrationJSONRequestBody) (*http.Request, error) {
+func NewUpdateEventStreamingIntegrationRequest(server string, id int64, body UpdateEventStreamingIntegrationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -10791,12 +10791,12 @@ func NewUpdateEventStreamingIntegrationRequest(server string, id int, body Updat
 }
 
 // NewUpdateEventStreamingIntegrationRequestWithBody constructs an http.Request for the UpdateEventStreamingIntegration method, with any body, and a specified content type
-func NewUpdateEventStreamingIntegrationRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateEventStreamingIntegrationRequestWithBody(server string, id int64, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -18604,7 +18604,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/event-streaming/{id} (the `DeleteEventStreamingIntegration` operationId).
-	DeleteEventStreamingIntegrationWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteEventStreamingIntegrationResponse, error)
+	DeleteEventStreamingIntegrationWithResponse(ctx context.Context, id int64, reqEditors ...RequestEditorFn) (*DeleteEventStreamingIntegrationResponse, error)
 
 	// GetEventStreamingIntegrationWithResponse Get Event Streaming Integration
 	//
@@ -18613,7 +18613,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/event-streaming/{id} (the `GetEventStreamingIntegration` operationId).
-	GetEventStreamingIntegrationWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetEventStreamingIntegrationResponse, error)
+	GetEventStreamingIntegrationWithResponse(ctx context.Context, id int64, reqEditors ...RequestEditorFn) (*GetEventStreamingIntegrationResponse, error)
 
 	// UpdateEventStreamingIntegrationWithBodyWithResponse Update Event Streaming Integration
 	//
@@ -18625,7 +18625,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /api/event-streaming/{id} (the `UpdateEventStreamingIntegration` operationId).
-	UpdateEventStreamingIntegrationWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEventStreamingIntegrationResponse, error)
+	UpdateEventStreamingIntegrationWithBodyWithResponse(ctx context.Context, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEventStreamingIntegrationResponse, error)
 
 	// UpdateEventStreamingIntegrationWithResponse Update Event Streaming Integration
 	//
@@ -18637,7 +18637,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /api/event-streaming/{id} (the `UpdateEventStreamingIntegration` operationId).
-	UpdateEventStreamingIntegrationWithResponse(ctx context.Context, id int, body UpdateEventStreamingIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEventStreamingIntegrationResponse, error)
+	UpdateEventStreamingIntegrationWithResponse(ctx context.Context, id int64, body UpdateEventStreamingIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEventStreamingIntegrationResponse, error)
 
 	// ListAuditEventsWithResponse List all Audit Events
 	//
@@ -37748,7 +37748,7 @@ func (c *ClientWithResponses) CreateEventStreamingIntegrationWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/event-streaming/{id} (the `DeleteEventStreamingIntegration` operationId).
-func (c *ClientWithResponses) DeleteEventStreamingIntegrationWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteEventStreamingIntegrationResponse, error) {
+func (c *ClientWithResponses) DeleteEventStreamingIntegrationWithResponse(ctx context.Context, id int64, reqEditors ...RequestEditorFn) (*DeleteEventStreamingIntegrationResponse, error) {
 	rsp, err := c.DeleteEventStreamingIntegration(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -37763,7 +37763,7 @@ func (c *ClientWithResponses) DeleteEventStreamingIntegrationWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/event-streaming/{id} (the `GetEventStreamingIntegration` operationId).
-func (c *ClientWithResponses) GetEventStreamingIntegrationWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetEventStreamingIntegrationResponse, error) {
+func (c *ClientWithResponses) GetEventStreamingIntegrationWithResponse(ctx context.Context, id int64, reqEditors ...RequestEditorFn) (*GetEventStreamingIntegrationResponse, error) {
 	rsp, err := c.GetEventStreamingIntegration(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -37781,7 +37781,7 @@ func (c *ClientWithResponses) GetEventStreamingIntegrationWithResponse(ctx conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /api/event-streaming/{id} (the `UpdateEventStreamingIntegration` operationId).
-func (c *ClientWithResponses) UpdateEventStreamingIntegrationWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEventStreamingIntegrationResponse, error) {
+func (c *ClientWithResponses) UpdateEventStreamingIntegrationWithBodyWithResponse(ctx context.Context, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEventStreamingIntegrationResponse, error) {
 	rsp, err := c.UpdateEventStreamingIntegrationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -37799,7 +37799,7 @@ func (c *ClientWithResponses) UpdateEventStreamingIntegrationWithBodyWithRespons
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /api/event-streaming/{id} (the `UpdateEventStreamingIntegration` operationId).
-func (c *ClientWithResponses) UpdateEventStreamingIntegrationWithResponse(ctx context.Context, id int, body UpdateEventStreamingIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEventStreamingIntegrationResponse, error) {
+func (c *ClientWithResponses) UpdateEventStreamingIntegrationWithResponse(ctx context.Context, id int64, body UpdateEventStreamingIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEventStreamingIntegrationResponse, error) {
 	rsp, err := c.UpdateEventStreamingIntegration(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err

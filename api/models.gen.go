@@ -1569,8 +1569,8 @@ type AccessiblePeer struct {
 	// IP Peer's IP address
 	IP string `json:"ip"`
 
-	// Ipv6 Peer's IPv6 overlay address
-	Ipv6 *string `json:"ipv6,omitempty"`
+	// IPv6 Peer's IPv6 overlay address
+	IPv6 *string `json:"ipv6,omitempty"`
 
 	// LastSeen Last time peer connected to Netbird's management service
 	LastSeen time.Time `json:"last_seen"`
@@ -1668,8 +1668,8 @@ type AccountSettings struct {
 	// GroupsPropagationEnabled Allows propagate the new user auto groups to peers that belongs to the user
 	GroupsPropagationEnabled *bool `json:"groups_propagation_enabled,omitempty"`
 
-	// Ipv6EnabledGroups List of group IDs whose peers receive IPv6 overlay addresses. Peers not in any of these groups will not be allocated an IPv6 address. New accounts default to the All group.
-	Ipv6EnabledGroups *[]string `json:"ipv6_enabled_groups,omitempty"`
+	// IPv6EnabledGroups List of group IDs whose peers receive IPv6 overlay addresses. Peers not in any of these groups will not be allocated an IPv6 address. New accounts default to the All group.
+	IPv6EnabledGroups *[]string `json:"ipv6_enabled_groups,omitempty"`
 
 	// JWTAllowGroups List of groups to which users are allowed access
 	JWTAllowGroups *[]string `json:"jwt_allow_groups,omitempty"`
@@ -4106,8 +4106,8 @@ type Peer struct {
 	// IP Peer's IP address
 	IP string `json:"ip"`
 
-	// Ipv6 Peer's IPv6 overlay address
-	Ipv6 *string `json:"ipv6,omitempty"`
+	// IPv6 Peer's IPv6 overlay address
+	IPv6 *string `json:"ipv6,omitempty"`
 
 	// KernelVersion Peer's operating system kernel version
 	KernelVersion string `json:"kernel_version"`
@@ -4200,8 +4200,8 @@ type PeerBatch struct {
 	// IP Peer's IP address
 	IP string `json:"ip"`
 
-	// Ipv6 Peer's IPv6 overlay address
-	Ipv6 *string `json:"ipv6,omitempty"`
+	// IPv6 Peer's IPv6 overlay address
+	IPv6 *string `json:"ipv6,omitempty"`
 
 	// KernelVersion Peer's operating system kernel version
 	KernelVersion string `json:"kernel_version"`
@@ -4306,8 +4306,8 @@ type PeerRequest struct {
 	// IP Peer's IP address
 	IP *string `json:"ip,omitempty"`
 
-	// Ipv6 Peer's IPv6 overlay address. Omitted if IPv6 is not enabled for the account.
-	Ipv6                   *string `json:"ipv6,omitempty"`
+	// IPv6 Peer's IPv6 overlay address. Omitted if IPv6 is not enabled for the account.
+	IPv6                   *string `json:"ipv6,omitempty"`
 	LoginExpirationEnabled bool    `json:"login_expiration_enabled"`
 	Name                   string  `json:"name"`
 	SSHEnabled             bool    `json:"ssh_enabled"`
@@ -4606,8 +4606,8 @@ type PostureCheck struct {
 	Name string `json:"name"`
 }
 
-// PostureCheckUpdate defines model for PostureCheckUpdate.
-type PostureCheckUpdate struct {
+// PostureCheckRequest defines model for PostureCheckUpdate.
+type PostureCheckRequest struct {
 	// Checks List of objects that perform the actual checks
 	Checks *Checks `json:"checks,omitempty"`
 
@@ -6079,19 +6079,28 @@ type ListGroupsParams struct {
 }
 
 // ActivateAWSMarketplaceJSONBody defines parameters for ActivateAWSMarketplace.
-type ActivateAWSMarketplaceJSONBody struct {
+type ActivateAWSMarketplaceJSONBody = AWSMarketplaceActivateRequest
+
+// AWSMarketplaceActivateRequest defines parameters for ActivateAWSMarketplace.
+type AWSMarketplaceActivateRequest struct {
 	// PlanTier The plan tier to activate the subscription for.
 	PlanTier string `json:"plan_tier"`
 }
 
 // EnrichAWSMarketplaceJSONBody defines parameters for EnrichAWSMarketplace.
-type EnrichAWSMarketplaceJSONBody struct {
+type EnrichAWSMarketplaceJSONBody = AWSMarketplaceEnrichRequest
+
+// AWSMarketplaceEnrichRequest defines parameters for EnrichAWSMarketplace.
+type AWSMarketplaceEnrichRequest struct {
 	// AWSUserID The AWS user ID.
 	AWSUserID string `json:"aws_user_id"`
 }
 
 // CreateCheckoutSessionJSONBody defines parameters for CreateCheckoutSession.
-type CreateCheckoutSessionJSONBody struct {
+type CreateCheckoutSessionJSONBody = CheckoutSessionRequest
+
+// CheckoutSessionRequest defines parameters for CreateCheckoutSession.
+type CheckoutSessionRequest struct {
 	// BaseURL The base URL for the redirect after checkout.
 	BaseURL string `json:"baseURL"`
 
@@ -6109,7 +6118,10 @@ type GetCustomerPortalParams struct {
 }
 
 // ChangeSubscriptionJSONBody defines parameters for ChangeSubscription.
-type ChangeSubscriptionJSONBody struct {
+type ChangeSubscriptionJSONBody = SubscriptionChangeRequest
+
+// SubscriptionChangeRequest defines parameters for ChangeSubscription.
+type SubscriptionChangeRequest struct {
 	// PlanTier The plan tier to change the subscription to.
 	PlanTier *string `json:"plan_tier,omitempty"`
 
@@ -6118,22 +6130,31 @@ type ChangeSubscriptionJSONBody struct {
 }
 
 // RespondToMSPTenantInviteJSONBody defines parameters for RespondToMSPTenantInvite.
-type RespondToMSPTenantInviteJSONBody struct {
-	// Value Accept or decline the invitation.
-	Value RespondToMSPTenantInviteJSONBodyValue `json:"value"`
-}
+type RespondToMSPTenantInviteJSONBody = MSPTenantInviteAnswer
 
 // RespondToMSPTenantInviteJSONBodyValue defines parameters for RespondToMSPTenantInvite.
 type RespondToMSPTenantInviteJSONBodyValue string
 
+// MSPTenantInviteAnswer defines parameters for RespondToMSPTenantInvite.
+type MSPTenantInviteAnswer struct {
+	// Value Accept or decline the invitation.
+	Value RespondToMSPTenantInviteJSONBodyValue `json:"value"`
+}
+
 // CreateMSPTenantSubscriptionJSONBody defines parameters for CreateMSPTenantSubscription.
-type CreateMSPTenantSubscriptionJSONBody struct {
+type CreateMSPTenantSubscriptionJSONBody = MSPTenantSubscriptionRequest
+
+// MSPTenantSubscriptionRequest defines parameters for CreateMSPTenantSubscription.
+type MSPTenantSubscriptionRequest struct {
 	// PriceID The Price ID to change the subscription to.
 	PriceID string `json:"priceID"`
 }
 
 // UnlinkMSPTenantJSONBody defines parameters for UnlinkMSPTenant.
-type UnlinkMSPTenantJSONBody struct {
+type UnlinkMSPTenantJSONBody = MSPTenantUnlinkRequest
+
+// MSPTenantUnlinkRequest defines parameters for UnlinkMSPTenant.
+type MSPTenantUnlinkRequest struct {
 	// Owner The new owners user ID.
 	Owner string `json:"owner"`
 }
@@ -6244,16 +6265,16 @@ type CreateAzureIDPIntegrationJSONRequestBody = CreateAzureIntegrationRequest
 type UpdateAzureIDPIntegrationJSONRequestBody = UpdateAzureIntegrationRequest
 
 // ActivateAWSMarketplaceJSONRequestBody defines body for ActivateAWSMarketplace for application/json ContentType.
-type ActivateAWSMarketplaceJSONRequestBody ActivateAWSMarketplaceJSONBody
+type ActivateAWSMarketplaceJSONRequestBody = ActivateAWSMarketplaceJSONBody
 
 // EnrichAWSMarketplaceJSONRequestBody defines body for EnrichAWSMarketplace for application/json ContentType.
-type EnrichAWSMarketplaceJSONRequestBody EnrichAWSMarketplaceJSONBody
+type EnrichAWSMarketplaceJSONRequestBody = EnrichAWSMarketplaceJSONBody
 
 // CreateCheckoutSessionJSONRequestBody defines body for CreateCheckoutSession for application/json ContentType.
-type CreateCheckoutSessionJSONRequestBody CreateCheckoutSessionJSONBody
+type CreateCheckoutSessionJSONRequestBody = CreateCheckoutSessionJSONBody
 
 // ChangeSubscriptionJSONRequestBody defines body for ChangeSubscription for application/json ContentType.
-type ChangeSubscriptionJSONRequestBody ChangeSubscriptionJSONBody
+type ChangeSubscriptionJSONRequestBody = ChangeSubscriptionJSONBody
 
 // CreateFalconIntegrationJSONRequestBody defines body for CreateFalconIntegration for application/json ContentType.
 type CreateFalconIntegrationJSONRequestBody = EDRFalconRequest
@@ -6298,13 +6319,13 @@ type CreateMSPTenantJSONRequestBody = CreateTenantRequest
 type UpdateMSPTenantJSONRequestBody = UpdateTenantRequest
 
 // RespondToMSPTenantInviteJSONRequestBody defines body for RespondToMSPTenantInvite for application/json ContentType.
-type RespondToMSPTenantInviteJSONRequestBody RespondToMSPTenantInviteJSONBody
+type RespondToMSPTenantInviteJSONRequestBody = RespondToMSPTenantInviteJSONBody
 
 // CreateMSPTenantSubscriptionJSONRequestBody defines body for CreateMSPTenantSubscription for application/json ContentType.
-type CreateMSPTenantSubscriptionJSONRequestBody CreateMSPTenantSubscriptionJSONBody
+type CreateMSPTenantSubscriptionJSONRequestBody = CreateMSPTenantSubscriptionJSONBody
 
 // UnlinkMSPTenantJSONRequestBody defines body for UnlinkMSPTenant for application/json ContentType.
-type UnlinkMSPTenantJSONRequestBody UnlinkMSPTenantJSONBody
+type UnlinkMSPTenantJSONRequestBody = UnlinkMSPTenantJSONBody
 
 // CreateNotificationChannelJSONRequestBody defines body for CreateNotificationChannel for application/json ContentType.
 type CreateNotificationChannelJSONRequestBody = NotificationChannelRequest
@@ -6358,16 +6379,16 @@ type CreatePeerJobJSONRequestBody = JobRequest
 type CreateTemporaryAccessPeerJSONRequestBody = PeerTemporaryAccessRequest
 
 // CreatePolicyJSONRequestBody defines body for CreatePolicy for application/json ContentType.
-type CreatePolicyJSONRequestBody = PolicyUpdate
+type CreatePolicyJSONRequestBody = PolicyCreate
 
 // UpdatePolicyJSONRequestBody defines body for UpdatePolicy for application/json ContentType.
-type UpdatePolicyJSONRequestBody = PolicyCreate
+type UpdatePolicyJSONRequestBody = PolicyUpdate
 
 // CreatePostureCheckJSONRequestBody defines body for CreatePostureCheck for application/json ContentType.
-type CreatePostureCheckJSONRequestBody = PostureCheckUpdate
+type CreatePostureCheckJSONRequestBody = PostureCheckRequest
 
 // UpdatePostureCheckJSONRequestBody defines body for UpdatePostureCheck for application/json ContentType.
-type UpdatePostureCheckJSONRequestBody = PostureCheckUpdate
+type UpdatePostureCheckJSONRequestBody = PostureCheckRequest
 
 // CreateProxyDomainJSONRequestBody defines body for CreateProxyDomain for application/json ContentType.
 type CreateProxyDomainJSONRequestBody = ReverseProxyDomainRequest

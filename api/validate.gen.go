@@ -96,6 +96,32 @@ var (
 )
 
 // Validate checks v against the rules the NetBird API document gives
+// AWSMarketplaceActivateRequest. It returns the first rule broken, as a *ValidationError, or nil.
+func (v AWSMarketplaceActivateRequest) Validate() error {
+	return validationFailedIn("AWSMarketplaceActivateRequest", v.validateFields())
+}
+
+func (v AWSMarketplaceActivateRequest) validateFields() *ValidationError {
+	if v.PlanTier == "" {
+		return validationFailed("plan_tier", "is required", "")
+	}
+	return nil
+}
+
+// Validate checks v against the rules the NetBird API document gives
+// AWSMarketplaceEnrichRequest. It returns the first rule broken, as a *ValidationError, or nil.
+func (v AWSMarketplaceEnrichRequest) Validate() error {
+	return validationFailedIn("AWSMarketplaceEnrichRequest", v.validateFields())
+}
+
+func (v AWSMarketplaceEnrichRequest) validateFields() *ValidationError {
+	if v.AWSUserID == "" {
+		return validationFailed("aws_user_id", "is required", "")
+	}
+	return nil
+}
+
+// Validate checks v against the rules the NetBird API document gives
 // AccessRestrictions. It returns the first rule broken, as a *ValidationError, or nil.
 func (v AccessRestrictions) Validate() error {
 	return validationFailedIn("AccessRestrictions", v.validateFields())
@@ -148,19 +174,6 @@ func (v AccountRequest) validateFields() *ValidationError { return nil }
 func (v AccountSettings) Validate() error { return nil }
 
 func (v AccountSettings) validateFields() *ValidationError { return nil }
-
-// Validate checks v against the rules the NetBird API document gives
-// ActivateAWSMarketplaceJSONRequestBody. It returns the first rule broken, as a *ValidationError, or nil.
-func (v ActivateAWSMarketplaceJSONRequestBody) Validate() error {
-	return validationFailedIn("ActivateAWSMarketplaceJSONRequestBody", v.validateFields())
-}
-
-func (v ActivateAWSMarketplaceJSONRequestBody) validateFields() *ValidationError {
-	if v.PlanTier == "" {
-		return validationFailed("plan_tier", "is required", "")
-	}
-	return nil
-}
 
 // Validate checks v against the rules the NetBird API document gives
 // AgentNetworkBudgetRuleRequest. It returns the first rule broken, as a *ValidationError, or nil.
@@ -344,10 +357,21 @@ func (v BearerAuthConfig) Validate() error { return nil }
 
 func (v BearerAuthConfig) validateFields() *ValidationError { return nil }
 
-// Validate returns nil: the document gives ChangeSubscriptionJSONRequestBody no rules a client can check.
-func (v ChangeSubscriptionJSONRequestBody) Validate() error { return nil }
+// Validate checks v against the rules the NetBird API document gives
+// CheckoutSessionRequest. It returns the first rule broken, as a *ValidationError, or nil.
+func (v CheckoutSessionRequest) Validate() error {
+	return validationFailedIn("CheckoutSessionRequest", v.validateFields())
+}
 
-func (v ChangeSubscriptionJSONRequestBody) validateFields() *ValidationError { return nil }
+func (v CheckoutSessionRequest) validateFields() *ValidationError {
+	if v.BaseURL == "" {
+		return validationFailed("baseURL", "is required", "")
+	}
+	if v.PriceID == "" {
+		return validationFailed("priceID", "is required", "")
+	}
+	return nil
+}
 
 // Validate checks v against the rules the NetBird API document gives
 // Checks. It returns the first rule broken, as a *ValidationError, or nil.
@@ -412,22 +436,6 @@ func (v CreateAzureIntegrationRequest) validateFields() *ValidationError {
 }
 
 // Validate checks v against the rules the NetBird API document gives
-// CreateCheckoutSessionJSONRequestBody. It returns the first rule broken, as a *ValidationError, or nil.
-func (v CreateCheckoutSessionJSONRequestBody) Validate() error {
-	return validationFailedIn("CreateCheckoutSessionJSONRequestBody", v.validateFields())
-}
-
-func (v CreateCheckoutSessionJSONRequestBody) validateFields() *ValidationError {
-	if v.BaseURL == "" {
-		return validationFailed("baseURL", "is required", "")
-	}
-	if v.PriceID == "" {
-		return validationFailed("priceID", "is required", "")
-	}
-	return nil
-}
-
-// Validate checks v against the rules the NetBird API document gives
 // CreateGoogleIntegrationRequest. It returns the first rule broken, as a *ValidationError, or nil.
 func (v CreateGoogleIntegrationRequest) Validate() error {
 	return validationFailedIn("CreateGoogleIntegrationRequest", v.validateFields())
@@ -460,19 +468,6 @@ func (v CreateIntegrationRequest) validateFields() *ValidationError {
 	}
 	if !v.Platform.Valid() {
 		return validationFailed("platform", "must be one of \"datadog\", \"s3\", \"firehose\", \"generic_http\"", validationQuote(string(v.Platform)))
-	}
-	return nil
-}
-
-// Validate checks v against the rules the NetBird API document gives
-// CreateMSPTenantSubscriptionJSONRequestBody. It returns the first rule broken, as a *ValidationError, or nil.
-func (v CreateMSPTenantSubscriptionJSONRequestBody) Validate() error {
-	return validationFailedIn("CreateMSPTenantSubscriptionJSONRequestBody", v.validateFields())
-}
-
-func (v CreateMSPTenantSubscriptionJSONRequestBody) validateFields() *ValidationError {
-	if v.PriceID == "" {
-		return validationFailed("priceID", "is required", "")
 	}
 	return nil
 }
@@ -690,19 +685,6 @@ func (v EDRSentinelOneRequest) validateFields() *ValidationError {
 }
 
 // Validate checks v against the rules the NetBird API document gives
-// EnrichAWSMarketplaceJSONRequestBody. It returns the first rule broken, as a *ValidationError, or nil.
-func (v EnrichAWSMarketplaceJSONRequestBody) Validate() error {
-	return validationFailedIn("EnrichAWSMarketplaceJSONRequestBody", v.validateFields())
-}
-
-func (v EnrichAWSMarketplaceJSONRequestBody) validateFields() *ValidationError {
-	if v.AWSUserID == "" {
-		return validationFailed("aws_user_id", "is required", "")
-	}
-	return nil
-}
-
-// Validate checks v against the rules the NetBird API document gives
 // FleetDMMatchAttributes. It returns the first rule broken, as a *ValidationError, or nil.
 func (v FleetDMMatchAttributes) Validate() error {
 	return validationFailedIn("FleetDMMatchAttributes", v.validateFields())
@@ -910,6 +892,48 @@ func (v Location) Validate() error { return validationFailedIn("Location", v.val
 func (v Location) validateFields() *ValidationError {
 	if v.CountryCode == "" {
 		return validationFailed("country_code", "is required", "")
+	}
+	return nil
+}
+
+// Validate checks v against the rules the NetBird API document gives
+// MSPTenantInviteAnswer. It returns the first rule broken, as a *ValidationError, or nil.
+func (v MSPTenantInviteAnswer) Validate() error {
+	return validationFailedIn("MSPTenantInviteAnswer", v.validateFields())
+}
+
+func (v MSPTenantInviteAnswer) validateFields() *ValidationError {
+	if v.Value == "" {
+		return validationFailed("value", "is required", "")
+	}
+	if !v.Value.Valid() {
+		return validationFailed("value", "must be one of \"accept\", \"decline\"", validationQuote(string(v.Value)))
+	}
+	return nil
+}
+
+// Validate checks v against the rules the NetBird API document gives
+// MSPTenantSubscriptionRequest. It returns the first rule broken, as a *ValidationError, or nil.
+func (v MSPTenantSubscriptionRequest) Validate() error {
+	return validationFailedIn("MSPTenantSubscriptionRequest", v.validateFields())
+}
+
+func (v MSPTenantSubscriptionRequest) validateFields() *ValidationError {
+	if v.PriceID == "" {
+		return validationFailed("priceID", "is required", "")
+	}
+	return nil
+}
+
+// Validate checks v against the rules the NetBird API document gives
+// MSPTenantUnlinkRequest. It returns the first rule broken, as a *ValidationError, or nil.
+func (v MSPTenantUnlinkRequest) Validate() error {
+	return validationFailedIn("MSPTenantUnlinkRequest", v.validateFields())
+}
+
+func (v MSPTenantUnlinkRequest) validateFields() *ValidationError {
+	if v.Owner == "" {
+		return validationFailed("owner", "is required", "")
 	}
 	return nil
 }
@@ -1260,12 +1284,12 @@ func (v PolicyUpdate) validateFields() *ValidationError {
 }
 
 // Validate checks v against the rules the NetBird API document gives
-// PostureCheckUpdate. It returns the first rule broken, as a *ValidationError, or nil.
-func (v PostureCheckUpdate) Validate() error {
-	return validationFailedIn("PostureCheckUpdate", v.validateFields())
+// PostureCheckRequest. It returns the first rule broken, as a *ValidationError, or nil.
+func (v PostureCheckRequest) Validate() error {
+	return validationFailedIn("PostureCheckRequest", v.validateFields())
 }
 
-func (v PostureCheckUpdate) validateFields() *ValidationError {
+func (v PostureCheckRequest) validateFields() *ValidationError {
 	if v.Checks != nil {
 		if err := v.Checks.validateFields(); err != nil {
 			err.Field = "checks." + err.Field
@@ -1316,22 +1340,6 @@ func (v Resource) validateFields() *ValidationError {
 	}
 	if v.Type == "" {
 		return validationFailed("type", "is required", "")
-	}
-	return nil
-}
-
-// Validate checks v against the rules the NetBird API document gives
-// RespondToMSPTenantInviteJSONRequestBody. It returns the first rule broken, as a *ValidationError, or nil.
-func (v RespondToMSPTenantInviteJSONRequestBody) Validate() error {
-	return validationFailedIn("RespondToMSPTenantInviteJSONRequestBody", v.validateFields())
-}
-
-func (v RespondToMSPTenantInviteJSONRequestBody) validateFields() *ValidationError {
-	if v.Value == "" {
-		return validationFailed("value", "is required", "")
-	}
-	if !v.Value.Valid() {
-		return validationFailed("value", "must be one of \"accept\", \"decline\"", validationQuote(string(v.Value)))
 	}
 	return nil
 }
@@ -1551,6 +1559,11 @@ func (v SetupRequest) validateFields() *ValidationError {
 	return nil
 }
 
+// Validate returns nil: the document gives SubscriptionChangeRequest no rules a client can check.
+func (v SubscriptionChangeRequest) Validate() error { return nil }
+
+func (v SubscriptionChangeRequest) validateFields() *ValidationError { return nil }
+
 // Validate checks v against the rules the NetBird API document gives
 // TenantGroupResponse. It returns the first rule broken, as a *ValidationError, or nil.
 func (v TenantGroupResponse) Validate() error {
@@ -1563,19 +1576,6 @@ func (v TenantGroupResponse) validateFields() *ValidationError {
 	}
 	if v.Role == "" {
 		return validationFailed("role", "is required", "")
-	}
-	return nil
-}
-
-// Validate checks v against the rules the NetBird API document gives
-// UnlinkMSPTenantJSONRequestBody. It returns the first rule broken, as a *ValidationError, or nil.
-func (v UnlinkMSPTenantJSONRequestBody) Validate() error {
-	return validationFailedIn("UnlinkMSPTenantJSONRequestBody", v.validateFields())
-}
-
-func (v UnlinkMSPTenantJSONRequestBody) validateFields() *ValidationError {
-	if v.Owner == "" {
-		return validationFailed("owner", "is required", "")
 	}
 	return nil
 }

@@ -132,7 +132,7 @@ func makePeers(n int) []api.PeerBatch {
 		}
 		if r.IntN(2) == 0 {
 			v6 := fmt.Sprintf("fd00:4e42:ab12::%x", i+1)
-			p.Ipv6 = &v6
+			p.IPv6 = &v6
 		}
 		peers[i] = p
 	}
@@ -170,7 +170,7 @@ func getFixture() *fixture {
 		one := makePeers(1)[0]
 		f.peer = mustJSON(api.Peer{
 			ID: peerID, Name: one.Name, Hostname: one.Hostname, DNSLabel: one.DNSLabel,
-			ExtraDNSLabels: one.ExtraDNSLabels, IP: one.IP, Ipv6: one.Ipv6, ConnectionIP: one.ConnectionIP,
+			ExtraDNSLabels: one.ExtraDNSLabels, IP: one.IP, IPv6: one.IPv6, ConnectionIP: one.ConnectionIP,
 			Connected: one.Connected, CreatedAt: one.CreatedAt, LastLogin: one.LastLogin, LastSeen: one.LastSeen,
 			OS: one.OS, KernelVersion: one.KernelVersion, GeonameID: one.GeonameID, Version: one.Version,
 			UIVersion: one.UIVersion, Groups: one.Groups, SSHEnabled: one.SSHEnabled, UserID: one.UserID,

@@ -105,9 +105,9 @@ func crudScenario(t *testing.T, c *netbird.Client) {
 	})
 
 	t.Run("posture checks and policies", func(t *testing.T) {
-		pc, err := c.PostureChecks.Create(ctx, api.PostureCheckUpdate{Name: "crud-check", Description: "min version", Checks: &api.Checks{NbVersionCheck: &api.NBVersionCheck{MinVersion: "0.25.0"}}})
+		pc, err := c.PostureChecks.Create(ctx, api.PostureCheckRequest{Name: "crud-check", Description: "min version", Checks: &api.Checks{NbVersionCheck: &api.NBVersionCheck{MinVersion: "0.25.0"}}})
 		must(t, err)
-		pcUp, err := c.PostureChecks.Update(ctx, pc.ID, api.PostureCheckUpdate{Name: "crud-check-2", Description: "min version", Checks: &api.Checks{NbVersionCheck: &api.NBVersionCheck{MinVersion: "0.26.0"}}})
+		pcUp, err := c.PostureChecks.Update(ctx, pc.ID, api.PostureCheckRequest{Name: "crud-check-2", Description: "min version", Checks: &api.Checks{NbVersionCheck: &api.NBVersionCheck{MinVersion: "0.26.0"}}})
 		must(t, err)
 		if pcUp.Name != "crud-check-2" {
 			t.Errorf("posture check updated to %q", pcUp.Name)
@@ -116,14 +116,14 @@ func crudScenario(t *testing.T, c *netbird.Client) {
 		ports := []string{"22"}
 		checks := []string{pc.ID}
 		rule := api.PolicyRuleUpdate{Name: "ssh", Enabled: true, Action: api.PolicyRuleUpdateActionAccept, Protocol: api.PolicyRuleUpdateProtocolTCP, Ports: &ports, Bidirectional: false, Sources: &groups, Destinations: &groups}
-		p, err := c.Policies.Create(ctx, api.PolicyUpdate{Name: "crud-policy", Enabled: true, Rules: []api.PolicyRuleUpdate{rule}, SourcePostureChecks: &checks})
+		p, err := c.Policies.Create(ctx, api.PolicyCreate{Name: "crud-policy", Enabled: true, Rules: []api.PolicyRuleUpdate{rule}, SourcePostureChecks: &checks})
 		must(t, err)
 		got, err := c.Policies.Get(ctx, *p.ID)
 		must(t, err)
 		if got.Name != "crud-policy" || len(got.Rules) != 1 || got.Rules[0].Ports == nil || (*got.Rules[0].Ports)[0] != "22" {
 			t.Errorf("read back %+v", got)
 		}
-		up, err := c.Policies.Update(ctx, *p.ID, api.PolicyCreate{Name: "crud-policy-2", Enabled: false, Rules: []api.PolicyRuleUpdate{rule}})
+		up, err := c.Policies.Update(ctx, *p.ID, api.PolicyUpdate{Name: "crud-policy-2", Enabled: false, Rules: []api.PolicyRuleUpdate{rule}})
 		must(t, err)
 		if up.Name != "crud-policy-2" || up.Enabled {
 			t.Errorf("updated to %q enabled=%v", up.Name, up.Enabled)

@@ -184,7 +184,7 @@ func crudSetupKeys(ctx context.Context, t *testing.T, c *api.ClientWithResponses
 
 func crudPolicies(ctx context.Context, t *testing.T, c *api.ClientWithResponses, ids map[string]string) {
 	all := ids["groupId"]
-	created, err := c.CreatePolicyWithResponse(ctx, api.PolicyUpdate{Name: "ssh", Enabled: true, Rules: []api.PolicyRuleUpdate{{
+	created, err := c.CreatePolicyWithResponse(ctx, api.PolicyCreate{Name: "ssh", Enabled: true, Rules: []api.PolicyRuleUpdate{{
 		Name: "ssh", Enabled: true, Action: "accept", Protocol: "tcp", Ports: &[]string{"22"},
 		Sources: &[]string{all}, Destinations: &[]string{all},
 		DestinationResource: &api.Resource{ID: "r1", Type: api.ResourceTypePeer},
@@ -196,7 +196,7 @@ func crudPolicies(ctx context.Context, t *testing.T, c *api.ClientWithResponses,
 		t.Fatalf("created %+v", p)
 	}
 	id := *p.ID
-	upd, err := c.UpdatePolicyWithResponse(ctx, id, api.PolicyCreate{Name: "ssh", Enabled: false, Rules: []api.PolicyRuleUpdate{{
+	upd, err := c.UpdatePolicyWithResponse(ctx, id, api.PolicyUpdate{Name: "ssh", Enabled: false, Rules: []api.PolicyRuleUpdate{{
 		Name: "ssh", Enabled: false, Action: "drop", Protocol: "tcp",
 	}}})
 	want(t, 200, upd, err)
@@ -351,7 +351,7 @@ func crudDNSSettings(ctx context.Context, t *testing.T, c *api.ClientWithRespons
 }
 
 func crudPostureChecks(ctx context.Context, t *testing.T, c *api.ClientWithResponses) {
-	created, err := c.CreatePostureCheckWithResponse(ctx, api.PostureCheckUpdate{
+	created, err := c.CreatePostureCheckWithResponse(ctx, api.PostureCheckRequest{
 		Name: "v0.78", Description: "new enough", Checks: &api.Checks{NbVersionCheck: &api.NBVersionCheck{MinVersion: "0.78.0"}},
 	})
 	want(t, 200, created, err)
@@ -359,7 +359,7 @@ func crudPostureChecks(ctx context.Context, t *testing.T, c *api.ClientWithRespo
 	if pc.Checks.NbVersionCheck == nil || pc.Checks.NbVersionCheck.MinVersion != "0.78.0" {
 		t.Errorf("created %+v", pc)
 	}
-	upd, err := c.UpdatePostureCheckWithResponse(ctx, pc.ID, api.PostureCheckUpdate{Name: "v0.79", Description: "newer"})
+	upd, err := c.UpdatePostureCheckWithResponse(ctx, pc.ID, api.PostureCheckRequest{Name: "v0.79", Description: "newer"})
 	want(t, 200, upd, err)
 	if upd.JSON200.Name != "v0.79" || upd.JSON200.Checks.NbVersionCheck == nil {
 		t.Errorf("updated %+v", upd.JSON200)

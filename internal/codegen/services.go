@@ -155,11 +155,11 @@ func (p *apiPackage) qualified(e ast.Expr) string {
 	case *ast.Ident:
 		if ast.IsExported(t.Name) {
 			name := t.Name
-			if target, ok := p.aliases[name]; ok {
+			for target, ok := p.aliases[name]; ok; target, ok = p.aliases[name] {
 				if !ast.IsExported(target) {
 					return target // an alias of a predeclared type: CountryCode = string
 				}
-				name = target // show users the model, not the alias
+				name = target // show users the model, not the alias (X = XJSONBody = Model)
 			}
 			return "api." + name
 		}
@@ -242,6 +242,9 @@ func newOperation(method, path string, item *openapi3.PathItem, op *openapi3.Ope
 		ID: op.OperationID, Method: meth, HTTPMethod: method, Path: path,
 		Summary: strings.TrimSuffix(strings.TrimSpace(op.Summary), "."), Description: sentence(op.Description),
 		Deprecated: op.Deprecated,
+	}
+	if strings.EqualFold(strings.TrimSuffix(o.Description, "."), o.Summary) {
+		o.Description = "" // "Delete a peer." says nothing the summary did not
 	}
 	if len(op.Tags) > 0 {
 		o.DocsURL = "https://docs.netbird.io/api/resources/" + slug(op.Tags[0])
