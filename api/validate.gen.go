@@ -1341,6 +1341,9 @@ func (v Resource) validateFields() *ValidationError {
 	if v.Type == "" {
 		return validationFailed("type", "is required", "")
 	}
+	if !v.Type.Valid() {
+		return validationFailed("type", "must be one of \"host\", \"subnet\", \"domain\", \"peer\"", validationQuote(string(v.Type)))
+	}
 	return nil
 }
 

@@ -57,11 +57,10 @@
 //     "token invalid");
 //   - 200 {} for deletes.
 //
-// A few defects of the document itself are allowed in both modes:
-// ResourceType (an allOf of two disjoint enums) accepts host, subnet, domain
-// and peer; 404 is allowed for every operation with a path parameter. (The
-// document's required id in RouteRequest, which it does not define, is
-// removed by the client's overlay.)
+// The document the server validates against is the client's: NetBird's with
+// the fixes of the overlay (ResourceType's four values, RouteRequest without
+// the id it requires but does not define, ...). Beyond it, 404 is allowed for
+// every operation with a path parameter, in both modes.
 //
 // # Credentials
 //

@@ -8,8 +8,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// schemaIndex names the schemas of the document by location, so that the
-// tables of allowances and departures can say "Peer.groups" and be matched
+// schemaIndex names the schemas of the document by location, so that
+// the table of departures can say "Peer.groups" and be matched
 // against the schema a validation error points to.
 //
 // Locations are needed because a schema's identity is not its pointer: the

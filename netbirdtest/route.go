@@ -38,7 +38,7 @@ type operation struct {
 
 // document is the loaded NetBird document and everything derived from it
 // once per process: the router, the operations by Go name and the resolved
-// tables of allowances and departures. It is read-only after loading, so
+// table of departures. It is read-only after loading, so
 // every Server shares it.
 type document struct {
 	doc        *openapi3.T
@@ -46,7 +46,6 @@ type document struct {
 	ops        map[string]*operation // by operation ID
 	byRouting  map[string]*operation // by the routing document's operation ID
 	schemas    *schemaIndex
-	allow      *allowances
 	departures *departureSet
 }
 
@@ -62,9 +61,6 @@ var loadDocument = sync.OnceValues(func() (*document, error) {
 	}
 	d.schemas = indexSchemas(doc)
 	if d.router, err = d.buildRouter(); err != nil {
-		return nil, err
-	}
-	if d.allow, err = resolveAllowances(d); err != nil {
 		return nil, err
 	}
 	if d.departures, err = resolveDepartures(d); err != nil {

@@ -269,7 +269,7 @@ type call struct {
 	// input is what request validation used; response validation reuses it.
 	input *openapi3filter.RequestValidationInput
 	// refused is set when the server answers a refusal of the request
-	// (credentials, validation): see allowanceTable.
+	// (credentials, validation): see statusAllowed.
 	refused bool
 }
 

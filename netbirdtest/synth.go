@@ -99,7 +99,7 @@ func (g synth) value(ref *openapi3.SchemaRef, name string, index, depth int) any
 	typ := schemaType(s)
 	if typ != openapi3.TypeObject && len(s.AllOf) > 0 {
 		// allOf of scalars: the first part's value; the other parts can
-		// only narrow it (see allowanceTable for ResourceType).
+		// only narrow it.
 		return g.value(s.AllOf[0], name, index, depth+1)
 	}
 	switch typ {

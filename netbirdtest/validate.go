@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/netip"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -49,23 +48,8 @@ func (v Violation) String() string { return v.Error() }
 // Unwrap returns Err.
 func (v Violation) Unwrap() error { return v.Err }
 
-// allowance is a known defect of NetBird's document that the server lives
-// with in both modes: a finding it does not count as a violation. A row
-// matches a finding when every field it sets matches.
-type allowance struct {
-	direction string // "request" or "response"; "" for both
-	operation string // operation ID
-	field     string // the finding's field
-	schema    string // component schema the finding is about
-	within    bool   // the finding may also be about a part of schema (allOf)
-	keyword   string // the schema keyword, e.g. "required"
-	property  string // for "required": the missing property
-	values    []any  // the values allowed
-	reason    string
-}
-
-// allowanceTable lists every allowance, with its reason. Besides these rows,
-// two rules about statuses apply (see statusAllowed):
+// Status rules: besides the document's own statuses, two rules apply to
+// every answer, in both modes:
 //   - 404 is allowed for every operation with a path parameter. NetBird
 //     answers 404 for ids it does not know, while the document lists 404 for
 //     few operations (GET /api/groups/{groupId} does not, for one).
@@ -75,63 +59,15 @@ type allowance struct {
 //     all (CreatePolicy lists only 200); the request, not the server, is at
 //     fault, and a request violation is recorded already where there is one.
 //
+// Defects of the document's schemas are fixed in the client's overlay
+// (internal/codegen/overlay.yaml), which the server's document includes.
 // Schemas that require a property they do not declare (NetworkTrafficEvent:
-// id and receive_timestamp) need no row: any value satisfies such a
+// id and receive_timestamp) need nothing: any value satisfies such a
 // property, and the server sends one (see undeclared in synth.go).
 //
 // Answers to injected faults ([Server.InjectFault]), handler overrides
 // ([Server.Handle]) and rate limiting ([WithRateLimit]) are not validated:
 // they are deliberate, and the document lists neither 429 nor 502 anywhere.
-var allowanceTable = []allowance{
-	{
-		schema: "ResourceType", within: true, keyword: "enum", values: []any{"host", "subnet", "domain", "peer"},
-		reason: "ResourceType is allOf [NetworkResourceType (host, subnet, domain), enum [peer]]: no value " +
-			"satisfies both parts. NetBird sends and takes any one of the four (Group.resources, policy rules).",
-	},
-}
-
-// allowances is allowanceTable resolved against the loaded document.
-type allowances struct {
-	rows    []allowance
-	schemas []map[*openapi3.Schema]bool // rows[i]'s schema, nil when it sets none
-}
-
-func resolveAllowances(d *document) (*allowances, error) {
-	a := &allowances{rows: allowanceTable}
-	for _, row := range allowanceTable {
-		var set map[*openapi3.Schema]bool
-		if row.schema != "" {
-			if set = d.schemas.schemasAt(row.schema); len(set) == 0 {
-				return nil, fmt.Errorf("netbirdtest: allowance for %s: no such schema in the document", row.schema)
-			}
-		}
-		if row.operation != "" && d.ops[row.operation] == nil {
-			return nil, fmt.Errorf("netbirdtest: allowance for unknown operation %s", row.operation)
-		}
-		a.schemas = append(a.schemas, set)
-	}
-	return a, nil
-}
-
-// allows reports whether the finding f, on operation op in the given
-// direction, is a known defect of the document.
-func (a *allowances) allows(op, direction string, f finding) bool {
-	for i, row := range a.rows {
-		if row.direction != "" && row.direction != direction ||
-			row.operation != "" && row.operation != op ||
-			row.field != "" && row.field != f.field ||
-			row.keyword != "" && row.keyword != f.keyword ||
-			row.property != "" && row.property != f.property ||
-			row.values != nil && !slices.Contains(row.values, f.value) {
-			continue
-		}
-		if set := a.schemas[i]; set != nil && !set[f.schema] && !(row.within && slices.ContainsFunc(f.within, func(s *openapi3.Schema) bool { return set[s] })) {
-			continue
-		}
-		return true
-	}
-	return false
-}
 
 // finding is one leaf error of kin-openapi's validation, flattened.
 type finding struct {
@@ -164,7 +100,7 @@ var formats = openapi3.WithStringFormatValidators(map[string]openapi3.StringForm
 func acceptAuth(context.Context, *openapi3filter.AuthenticationInput) error { return nil }
 
 // validateRequest checks the request against the document and returns what
-// it breaks, less the allowances.
+// it breaks.
 func (s *Server) validateRequest(ctx context.Context, c *call) []Violation {
 	c.input = &openapi3filter.RequestValidationInput{
 		Request:    c.r.Clone(ctx),
@@ -183,9 +119,6 @@ func (s *Server) validateRequest(ctx context.Context, c *call) []Violation {
 	}
 	var out []Violation
 	for _, f := range requestFindings(err) {
-		if s.doc.allow.allows(c.op.id, "request", f) {
-			continue
-		}
 		out = append(out, Violation{OperationID: c.op.id, Direction: "request", Field: f.field, Rule: f.rule, Err: f.err})
 	}
 	return out
@@ -231,7 +164,7 @@ func requestReason(re *openapi3filter.RequestError) string {
 }
 
 // validateResponse checks an answer against the document and returns what it
-// breaks, less the allowances and, in realistic mode, the departures of
+// breaks, less the status rules and, in realistic mode, the departures of
 // realistic.go.
 func (s *Server) validateResponse(ctx context.Context, c *call, status int, header http.Header, body []byte) []Violation {
 	input := c.input
@@ -258,15 +191,12 @@ func (s *Server) validateResponse(ctx context.Context, c *call, status int, head
 		if s.opts.realistic && s.doc.departures.allows(c.op.id, f) {
 			continue
 		}
-		if s.doc.allow.allows(c.op.id, "response", f) {
-			continue
-		}
 		out = append(out, Violation{OperationID: c.op.id, Direction: "response", Field: f.field, Rule: f.rule, Err: f.err})
 	}
 	return out
 }
 
-// statusAllowed applies the two status rules described at allowanceTable.
+// statusAllowed applies the two status rules described above finding.
 func (s *Server) statusAllowed(c *call, status int) bool {
 	return status == http.StatusNotFound && len(c.op.params) > 0 || c.refused
 }
