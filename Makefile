@@ -89,7 +89,8 @@ bench: $(BENCHSTAT)
 	go run ./bench/ratios $(BIN)/bench.txt
 
 ## size: binary size, dependencies and build time of a 10-line program that
-## lists peers with the client, with package api, and with raw net/http
+## lists peers with the client, with package api, with raw net/http, and with
+## NetBird's official client (module bench/size/official)
 size:
 	go run ./bench/size
 
