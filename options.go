@@ -17,10 +17,12 @@ type options struct {
 	baseTransport  http.RoundTripper
 	userAgent      string
 	retry          RetryPolicy
-	limiter        *rate.Limiter
 	attemptTimeout time.Duration
-	logger         *slog.Logger
-	maxErrorBody   int64
+	// The optional layers of the transport chain, made by their options
+	// only: a program that neither logs nor limits does not link log/slog's
+	// handlers or x/time/rate.
+	logLayer, limitLayer func(http.RoundTripper) http.RoundTripper
+	maxErrorBody         int64
 }
 
 func defaultOptions() options {
@@ -98,7 +100,8 @@ func WithRateLimit(perSecond float64, burst int) Option {
 		if perSecond <= 0 || burst < 1 {
 			return fmt.Errorf("netbird: WithRateLimit(%v, %d): rate must be > 0 and burst ≥ 1", perSecond, burst)
 		}
-		o.limiter = rate.NewLimiter(rate.Limit(perSecond), burst)
+		limiter := rate.NewLimiter(rate.Limit(perSecond), burst)
+		o.limitLayer = func(next http.RoundTripper) http.RoundTripper { return &limitTransport{next: next, limiter: limiter} }
 		return nil
 	}
 }
@@ -120,7 +123,7 @@ func WithAttemptTimeout(d time.Duration) Option {
 // token.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error {
-		o.logger = l
+		o.logLayer = func(next http.RoundTripper) http.RoundTripper { return &logTransport{next: next, log: l} }
 		return nil
 	}
 }

@@ -35,11 +35,11 @@ func (o *options) transport(s *auth.Settings) http.RoundTripper {
 		}
 	}
 	rt := base
-	if o.logger != nil {
-		rt = &logTransport{next: rt, log: o.logger}
+	if o.logLayer != nil {
+		rt = o.logLayer(rt)
 	}
-	if o.limiter != nil {
-		rt = &limitTransport{next: rt, limiter: o.limiter}
+	if o.limitLayer != nil {
+		rt = o.limitLayer(rt)
 	}
 	rt = &paceTransport{next: rt}
 	attempt := &http.Client{Transport: rt, Timeout: o.attemptTimeout, CheckRedirect: sameHostRedirects}
