@@ -14,8 +14,9 @@
 // *ValidationError naming the field and the limit. Fields that carry secrets
 // have the type Secret, which prints redacted.
 //
-// Everything here except doc.go, secret.go and params.go is generated:
-// change internal/codegen or its overlay, then run go generate ./... .
+// Everything here except doc.go, secret.go, params.go and validation.go is
+// generated: change internal/codegen or its overlay, then run
+// go generate ./... .
 // params.go holds what the generated code would otherwise call in
 // oapi-codegen's runtime package, so importing api adds no other module.
 package api

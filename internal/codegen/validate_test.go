@@ -144,6 +144,17 @@ func typeCheck(t *testing.T, files ...[]byte) {
 	}
 }
 
+// validationGo is api/validation.go: ValidationError and the helpers the
+// generated checks call.
+func validationGo(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../../api/validation.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 type stubImporter struct{ std types.Importer }
 
 func (s stubImporter) Import(path string) (*types.Package, error) {
@@ -168,7 +179,7 @@ func funcBody(t *testing.T, src []byte, recv, name string) string {
 
 func TestValidatorsOfTinyDocument(t *testing.T) {
 	models, res := generateFrom(t, tinyDoc)
-	typeCheck(t, models, res.src)
+	typeCheck(t, models, validationGo(t), res.src)
 
 	thing := funcBody(t, res.src, "ThingRequest", "validateFields")
 	for _, want := range []string{
@@ -275,7 +286,7 @@ func TestExclusiveBoundsOpenAPI30(t *testing.T) {
 	doc = strings.Replace(doc, "ratio: {type: number, exclusiveMinimum: 0, exclusiveMaximum: 1}",
 		"ratio: {type: number, minimum: 0, exclusiveMinimum: true, maximum: 1, exclusiveMaximum: true}", 1)
 	models, res := generateFrom(t, doc)
-	typeCheck(t, models, res.src)
+	typeCheck(t, models, validationGo(t), res.src)
 	thing := funcBody(t, res.src, "ThingRequest", "validateFields")
 	for _, want := range []string{`if *v.Ratio <= 0 {`, `"must be greater than 0"`, `if *v.Ratio >= 1 {`, `"must be less than 1"`} {
 		if !strings.Contains(thing, want) {
@@ -347,7 +358,7 @@ func TestValidatorsOfVendoredDocument(t *testing.T) {
 	if res.types < 50 || res.rules["required"] == 0 || res.rules["enum"] == 0 {
 		t.Errorf("too little generated: %s", res.summary())
 	}
-	typeCheck(t, append(files, src)...)
+	typeCheck(t, append(files, validationGo(t), src)...)
 }
 
 // A Go type reached through schemas with different rules (here through an
@@ -381,7 +392,7 @@ components:
         size: {type: integer, minimum: 1}
 `
 	models, res := generateFrom(t, doc)
-	typeCheck(t, models, res.src)
+	typeCheck(t, models, validationGo(t), res.src)
 	if !slices.ContainsFunc(res.notes, func(n string) bool {
 		return strings.HasPrefix(n, "Part is the Go type of schemas with different rules")
 	}) {
