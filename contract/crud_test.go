@@ -226,7 +226,16 @@ func crudScenario(t *testing.T, c *netbird.Client) {
 		if len(accs) != 1 || accs[0].ID != accountID {
 			t.Fatalf("accounts: %+v", accs)
 		}
-		if _, err := c.Accounts.Update(ctx, accountID, api.AccountRequest{Settings: accs[0].Settings}); err != nil {
+		// NetBird answers null for required lists it holds empty; the
+		// document, and so the client, want them present when sent back.
+		settings := accs[0].Settings
+		if settings.PeerExposeGroups == nil {
+			settings.PeerExposeGroups = []string{}
+		}
+		if settings.Extra != nil && settings.Extra.NetworkTrafficLogsGroups == nil {
+			settings.Extra.NetworkTrafficLogsGroups = []string{}
+		}
+		if _, err := c.Accounts.Update(ctx, accountID, api.AccountRequest{Settings: settings}); err != nil {
 			t.Error(err)
 		}
 		events, err := c.Events.ListAudit(ctx)
