@@ -11,8 +11,9 @@
 //
 // Request bodies have a Validate method that checks the document's rules
 // (required fields, numeric bounds, enums, lengths, patterns) and returns a
-// *ValidationError naming the field and the limit. Fields that carry secrets
-// have the type Secret, which prints redacted.
+// *ValidationError naming the field and the limit; validate_unchecked.gen.txt
+// lists the rules it leaves to the server. Fields that carry secrets have
+// the type Secret, which prints redacted.
 //
 // Everything here except doc.go, secret.go, params.go and validation.go is
 // generated: change internal/codegen or its overlay, then run

@@ -42,13 +42,18 @@ func TestValidate(t *testing.T) {
 		{"token expires_in 366", api.PersonalAccessTokenRequest{Name: "t", ExpiresIn: 366}, "expires_in", "must be between 1 and 365", "366"},
 		{"token expires_in 1", api.PersonalAccessTokenRequest{Name: "t", ExpiresIn: 1}, "", "", ""},
 		{"token expires_in 365", api.PersonalAccessTokenRequest{Name: "t", ExpiresIn: 365}, "", "", ""},
-		{"token without name", api.PersonalAccessTokenRequest{ExpiresIn: 30}, "name", "is required", ""},
+		// A required string is present in the JSON even when empty.
+		{"token with an empty name", api.PersonalAccessTokenRequest{ExpiresIn: 30}, "", "", ""},
+		{"inline body with an empty required string", api.ActivateAWSMarketplaceJSONRequestBody{}, "", "", ""},
 
 		{"enum", api.DNSRecordRequest{Name: "a.example.com", Content: "1.2.3.4", Type: "MX"}, "type", `must be one of "A", "AAAA", "CNAME"`, `"MX"`},
 		{"enum ok", api.DNSRecordRequest{Name: "a.example.com", Content: "1.2.3.4", Type: api.DNSRecordTypeA}, "", "", ""},
-		{"required enum empty", api.DNSRecordRequest{Name: "a.example.com", Content: "1.2.3.4"}, "type", "is required", ""},
-		{"string length and TTL minimum", api.DNSRecordRequest{Name: "a", Content: "x", Type: api.DNSRecordTypeA, TTL: -1}, "ttl", "must be at least 0", "-1"},
+		{"empty enum", api.DNSRecordRequest{Name: "a.example.com", Content: "1.2.3.4"}, "type", "must be one of", `""`},
+		{"minimum", api.DNSRecordRequest{Name: "a", Content: "x", Type: api.DNSRecordTypeA, TTL: -1}, "ttl", "must be at least 0", "-1"},
+		{"minLength", api.DNSRecordRequest{Name: "a", Type: api.DNSRecordTypeA}, "content", "must be between 1 and 255 characters long", "0"},
 
+		{"required nil slice", api.PolicyUpdate{Name: "p"}, "rules", "is required", ""},
+		{"required empty slice", api.PolicyUpdate{Name: "p", Rules: []api.PolicyRuleUpdate{}}, "", "", ""},
 		{"nested array element", api.PolicyUpdate{Name: "p", Rules: []api.PolicyRuleUpdate{validRule(), func() api.PolicyRuleUpdate {
 			r := validRule()
 			r.Protocol = "tcpx"
@@ -61,19 +66,22 @@ func TestValidate(t *testing.T) {
 			return r
 		}()}}, "", "", ""},
 		{"deep path", api.PostureCheckUpdate{Name: "pc", Checks: &api.Checks{GeoLocationCheck: &api.GeoLocationCheck{
-			Action:    api.GeoLocationCheckActionAllow,
-			Locations: []api.Location{{CountryCode: "DE"}, {}},
-		}}}, "checks.geo_location_check.locations[1].country_code", "is required", ""},
+			Action: api.GeoLocationCheckActionAllow,
+		}}}, "checks.geo_location_check.locations", "is required", ""},
+		{"deep path ok", api.PostureCheckUpdate{Name: "pc", Checks: &api.Checks{GeoLocationCheck: &api.GeoLocationCheck{
+			Action: api.GeoLocationCheckActionAllow, Locations: []api.Location{{CountryCode: "DE"}},
+		}}}, "", "", ""},
 
-		{"route without id", validRoute(), "", "", ""},
-		{"route network_id too long", func() api.RouteRequest { r := validRoute(); r.NetworkID = long; return r }(),
+		{"route", validRoute(), "", "", ""},
+		{"route without groups", func() api.RouteRequest { r := validRoute(); r.Groups = nil; return r }(), "groups", "is required", ""},
+		{"maxLength", func() api.RouteRequest { r := validRoute(); r.NetworkID = long; return r }(),
 			"network_id", "must be between 1 and 40 characters long", "41"},
-		{"route network_id counts characters", func() api.RouteRequest { r := validRoute(); r.NetworkID = strings.Repeat("é", 40); return r }(),
+		{"length counts characters", func() api.RouteRequest { r := validRoute(); r.NetworkID = strings.Repeat("é", 40); return r }(),
 			"", "", ""},
-		{"route domain element", func() api.RouteRequest { r := validRoute(); r.Domains = &[]string{"example.com", ""}; return r }(),
+		{"array element length", func() api.RouteRequest { r := validRoute(); r.Domains = &[]string{"example.com", ""}; return r }(),
 			"domains[1]", "must be between 1 and 32 characters long", "0"},
-		{"route metric", func() api.RouteRequest { r := validRoute(); r.Metric = 0; return r }(),
-			"metric", "must be between 1 and 9999", "0"},
+		{"maximum", func() api.RouteRequest { r := validRoute(); r.Metric = 10000; return r }(),
+			"metric", "must be between 1 and 9999", "10000"},
 
 		{"pattern", api.ServiceRequest{Name: "s", Domain: "s.example.com", AccessRestrictions: &api.AccessRestrictions{
 			AllowedCountries: &[]string{"DE", "DEU"},
@@ -86,10 +94,10 @@ func TestValidate(t *testing.T) {
 		{"optional pointer number", api.ServiceRequest{Name: "s", Domain: "s.example.com", ListenPort: ptr(65536)},
 			"listen_port", "must be between 0 and 65535", "65536"},
 
-		{"minItems", api.AgentNetworkPolicyRequest{Name: "p", SourceGroups: []string{"g"}},
+		{"minItems", api.AgentNetworkPolicyRequest{Name: "p", SourceGroups: []string{"g"}, DestinationProviderIds: []string{}},
 			"destination_provider_ids", "must have at least 1 element", "0"},
-
-		{"inline body", api.ActivateAWSMarketplaceJSONRequestBody{}, "plan_tier", "is required", ""},
+		{"minItems ok", api.AgentNetworkPolicyRequest{Name: "p", SourceGroups: []string{"g"}, DestinationProviderIds: []string{"d"}},
+			"", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.body.Validate()

@@ -12,14 +12,16 @@ import (
 // methods stop at the first broken rule, in the order the fields are
 // declared, so one error names one field.
 //
-// Not every rule of the document is checked: formats (date-time, email,
-// cidr...), unions (oneOf/anyOf) and additionalProperties maps are left to
-// the server. Required strings must not be empty: NetBird's required strings
-// are names and ids, where "" is never meaningful; free-text descriptions
-// and policy rule names, which NetBird accepts empty, are the exceptions.
-// Required numbers and booleans are not checked, as their zero value is
-// legal. A nil slice is sent as null, which NetBird reads as empty, so only
-// minItems applies to slices.
+// The rules are the document's, read as JSON Schema reads them. A required
+// property must be present: a nil pointer, slice or map in a required,
+// non-nullable field would be sent as null or left out, and is an error,
+// while an empty string, a zero number and false are present and pass
+// unless another rule (minLength, minimum, enum) says otherwise. Enums,
+// numeric bounds, string lengths (in characters), patterns and array
+// lengths are checked, in nested objects and array elements too. Rules a
+// client cannot check on the Go value, such as formats (cidr, email...),
+// oneOf/anyOf and additionalProperties, are left to the server;
+// validate_unchecked.gen.txt in this package lists every one of them.
 type ValidationError struct {
 	// Type is the Go type of the request body, e.g. "PersonalAccessTokenRequest".
 	Type string
@@ -30,7 +32,8 @@ type ValidationError struct {
 	Rule string
 	// Value is the offending number, enum value or length, shortened; it is
 	// empty for other strings and for every field that may hold a secret
-	// (format password, or a name with token, secret, password or key).
+	// (type Secret, format password, or a name with token, secret, password
+	// or key).
 	Value string
 }
 
@@ -44,12 +47,14 @@ func (e *ValidationError) Error() string {
 	return s
 }
 
-// validationFailed returns a ValidationError whose Type the caller sets.
+// validationFailed returns a ValidationError whose Type the caller sets:
+// nested validateFields methods only know the field.
 func validationFailed(field, rule, value string) *ValidationError {
 	return &ValidationError{Field: field, Rule: rule, Value: value}
 }
 
-// validationFailedIn returns err with its Type set, as an error.
+// validationFailedIn returns err with its Type set, as an error (nil stays
+// an untyped nil).
 func validationFailedIn(typ string, err *ValidationError) error {
 	if err == nil {
 		return nil
@@ -70,12 +75,11 @@ func validationQuote(s string) string {
 	return strconv.Quote(s)
 }
 
-// validationLen is the length of s as JSON Schema counts it: in characters.
-func validationLen(s string) string { return strconv.Itoa(utf8.RuneCountInString(s)) }
-
-// lazyRegexp compiles its pattern the first time a body is checked
-// against it: loading the package compiles nothing, and a program that
-// checks no such body does not link package regexp.
+// lazyRegexp holds one of the document's patterns and compiles it the
+// first time a body is checked against it. Its values are plain data, so
+// loading the package compiles nothing, and a program that checks no
+// patterned body does not link package regexp (a closure made at load
+// time, such as sync.OnceValue, would keep it linked).
 type lazyRegexp struct {
 	expr string
 	once sync.Once
