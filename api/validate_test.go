@@ -335,19 +335,20 @@ func around(s *openapi3.Schema, required bool) []any {
 		if c.Max != nil {
 			vs = append(vs, *c.Max-step, *c.Max, *c.Max+step)
 		}
-		if text && c.MinLength > 0 {
-			vs = append(vs, strings.Repeat("é", int(c.MinLength)-1), strings.Repeat("é", int(c.MinLength)))
+		if n := small(c.MinLength); text && n > 0 {
+			vs = append(vs, strings.Repeat("é", n-1), strings.Repeat("é", n))
 		}
 		if text && c.MaxLength != nil {
-			vs = append(vs, strings.Repeat("é", int(*c.MaxLength)), strings.Repeat("é", int(*c.MaxLength)+1))
+			n := small(*c.MaxLength)
+			vs = append(vs, strings.Repeat("é", n), strings.Repeat("é", n+1))
 		}
-		if is(s, "array") && c.MinItems > 0 {
+		if n := small(c.MinItems); is(s, "array") && n > 0 {
 			el := []any{example(items(s), 0)}
-			vs = append(vs, slices.Repeat(el, int(c.MinItems)-1), slices.Repeat(el, int(c.MinItems)), slices.Repeat(el, int(c.MinItems)+1))
+			vs = append(vs, slices.Repeat(el, n-1), slices.Repeat(el, n), slices.Repeat(el, n+1))
 		}
 		if is(s, "array") && c.MaxItems != nil {
-			el := []any{example(items(s), 0)}
-			vs = append(vs, slices.Repeat(el, int(*c.MaxItems)), slices.Repeat(el, int(*c.MaxItems)+1))
+			n, el := small(*c.MaxItems), []any{example(items(s), 0)}
+			vs = append(vs, slices.Repeat(el, n), slices.Repeat(el, n+1))
 		}
 	}
 	if required && !nullable(s) && (is(s, "array") || is(s, "object")) {
@@ -393,6 +394,15 @@ func example(s *openapi3.Schema, depth int) any {
 		return "2025-01-02T03:04:05Z"
 	}
 	return strings.Repeat("a", int(minLength))
+}
+
+// small is a length or item count of the document, as an int: they are
+// small.
+func small(n uint64) int {
+	if n > 1<<16 {
+		panic(fmt.Sprintf("a length of %d in the document", n))
+	}
+	return int(n)
 }
 
 // properties merges the properties and required lists of s's allOf parts.

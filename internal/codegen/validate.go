@@ -137,7 +137,7 @@ func (g *gen) named(name string, st *ast.StructType, s *openapi3.Schema) *checks
 		c.code = (&emitter{g: g, typ: name}).fields("v", st, s, path{})
 		c.busy = false
 	case c.schema != s && !c.busy && (&emitter{g: g, typ: name}).fields("v", st, s, path{}) != c.code:
-		g.err = fmt.Errorf("Go type %s stands for schemas of the document with different rules; "+
+		g.err = fmt.Errorf("the Go type %s stands for schemas of the document with different rules; "+
 			"give them the same rules, or separate Go types, in internal/codegen/overlay.yaml", name)
 	}
 	return c

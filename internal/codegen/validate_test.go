@@ -384,7 +384,7 @@ components:
         size: {type: integer, minimum: 1}
 `
 	_, err := generateFrom(t, doc)
-	if err == nil || !strings.Contains(err.Error(), "Go type Part stands for schemas of the document with different rules") {
+	if err == nil || !strings.Contains(err.Error(), "the Go type Part stands for schemas of the document with different rules") {
 		t.Fatalf("want a conflict error, got %v", err)
 	}
 	// Without the x-go-type, a $ref with its own description is the same rules.
