@@ -169,9 +169,9 @@ var badInputs = []badInput{
 		field: "BasePath", rule: `must start with "/"`},
 	// Request bodies that break the document: refused before sending.
 	{name: "body/missing required", run: func(e *badInputEnv) error {
-		_, err := e.client.Tokens.Create(context.Background(), "u1", api.PersonalAccessTokenRequest{ExpiresIn: 30})
+		_, err := e.client.Policies.Create(context.Background(), api.PolicyCreate{Name: "p"}) // nil Rules: sent as null
 		return err
-	}, field: "invalid PersonalAccessTokenRequest: name", rule: "is required"},
+	}, field: "invalid PolicyCreate: rules", rule: "is required"},
 	{name: "body/below minimum", run: func(e *badInputEnv) error {
 		_, err := e.client.Tokens.Create(context.Background(), "u1", api.PersonalAccessTokenRequest{Name: "ci", ExpiresIn: 0})
 		return err

@@ -11,10 +11,11 @@
 //
 // Request bodies have a Validate method that checks the document's rules
 // (required fields, numeric bounds, enums, lengths, patterns) and returns a
-// *ValidationError naming the field and the limit. Fields that carry secrets
-// have the type Secret, which prints redacted.
+// *ValidationError naming the field and the limit; validate_unchecked.gen.txt
+// lists the rules it leaves to the server. Fields that carry secrets have
+// the type Secret, which prints redacted.
 //
-// Everything here except doc.go and secret.go is generated: change
-// internal/codegen or its overlay, then run go generate ./... . The
+// Everything here except doc.go, secret.go and validation.go is generated:
+// change internal/codegen or its overlay, then run go generate ./... . The
 // generated code calls oapi-codegen's runtime package as it is.
 package api

@@ -2,124 +2,29 @@
 
 package api
 
+// ValidationError and the helpers are in validation.go; the rules left to
+// the server are listed in validate_unchecked.gen.txt.
+
 import (
-	"regexp"
 	"strconv"
-	"sync"
 	"unicode/utf8"
 )
 
-// ValidationError reports a request body that breaks a rule of the NetBird
-// API document. The client returns it before anything is sent. Validate
-// methods stop at the first broken rule, in the order the fields are
-// declared, so one error names one field.
-//
-// Not every rule of the document is checked: formats (date-time, email,
-// cidr...), unions (oneOf/anyOf) and additionalProperties maps are left to
-// the server. Required strings must not be empty: NetBird's required strings
-// are names and ids, where "" is never meaningful; free-text descriptions
-// and policy rule names, which NetBird accepts empty, are the exceptions.
-// Required numbers and booleans are not checked, as their zero value is
-// legal. A nil slice is sent as null, which NetBird reads as empty, so only
-// minItems applies to slices.
-type ValidationError struct {
-	// Type is the Go type of the request body, e.g. "PersonalAccessTokenRequest".
-	Type string
-	// Field is the JSON path of the offending field: "expires_in",
-	// "rules[0].sources", "settings.extra.network_traffic_logs_groups".
-	Field string
-	// Rule says what the document asks for, e.g. "must be between 1 and 365".
-	Rule string
-	// Value is the offending number, enum value or length, shortened; it is
-	// empty for other strings and for every field that may hold a secret
-	// (format password, or a name with token, secret, password or key).
-	Value string
-}
-
-// Error reads like "netbird: invalid PersonalAccessTokenRequest: expires_in
-// must be between 1 and 365, got 366".
-func (e *ValidationError) Error() string {
-	s := "netbird: invalid " + e.Type + ": " + e.Field + " " + e.Rule
-	if e.Value != "" {
-		s += ", got " + e.Value
-	}
-	return s
-}
-
-// validationFailed returns a ValidationError whose Type the caller sets.
-func validationFailed(field, rule, value string) *ValidationError {
-	return &ValidationError{Field: field, Rule: rule, Value: value}
-}
-
-// validationFailedIn returns err with its Type set, as an error.
-func validationFailedIn(typ string, err *ValidationError) error {
-	if err == nil {
-		return nil
-	}
-	err.Type = typ
-	return err
-}
-
-// validationQuote quotes an enum value for a ValidationError, cut to 64 bytes.
-func validationQuote(s string) string {
-	if len(s) > 64 {
-		cut := 64
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		return strconv.Quote(s[:cut]) + "…"
-	}
-	return strconv.Quote(s)
-}
-
-// validationLen is the length of s as JSON Schema counts it: in characters.
-func validationLen(s string) string { return strconv.Itoa(utf8.RuneCountInString(s)) }
-
-// lazyRegexp compiles its pattern the first time a body is checked
-// against it: loading the package compiles nothing, and a program that
-// checks no such body does not link package regexp.
-type lazyRegexp struct {
-	expr string
-	once sync.Once
-	re   *regexp.Regexp
-}
-
-func (l *lazyRegexp) MatchString(s string) bool {
-	l.once.Do(func() { l.re = regexp.MustCompile(l.expr) })
-	return l.re.MatchString(s)
-}
-
-// The document's patterns.
+// The document's patterns, compiled on first use.
 var (
 	patternAccessRestrictionsAllowedCountries = &lazyRegexp{expr: "^[a-zA-Z]{2}$"}
 	patternAccessRestrictionsBlockedCountries = &lazyRegexp{expr: "^[a-zA-Z]{2}$"}
 )
 
-// Validate checks v against the rules the NetBird API document gives
-// AWSMarketplaceActivateRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v AWSMarketplaceActivateRequest) Validate() error {
-	return validationFailedIn("AWSMarketplaceActivateRequest", v.validateFields())
-}
+// Validate returns nil: the document gives AWSMarketplaceActivateRequest no rule the client checks.
+func (v AWSMarketplaceActivateRequest) Validate() error { return nil }
 
-func (v AWSMarketplaceActivateRequest) validateFields() *ValidationError {
-	if v.PlanTier == "" {
-		return validationFailed("plan_tier", "is required", "")
-	}
-	return nil
-}
+func (v AWSMarketplaceActivateRequest) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// AWSMarketplaceEnrichRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v AWSMarketplaceEnrichRequest) Validate() error {
-	return validationFailedIn("AWSMarketplaceEnrichRequest", v.validateFields())
-}
+// Validate returns nil: the document gives AWSMarketplaceEnrichRequest no rule the client checks.
+func (v AWSMarketplaceEnrichRequest) Validate() error { return nil }
 
-func (v AWSMarketplaceEnrichRequest) validateFields() *ValidationError {
-	if v.AWSUserID == "" {
-		return validationFailed("aws_user_id", "is required", "")
-	}
-	return nil
-}
+func (v AWSMarketplaceEnrichRequest) validateFields() *ValidationError { return nil }
 
 // Validate checks v against the rules the NetBird API document gives
 // AccessRestrictions. It returns the first rule broken, as a *ValidationError, or nil.
@@ -143,34 +48,36 @@ func (v AccessRestrictions) validateFields() *ValidationError {
 		}
 	}
 	if v.CrowdsecMode != nil {
-		if !v.CrowdsecMode.Valid() {
+		switch string(*v.CrowdsecMode) {
+		case "off", "enforce", "observe":
+		default:
 			return validationFailed("crowdsec_mode", "must be one of \"off\", \"enforce\", \"observe\"", validationQuote(string(*v.CrowdsecMode)))
 		}
 	}
 	return nil
 }
 
-// Validate returns nil: the document gives AccountDashboardFeatures no rules a client can check.
+// Validate returns nil: the document gives AccountDashboardFeatures no rule the client checks.
 func (v AccountDashboardFeatures) Validate() error { return nil }
 
 func (v AccountDashboardFeatures) validateFields() *ValidationError { return nil }
 
-// Validate returns nil: the document gives AccountExtraSettings no rules a client can check.
+// Validate returns nil: the document gives AccountExtraSettings no rule the client checks.
 func (v AccountExtraSettings) Validate() error { return nil }
 
 func (v AccountExtraSettings) validateFields() *ValidationError { return nil }
 
-// Validate returns nil: the document gives AccountOnboarding no rules a client can check.
+// Validate returns nil: the document gives AccountOnboarding no rule the client checks.
 func (v AccountOnboarding) Validate() error { return nil }
 
 func (v AccountOnboarding) validateFields() *ValidationError { return nil }
 
-// Validate returns nil: the document gives AccountRequest no rules a client can check.
+// Validate returns nil: the document gives AccountRequest no rule the client checks.
 func (v AccountRequest) Validate() error { return nil }
 
 func (v AccountRequest) validateFields() *ValidationError { return nil }
 
-// Validate returns nil: the document gives AccountSettings no rules a client can check.
+// Validate returns nil: the document gives AccountSettings no rule the client checks.
 func (v AccountSettings) Validate() error { return nil }
 
 func (v AccountSettings) validateFields() *ValidationError { return nil }
@@ -186,16 +93,21 @@ func (v AgentNetworkBudgetRuleRequest) validateFields() *ValidationError {
 		err.Field = "limits." + err.Field
 		return err
 	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
-	}
 	return nil
 }
 
-// Validate returns nil: the document gives AgentNetworkGuardrailChecks no rules a client can check.
-func (v AgentNetworkGuardrailChecks) Validate() error { return nil }
+// Validate checks v against the rules the NetBird API document gives
+// AgentNetworkGuardrailChecks. It returns the first rule broken, as a *ValidationError, or nil.
+func (v AgentNetworkGuardrailChecks) Validate() error {
+	return validationFailedIn("AgentNetworkGuardrailChecks", v.validateFields())
+}
 
-func (v AgentNetworkGuardrailChecks) validateFields() *ValidationError { return nil }
+func (v AgentNetworkGuardrailChecks) validateFields() *ValidationError {
+	if v.ModelAllowlist.Models == nil {
+		return validationFailed("model_allowlist.models", "is required", "")
+	}
+	return nil
+}
 
 // Validate checks v against the rules the NetBird API document gives
 // AgentNetworkGuardrailRequest. It returns the first rule broken, as a *ValidationError, or nil.
@@ -204,8 +116,9 @@ func (v AgentNetworkGuardrailRequest) Validate() error {
 }
 
 func (v AgentNetworkGuardrailRequest) validateFields() *ValidationError {
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
+	if err := v.Checks.validateFields(); err != nil {
+		err.Field = "checks." + err.Field
+		return err
 	}
 	return nil
 }
@@ -217,14 +130,14 @@ func (v AgentNetworkPolicyBudgetLimit) Validate() error {
 }
 
 func (v AgentNetworkPolicyBudgetLimit) validateFields() *ValidationError {
-	if v.GroupCapUsd < 0 {
-		return validationFailed("group_cap_usd", "must be at least 0", strconv.FormatFloat(float64(v.GroupCapUsd), 'g', -1, 64))
+	if n := float64(v.GroupCapUsd); n < 0 {
+		return validationFailed("group_cap_usd", "must be at least 0", strconv.FormatFloat(n, 'f', -1, 64))
 	}
-	if v.UserCapUsd < 0 {
-		return validationFailed("user_cap_usd", "must be at least 0", strconv.FormatFloat(float64(v.UserCapUsd), 'g', -1, 64))
+	if n := float64(v.UserCapUsd); n < 0 {
+		return validationFailed("user_cap_usd", "must be at least 0", strconv.FormatFloat(n, 'f', -1, 64))
 	}
-	if v.WindowSeconds < 60 {
-		return validationFailed("window_seconds", "must be at least 60", strconv.FormatInt(v.WindowSeconds, 10))
+	if n := float64(v.WindowSeconds); n < 60 {
+		return validationFailed("window_seconds", "must be at least 60", strconv.FormatFloat(n, 'f', -1, 64))
 	}
 	return nil
 }
@@ -254,8 +167,11 @@ func (v AgentNetworkPolicyRequest) Validate() error {
 }
 
 func (v AgentNetworkPolicyRequest) validateFields() *ValidationError {
-	if len(v.DestinationProviderIds) < 1 {
-		return validationFailed("destination_provider_ids", "must have at least 1 element", strconv.Itoa(len(v.DestinationProviderIds)))
+	if v.DestinationProviderIds == nil {
+		return validationFailed("destination_provider_ids", "is required", "")
+	}
+	if n := len(v.DestinationProviderIds); n < 1 {
+		return validationFailed("destination_provider_ids", "must have at least 1 element", strconv.Itoa(n))
 	}
 	if v.Limits != nil {
 		if err := v.Limits.validateFields(); err != nil {
@@ -263,11 +179,11 @@ func (v AgentNetworkPolicyRequest) validateFields() *ValidationError {
 			return err
 		}
 	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
+	if v.SourceGroups == nil {
+		return validationFailed("source_groups", "is required", "")
 	}
-	if len(v.SourceGroups) < 1 {
-		return validationFailed("source_groups", "must have at least 1 element", strconv.Itoa(len(v.SourceGroups)))
+	if n := len(v.SourceGroups); n < 1 {
+		return validationFailed("source_groups", "must have at least 1 element", strconv.Itoa(n))
 	}
 	return nil
 }
@@ -279,99 +195,47 @@ func (v AgentNetworkPolicyTokenLimit) Validate() error {
 }
 
 func (v AgentNetworkPolicyTokenLimit) validateFields() *ValidationError {
-	if v.GroupCap < 0 {
-		return validationFailed("group_cap", "must be at least 0", strconv.FormatInt(v.GroupCap, 10))
+	if n := float64(v.GroupCap); n < 0 {
+		return validationFailed("group_cap", "must be at least 0", strconv.FormatFloat(n, 'f', -1, 64))
 	}
-	if v.UserCap < 0 {
-		return validationFailed("user_cap", "must be at least 0", strconv.FormatInt(v.UserCap, 10))
+	if n := float64(v.UserCap); n < 0 {
+		return validationFailed("user_cap", "must be at least 0", strconv.FormatFloat(n, 'f', -1, 64))
 	}
-	if v.WindowSeconds < 60 {
-		return validationFailed("window_seconds", "must be at least 60", strconv.FormatInt(v.WindowSeconds, 10))
-	}
-	return nil
-}
-
-// Validate checks v against the rules the NetBird API document gives
-// AgentNetworkProviderModel. It returns the first rule broken, as a *ValidationError, or nil.
-func (v AgentNetworkProviderModel) Validate() error {
-	return validationFailedIn("AgentNetworkProviderModel", v.validateFields())
-}
-
-func (v AgentNetworkProviderModel) validateFields() *ValidationError {
-	if v.ID == "" {
-		return validationFailed("id", "is required", "")
+	if n := float64(v.WindowSeconds); n < 60 {
+		return validationFailed("window_seconds", "must be at least 60", strconv.FormatFloat(n, 'f', -1, 64))
 	}
 	return nil
 }
 
-// Validate checks v against the rules the NetBird API document gives
-// AgentNetworkProviderRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v AgentNetworkProviderRequest) Validate() error {
-	return validationFailedIn("AgentNetworkProviderRequest", v.validateFields())
-}
+// Validate returns nil: the document gives AgentNetworkProviderModel no rule the client checks.
+func (v AgentNetworkProviderModel) Validate() error { return nil }
 
-func (v AgentNetworkProviderRequest) validateFields() *ValidationError {
-	if v.Models != nil {
-		for i, x := range *v.Models {
-			if err := x.validateFields(); err != nil {
-				err.Field = "models[" + strconv.Itoa(i) + "]." + err.Field
-				return err
-			}
-		}
-	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
-	}
-	if v.ProviderID == "" {
-		return validationFailed("provider_id", "is required", "")
-	}
-	if v.UpstreamURL == "" {
-		return validationFailed("upstream_url", "is required", "")
-	}
-	return nil
-}
+func (v AgentNetworkProviderModel) validateFields() *ValidationError { return nil }
 
-// Validate returns nil: the document gives AgentNetworkSettingsCreateRequest no rules a client can check.
+// Validate returns nil: the document gives AgentNetworkProviderRequest no rule the client checks.
+func (v AgentNetworkProviderRequest) Validate() error { return nil }
+
+func (v AgentNetworkProviderRequest) validateFields() *ValidationError { return nil }
+
+// Validate returns nil: the document gives AgentNetworkSettingsCreateRequest no rule the client checks.
 func (v AgentNetworkSettingsCreateRequest) Validate() error { return nil }
 
 func (v AgentNetworkSettingsCreateRequest) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// AgentNetworkSettingsRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v AgentNetworkSettingsRequest) Validate() error {
-	return validationFailedIn("AgentNetworkSettingsRequest", v.validateFields())
-}
+// Validate returns nil: the document gives AgentNetworkSettingsRequest no rule the client checks.
+func (v AgentNetworkSettingsRequest) Validate() error { return nil }
 
-func (v AgentNetworkSettingsRequest) validateFields() *ValidationError {
-	if v.Endpoint == "" {
-		return validationFailed("endpoint", "is required", "")
-	}
-	if v.ProxyAddress == "" {
-		return validationFailed("proxy_address", "is required", "")
-	}
-	return nil
-}
+func (v AgentNetworkSettingsRequest) validateFields() *ValidationError { return nil }
 
-// Validate returns nil: the document gives BearerAuthConfig no rules a client can check.
+// Validate returns nil: the document gives BearerAuthConfig no rule the client checks.
 func (v BearerAuthConfig) Validate() error { return nil }
 
 func (v BearerAuthConfig) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// CheckoutSessionRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v CheckoutSessionRequest) Validate() error {
-	return validationFailedIn("CheckoutSessionRequest", v.validateFields())
-}
+// Validate returns nil: the document gives CheckoutSessionRequest no rule the client checks.
+func (v CheckoutSessionRequest) Validate() error { return nil }
 
-func (v CheckoutSessionRequest) validateFields() *ValidationError {
-	if v.BaseURL == "" {
-		return validationFailed("baseURL", "is required", "")
-	}
-	if v.PriceID == "" {
-		return validationFailed("priceID", "is required", "")
-	}
-	return nil
-}
+func (v CheckoutSessionRequest) validateFields() *ValidationError { return nil }
 
 // Validate checks v against the rules the NetBird API document gives
 // Checks. It returns the first rule broken, as a *ValidationError, or nil.
@@ -384,21 +248,15 @@ func (v Checks) validateFields() *ValidationError {
 			return err
 		}
 	}
-	if v.NbVersionCheck != nil {
-		if err := v.NbVersionCheck.validateFields(); err != nil {
-			err.Field = "nb_version_check." + err.Field
-			return err
-		}
-	}
-	if v.OSVersionCheck != nil {
-		if err := v.OSVersionCheck.validateFields(); err != nil {
-			err.Field = "os_version_check." + err.Field
-			return err
-		}
-	}
 	if v.PeerNetworkRangeCheck != nil {
 		if err := v.PeerNetworkRangeCheck.validateFields(); err != nil {
 			err.Field = "peer_network_range_check." + err.Field
+			return err
+		}
+	}
+	if v.ProcessCheck != nil {
+		if err := v.ProcessCheck.validateFields(); err != nil {
+			err.Field = "process_check." + err.Field
 			return err
 		}
 	}
@@ -412,25 +270,15 @@ func (v CreateAzureIntegrationRequest) Validate() error {
 }
 
 func (v CreateAzureIntegrationRequest) validateFields() *ValidationError {
-	if v.ClientID == "" {
-		return validationFailed("client_id", "is required", "")
-	}
-	if v.ClientSecret == "" {
-		return validationFailed("client_secret", "is required", "")
-	}
-	if v.Host == "" {
-		return validationFailed("host", "is required", "")
-	}
-	if !v.Host.Valid() {
+	switch string(v.Host) {
+	case "microsoft.com", "microsoft.us":
+	default:
 		return validationFailed("host", "must be one of \"microsoft.com\", \"microsoft.us\"", validationQuote(string(v.Host)))
 	}
 	if v.SyncInterval != nil {
-		if *v.SyncInterval < 300 {
-			return validationFailed("sync_interval", "must be at least 300", strconv.FormatInt(int64(*v.SyncInterval), 10))
+		if n := float64(*v.SyncInterval); n < 300 {
+			return validationFailed("sync_interval", "must be at least 300", strconv.FormatFloat(n, 'f', -1, 64))
 		}
-	}
-	if v.TenantID == "" {
-		return validationFailed("tenant_id", "is required", "")
 	}
 	return nil
 }
@@ -442,15 +290,9 @@ func (v CreateGoogleIntegrationRequest) Validate() error {
 }
 
 func (v CreateGoogleIntegrationRequest) validateFields() *ValidationError {
-	if v.CustomerID == "" {
-		return validationFailed("customer_id", "is required", "")
-	}
-	if v.ServiceAccountKey == "" {
-		return validationFailed("service_account_key", "is required", "")
-	}
 	if v.SyncInterval != nil {
-		if *v.SyncInterval < 300 {
-			return validationFailed("sync_interval", "must be at least 300", strconv.FormatInt(int64(*v.SyncInterval), 10))
+		if n := float64(*v.SyncInterval); n < 300 {
+			return validationFailed("sync_interval", "must be at least 300", strconv.FormatFloat(n, 'f', -1, 64))
 		}
 	}
 	return nil
@@ -463,43 +305,26 @@ func (v CreateIntegrationRequest) Validate() error {
 }
 
 func (v CreateIntegrationRequest) validateFields() *ValidationError {
-	if v.Platform == "" {
-		return validationFailed("platform", "is required", "")
+	if v.Config == nil {
+		return validationFailed("config", "is required", "")
 	}
-	if !v.Platform.Valid() {
+	switch string(v.Platform) {
+	case "datadog", "s3", "firehose", "generic_http":
+	default:
 		return validationFailed("platform", "must be one of \"datadog\", \"s3\", \"firehose\", \"generic_http\"", validationQuote(string(v.Platform)))
 	}
 	return nil
 }
 
-// Validate checks v against the rules the NetBird API document gives
-// CreateOktaSCIMIntegrationRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v CreateOktaSCIMIntegrationRequest) Validate() error {
-	return validationFailedIn("CreateOktaSCIMIntegrationRequest", v.validateFields())
-}
+// Validate returns nil: the document gives CreateOktaSCIMIntegrationRequest no rule the client checks.
+func (v CreateOktaSCIMIntegrationRequest) Validate() error { return nil }
 
-func (v CreateOktaSCIMIntegrationRequest) validateFields() *ValidationError {
-	if v.ConnectionName == "" {
-		return validationFailed("connection_name", "is required", "")
-	}
-	return nil
-}
+func (v CreateOktaSCIMIntegrationRequest) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// CreateSCIMIntegrationRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v CreateSCIMIntegrationRequest) Validate() error {
-	return validationFailedIn("CreateSCIMIntegrationRequest", v.validateFields())
-}
+// Validate returns nil: the document gives CreateSCIMIntegrationRequest no rule the client checks.
+func (v CreateSCIMIntegrationRequest) Validate() error { return nil }
 
-func (v CreateSCIMIntegrationRequest) validateFields() *ValidationError {
-	if v.Prefix == "" {
-		return validationFailed("prefix", "is required", "")
-	}
-	if v.Provider == "" {
-		return validationFailed("provider", "is required", "")
-	}
-	return nil
-}
+func (v CreateSCIMIntegrationRequest) validateFields() *ValidationError { return nil }
 
 // Validate checks v against the rules the NetBird API document gives
 // CreateSetupKeyRequest. It returns the first rule broken, as a *ValidationError, or nil.
@@ -508,14 +333,11 @@ func (v CreateSetupKeyRequest) Validate() error {
 }
 
 func (v CreateSetupKeyRequest) validateFields() *ValidationError {
-	if v.ExpiresIn > 31536000 {
-		return validationFailed("expires_in", "must be at most 31536000", strconv.FormatInt(int64(v.ExpiresIn), 10))
+	if v.AutoGroups == nil {
+		return validationFailed("auto_groups", "is required", "")
 	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
-	}
-	if v.Type == "" {
-		return validationFailed("type", "is required", "")
+	if n := float64(v.ExpiresIn); n > 31536000 {
+		return validationFailed("expires_in", "must be at most 31536000", strconv.FormatFloat(n, 'f', -1, 64))
 	}
 	return nil
 }
@@ -527,17 +349,8 @@ func (v CreateTenantRequest) Validate() error {
 }
 
 func (v CreateTenantRequest) validateFields() *ValidationError {
-	if v.Domain == "" {
-		return validationFailed("domain", "is required", "")
-	}
-	for i, x := range v.Groups {
-		if err := x.validateFields(); err != nil {
-			err.Field = "groups[" + strconv.Itoa(i) + "]." + err.Field
-			return err
-		}
-	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
+	if v.Groups == nil {
+		return validationFailed("groups", "is required", "")
 	}
 	return nil
 }
@@ -549,31 +362,30 @@ func (v DNSRecordRequest) Validate() error {
 }
 
 func (v DNSRecordRequest) validateFields() *ValidationError {
-	if v.Content == "" {
-		return validationFailed("content", "is required", "")
-	}
 	if n := utf8.RuneCountInString(v.Content); n < 1 || n > 255 {
-		return validationFailed("content", "must be between 1 and 255 characters long", validationLen(v.Content))
+		return validationFailed("content", "must be between 1 and 255 characters long", strconv.Itoa(n))
 	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
+	if n := float64(v.TTL); n < 0 {
+		return validationFailed("ttl", "must be at least 0", strconv.FormatFloat(n, 'f', -1, 64))
 	}
-	if v.TTL < 0 {
-		return validationFailed("ttl", "must be at least 0", strconv.FormatInt(int64(v.TTL), 10))
-	}
-	if v.Type == "" {
-		return validationFailed("type", "is required", "")
-	}
-	if !v.Type.Valid() {
+	switch string(v.Type) {
+	case "A", "AAAA", "CNAME":
+	default:
 		return validationFailed("type", "must be one of \"A\", \"AAAA\", \"CNAME\"", validationQuote(string(v.Type)))
 	}
 	return nil
 }
 
-// Validate returns nil: the document gives DNSSettings no rules a client can check.
-func (v DNSSettings) Validate() error { return nil }
+// Validate checks v against the rules the NetBird API document gives
+// DNSSettings. It returns the first rule broken, as a *ValidationError, or nil.
+func (v DNSSettings) Validate() error { return validationFailedIn("DNSSettings", v.validateFields()) }
 
-func (v DNSSettings) validateFields() *ValidationError { return nil }
+func (v DNSSettings) validateFields() *ValidationError {
+	if v.DisabledManagementGroups == nil {
+		return validationFailed("disabled_management_groups", "is required", "")
+	}
+	return nil
+}
 
 // Validate checks v against the rules the NetBird API document gives
 // EDRFalconRequest. It returns the first rule broken, as a *ValidationError, or nil.
@@ -582,17 +394,11 @@ func (v EDRFalconRequest) Validate() error {
 }
 
 func (v EDRFalconRequest) validateFields() *ValidationError {
-	if v.ClientID == "" {
-		return validationFailed("client_id", "is required", "")
+	if v.Groups == nil {
+		return validationFailed("groups", "is required", "")
 	}
-	if v.CloudID == "" {
-		return validationFailed("cloud_id", "is required", "")
-	}
-	if v.Secret == "" {
-		return validationFailed("secret", "is required", "")
-	}
-	if v.ZtaScoreThreshold < 0 || v.ZtaScoreThreshold > 100 {
-		return validationFailed("zta_score_threshold", "must be between 0 and 100", strconv.FormatInt(int64(v.ZtaScoreThreshold), 10))
+	if n := float64(v.ZtaScoreThreshold); n < 0 || n > 100 {
+		return validationFailed("zta_score_threshold", "must be between 0 and 100", strconv.FormatFloat(n, 'f', -1, 64))
 	}
 	return nil
 }
@@ -604,14 +410,11 @@ func (v EDRFleetDMRequest) Validate() error {
 }
 
 func (v EDRFleetDMRequest) validateFields() *ValidationError {
-	if v.APIToken == "" {
-		return validationFailed("api_token", "is required", "")
+	if v.Groups == nil {
+		return validationFailed("groups", "is required", "")
 	}
-	if v.APIURL == "" {
-		return validationFailed("api_url", "is required", "")
-	}
-	if v.LastSyncedInterval < 24 {
-		return validationFailed("last_synced_interval", "must be at least 24", strconv.FormatInt(int64(v.LastSyncedInterval), 10))
+	if n := float64(v.LastSyncedInterval); n < 24 {
+		return validationFailed("last_synced_interval", "must be at least 24", strconv.FormatFloat(n, 'f', -1, 64))
 	}
 	if err := v.MatchAttributes.validateFields(); err != nil {
 		err.Field = "match_attributes." + err.Field
@@ -627,14 +430,11 @@ func (v EDRHuntressRequest) Validate() error {
 }
 
 func (v EDRHuntressRequest) validateFields() *ValidationError {
-	if v.APIKey == "" {
-		return validationFailed("api_key", "is required", "")
+	if v.Groups == nil {
+		return validationFailed("groups", "is required", "")
 	}
-	if v.APISecret == "" {
-		return validationFailed("api_secret", "is required", "")
-	}
-	if v.LastSyncedInterval < 24 {
-		return validationFailed("last_synced_interval", "must be at least 24", strconv.FormatInt(int64(v.LastSyncedInterval), 10))
+	if n := float64(v.LastSyncedInterval); n < 24 {
+		return validationFailed("last_synced_interval", "must be at least 24", strconv.FormatFloat(n, 'f', -1, 64))
 	}
 	return nil
 }
@@ -646,17 +446,11 @@ func (v EDRIntuneRequest) Validate() error {
 }
 
 func (v EDRIntuneRequest) validateFields() *ValidationError {
-	if v.ClientID == "" {
-		return validationFailed("client_id", "is required", "")
+	if v.Groups == nil {
+		return validationFailed("groups", "is required", "")
 	}
-	if v.LastSyncedInterval < 24 {
-		return validationFailed("last_synced_interval", "must be at least 24", strconv.FormatInt(int64(v.LastSyncedInterval), 10))
-	}
-	if v.Secret == "" {
-		return validationFailed("secret", "is required", "")
-	}
-	if v.TenantID == "" {
-		return validationFailed("tenant_id", "is required", "")
+	if n := float64(v.LastSyncedInterval); n < 24 {
+		return validationFailed("last_synced_interval", "must be at least 24", strconv.FormatFloat(n, 'f', -1, 64))
 	}
 	return nil
 }
@@ -668,14 +462,11 @@ func (v EDRSentinelOneRequest) Validate() error {
 }
 
 func (v EDRSentinelOneRequest) validateFields() *ValidationError {
-	if v.APIToken == "" {
-		return validationFailed("api_token", "is required", "")
+	if v.Groups == nil {
+		return validationFailed("groups", "is required", "")
 	}
-	if v.APIURL == "" {
-		return validationFailed("api_url", "is required", "")
-	}
-	if v.LastSyncedInterval < 24 {
-		return validationFailed("last_synced_interval", "must be at least 24", strconv.FormatInt(int64(v.LastSyncedInterval), 10))
+	if n := float64(v.LastSyncedInterval); n < 24 {
+		return validationFailed("last_synced_interval", "must be at least 24", strconv.FormatFloat(n, 'f', -1, 64))
 	}
 	if err := v.MatchAttributes.validateFields(); err != nil {
 		err.Field = "match_attributes." + err.Field
@@ -692,13 +483,13 @@ func (v FleetDMMatchAttributes) Validate() error {
 
 func (v FleetDMMatchAttributes) validateFields() *ValidationError {
 	if v.FailingPoliciesCountMax != nil {
-		if *v.FailingPoliciesCountMax < 0 {
-			return validationFailed("failing_policies_count_max", "must be at least 0", strconv.FormatInt(int64(*v.FailingPoliciesCountMax), 10))
+		if n := float64(*v.FailingPoliciesCountMax); n < 0 {
+			return validationFailed("failing_policies_count_max", "must be at least 0", strconv.FormatFloat(n, 'f', -1, 64))
 		}
 	}
 	if v.VulnerableSoftwareCountMax != nil {
-		if *v.VulnerableSoftwareCountMax < 0 {
-			return validationFailed("vulnerable_software_count_max", "must be at least 0", strconv.FormatInt(int64(*v.VulnerableSoftwareCountMax), 10))
+		if n := float64(*v.VulnerableSoftwareCountMax); n < 0 {
+			return validationFailed("vulnerable_software_count_max", "must be at least 0", strconv.FormatFloat(n, 'f', -1, 64))
 		}
 	}
 	return nil
@@ -711,17 +502,13 @@ func (v GeoLocationCheck) Validate() error {
 }
 
 func (v GeoLocationCheck) validateFields() *ValidationError {
-	if v.Action == "" {
-		return validationFailed("action", "is required", "")
-	}
-	if !v.Action.Valid() {
+	switch string(v.Action) {
+	case "allow", "deny":
+	default:
 		return validationFailed("action", "must be one of \"allow\", \"deny\"", validationQuote(string(v.Action)))
 	}
-	for i, x := range v.Locations {
-		if err := x.validateFields(); err != nil {
-			err.Field = "locations[" + strconv.Itoa(i) + "]." + err.Field
-			return err
-		}
+	if v.Locations == nil {
+		return validationFailed("locations", "is required", "")
 	}
 	return nil
 }
@@ -731,9 +518,6 @@ func (v GeoLocationCheck) validateFields() *ValidationError {
 func (v GroupRequest) Validate() error { return validationFailedIn("GroupRequest", v.validateFields()) }
 
 func (v GroupRequest) validateFields() *ValidationError {
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
-	}
 	if v.Resources != nil {
 		for i, x := range *v.Resources {
 			if err := x.validateFields(); err != nil {
@@ -745,23 +529,12 @@ func (v GroupRequest) validateFields() *ValidationError {
 	return nil
 }
 
-// Validate checks v against the rules the NetBird API document gives
-// HeaderAuthConfig. It returns the first rule broken, as a *ValidationError, or nil.
-func (v HeaderAuthConfig) Validate() error {
-	return validationFailedIn("HeaderAuthConfig", v.validateFields())
-}
+// Validate returns nil: the document gives HeaderAuthConfig no rule the client checks.
+func (v HeaderAuthConfig) Validate() error { return nil }
 
-func (v HeaderAuthConfig) validateFields() *ValidationError {
-	if v.Header == "" {
-		return validationFailed("header", "is required", "")
-	}
-	if v.Value == "" {
-		return validationFailed("value", "is required", "")
-	}
-	return nil
-}
+func (v HeaderAuthConfig) validateFields() *ValidationError { return nil }
 
-// Validate returns nil: the document gives HuntressMatchAttributes no rules a client can check.
+// Validate returns nil: the document gives HuntressMatchAttributes no rule the client checks.
 func (v HuntressMatchAttributes) Validate() error { return nil }
 
 func (v HuntressMatchAttributes) validateFields() *ValidationError { return nil }
@@ -773,41 +546,20 @@ func (v IdentityProviderRequest) Validate() error {
 }
 
 func (v IdentityProviderRequest) validateFields() *ValidationError {
-	if v.ClientID == "" {
-		return validationFailed("client_id", "is required", "")
-	}
-	if v.ClientSecret == "" {
-		return validationFailed("client_secret", "is required", "")
-	}
-	if v.Issuer == "" {
-		return validationFailed("issuer", "is required", "")
-	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
-	}
-	if v.Type == "" {
-		return validationFailed("type", "is required", "")
-	}
-	if !v.Type.Valid() {
+	switch string(v.Type) {
+	case "oidc", "zitadel", "entra", "google", "okta", "pocketid", "microsoft", "adfs":
+	default:
 		return validationFailed("type", "must be one of \"oidc\", \"zitadel\", \"entra\", \"google\", \"okta\", \"pocketid\", \"microsoft\", \"adfs\"", validationQuote(string(v.Type)))
 	}
 	return nil
 }
 
-// Validate checks v against the rules the NetBird API document gives
-// IngressPeerCreateRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v IngressPeerCreateRequest) Validate() error {
-	return validationFailedIn("IngressPeerCreateRequest", v.validateFields())
-}
+// Validate returns nil: the document gives IngressPeerCreateRequest no rule the client checks.
+func (v IngressPeerCreateRequest) Validate() error { return nil }
 
-func (v IngressPeerCreateRequest) validateFields() *ValidationError {
-	if v.PeerID == "" {
-		return validationFailed("peer_id", "is required", "")
-	}
-	return nil
-}
+func (v IngressPeerCreateRequest) validateFields() *ValidationError { return nil }
 
-// Validate returns nil: the document gives IngressPeerUpdateRequest no rules a client can check.
+// Validate returns nil: the document gives IngressPeerUpdateRequest no rule the client checks.
 func (v IngressPeerUpdateRequest) Validate() error { return nil }
 
 func (v IngressPeerUpdateRequest) validateFields() *ValidationError { return nil }
@@ -824,9 +576,6 @@ func (v IngressPortAllocationRequest) validateFields() *ValidationError {
 			err.Field = "direct_port." + err.Field
 			return err
 		}
-	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
 	}
 	if v.PortRanges != nil {
 		for i, x := range *v.PortRanges {
@@ -846,10 +595,9 @@ func (v IngressPortAllocationRequestDirectPort) Validate() error {
 }
 
 func (v IngressPortAllocationRequestDirectPort) validateFields() *ValidationError {
-	if v.Protocol == "" {
-		return validationFailed("protocol", "is required", "")
-	}
-	if !v.Protocol.Valid() {
+	switch string(v.Protocol) {
+	case "tcp", "udp", "tcp/udp":
+	default:
 		return validationFailed("protocol", "must be one of \"tcp\", \"udp\", \"tcp/udp\"", validationQuote(string(v.Protocol)))
 	}
 	return nil
@@ -862,39 +610,28 @@ func (v IngressPortAllocationRequestPortRange) Validate() error {
 }
 
 func (v IngressPortAllocationRequestPortRange) validateFields() *ValidationError {
-	if v.Protocol == "" {
-		return validationFailed("protocol", "is required", "")
-	}
-	if !v.Protocol.Valid() {
+	switch string(v.Protocol) {
+	case "tcp", "udp", "tcp/udp":
+	default:
 		return validationFailed("protocol", "must be one of \"tcp\", \"udp\", \"tcp/udp\"", validationQuote(string(v.Protocol)))
 	}
 	return nil
 }
 
-// Validate checks v against the rules the NetBird API document gives
-// JobRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v JobRequest) Validate() error { return validationFailedIn("JobRequest", v.validateFields()) }
+// Validate returns nil: the document gives JobRequest no rule the client checks.
+func (v JobRequest) Validate() error { return nil }
 
-func (v JobRequest) validateFields() *ValidationError {
-	// workload: a union (oneOf/anyOf); not checked.
-	return nil
-}
+func (v JobRequest) validateFields() *ValidationError { return nil }
 
-// Validate returns nil: the document gives LinkAuthConfig no rules a client can check.
+// Validate returns nil: the document gives LinkAuthConfig no rule the client checks.
 func (v LinkAuthConfig) Validate() error { return nil }
 
 func (v LinkAuthConfig) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// Location. It returns the first rule broken, as a *ValidationError, or nil.
-func (v Location) Validate() error { return validationFailedIn("Location", v.validateFields()) }
+// Validate returns nil: the document gives Location no rule the client checks.
+func (v Location) Validate() error { return nil }
 
-func (v Location) validateFields() *ValidationError {
-	if v.CountryCode == "" {
-		return validationFailed("country_code", "is required", "")
-	}
-	return nil
-}
+func (v Location) validateFields() *ValidationError { return nil }
 
 // Validate checks v against the rules the NetBird API document gives
 // MSPTenantInviteAnswer. It returns the first rule broken, as a *ValidationError, or nil.
@@ -903,79 +640,42 @@ func (v MSPTenantInviteAnswer) Validate() error {
 }
 
 func (v MSPTenantInviteAnswer) validateFields() *ValidationError {
-	if v.Value == "" {
-		return validationFailed("value", "is required", "")
-	}
-	if !v.Value.Valid() {
+	switch string(v.Value) {
+	case "accept", "decline":
+	default:
 		return validationFailed("value", "must be one of \"accept\", \"decline\"", validationQuote(string(v.Value)))
 	}
 	return nil
 }
 
-// Validate checks v against the rules the NetBird API document gives
-// MSPTenantSubscriptionRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v MSPTenantSubscriptionRequest) Validate() error {
-	return validationFailedIn("MSPTenantSubscriptionRequest", v.validateFields())
-}
+// Validate returns nil: the document gives MSPTenantSubscriptionRequest no rule the client checks.
+func (v MSPTenantSubscriptionRequest) Validate() error { return nil }
 
-func (v MSPTenantSubscriptionRequest) validateFields() *ValidationError {
-	if v.PriceID == "" {
-		return validationFailed("priceID", "is required", "")
-	}
-	return nil
-}
+func (v MSPTenantSubscriptionRequest) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// MSPTenantUnlinkRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v MSPTenantUnlinkRequest) Validate() error {
-	return validationFailedIn("MSPTenantUnlinkRequest", v.validateFields())
-}
+// Validate returns nil: the document gives MSPTenantUnlinkRequest no rule the client checks.
+func (v MSPTenantUnlinkRequest) Validate() error { return nil }
 
-func (v MSPTenantUnlinkRequest) validateFields() *ValidationError {
-	if v.Owner == "" {
-		return validationFailed("owner", "is required", "")
-	}
-	return nil
-}
+func (v MSPTenantUnlinkRequest) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// MinKernelVersionCheck. It returns the first rule broken, as a *ValidationError, or nil.
-func (v MinKernelVersionCheck) Validate() error {
-	return validationFailedIn("MinKernelVersionCheck", v.validateFields())
-}
+// Validate returns nil: the document gives MinKernelVersionCheck no rule the client checks.
+func (v MinKernelVersionCheck) Validate() error { return nil }
 
-func (v MinKernelVersionCheck) validateFields() *ValidationError {
-	if v.MinKernelVersion == "" {
-		return validationFailed("min_kernel_version", "is required", "")
-	}
-	return nil
-}
+func (v MinKernelVersionCheck) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// MinVersionCheck. It returns the first rule broken, as a *ValidationError, or nil.
-func (v MinVersionCheck) Validate() error {
-	return validationFailedIn("MinVersionCheck", v.validateFields())
-}
+// Validate returns nil: the document gives MinVersionCheck no rule the client checks.
+func (v MinVersionCheck) Validate() error { return nil }
 
-func (v MinVersionCheck) validateFields() *ValidationError {
-	if v.MinVersion == "" {
-		return validationFailed("min_version", "is required", "")
-	}
-	return nil
-}
+func (v MinVersionCheck) validateFields() *ValidationError { return nil }
 
 // Validate checks v against the rules the NetBird API document gives
 // Nameserver. It returns the first rule broken, as a *ValidationError, or nil.
 func (v Nameserver) Validate() error { return validationFailedIn("Nameserver", v.validateFields()) }
 
 func (v Nameserver) validateFields() *ValidationError {
-	if v.IP == "" {
-		return validationFailed("ip", "is required", "")
-	}
-	if v.NSType == "" {
-		return validationFailed("ns_type", "is required", "")
-	}
-	if !v.NSType.Valid() {
+	switch string(v.NSType) {
+	case "udp":
+	default:
 		return validationFailed("ns_type", "must be one of \"udp\"", validationQuote(string(v.NSType)))
 	}
 	return nil
@@ -988,16 +688,22 @@ func (v NameserverGroupRequest) Validate() error {
 }
 
 func (v NameserverGroupRequest) validateFields() *ValidationError {
+	if v.Domains == nil {
+		return validationFailed("domains", "is required", "")
+	}
 	for i, x := range v.Domains {
 		if n := utf8.RuneCountInString(x); n < 1 || n > 255 {
-			return validationFailed("domains["+strconv.Itoa(i)+"]", "must be between 1 and 255 characters long", validationLen(x))
+			return validationFailed("domains["+strconv.Itoa(i)+"]", "must be between 1 and 255 characters long", strconv.Itoa(n))
 		}
 	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
+	if v.Groups == nil {
+		return validationFailed("groups", "is required", "")
 	}
 	if n := utf8.RuneCountInString(v.Name); n < 1 || n > 40 {
-		return validationFailed("name", "must be between 1 and 40 characters long", validationLen(v.Name))
+		return validationFailed("name", "must be between 1 and 40 characters long", strconv.Itoa(n))
+	}
+	if v.Nameservers == nil {
+		return validationFailed("nameservers", "is required", "")
 	}
 	for i, x := range v.Nameservers {
 		if err := x.validateFields(); err != nil {
@@ -1008,18 +714,10 @@ func (v NameserverGroupRequest) validateFields() *ValidationError {
 	return nil
 }
 
-// Validate checks v against the rules the NetBird API document gives
-// NetworkRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v NetworkRequest) Validate() error {
-	return validationFailedIn("NetworkRequest", v.validateFields())
-}
+// Validate returns nil: the document gives NetworkRequest no rule the client checks.
+func (v NetworkRequest) Validate() error { return nil }
 
-func (v NetworkRequest) validateFields() *ValidationError {
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
-	}
-	return nil
-}
+func (v NetworkRequest) validateFields() *ValidationError { return nil }
 
 // Validate checks v against the rules the NetBird API document gives
 // NetworkResourceRequest. It returns the first rule broken, as a *ValidationError, or nil.
@@ -1028,11 +726,8 @@ func (v NetworkResourceRequest) Validate() error {
 }
 
 func (v NetworkResourceRequest) validateFields() *ValidationError {
-	if v.Address == "" {
-		return validationFailed("address", "is required", "")
-	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
+	if v.Groups == nil {
+		return validationFailed("groups", "is required", "")
 	}
 	return nil
 }
@@ -1044,8 +739,8 @@ func (v NetworkRouterRequest) Validate() error {
 }
 
 func (v NetworkRouterRequest) validateFields() *ValidationError {
-	if v.Metric < 1 || v.Metric > 9999 {
-		return validationFailed("metric", "must be between 1 and 9999", strconv.FormatInt(int64(v.Metric), 10))
+	if n := float64(v.Metric); n < 1 || n > 9999 {
+		return validationFailed("metric", "must be between 1 and 9999", strconv.FormatFloat(n, 'f', -1, 64))
 	}
 	return nil
 }
@@ -1057,104 +752,41 @@ func (v NotificationChannelRequest) Validate() error {
 }
 
 func (v NotificationChannelRequest) validateFields() *ValidationError {
-	// target: a union (oneOf/anyOf); not checked.
-	if v.Type == "" {
-		return validationFailed("type", "is required", "")
+	if v.EventTypes == nil {
+		return validationFailed("event_types", "is required", "")
 	}
-	if !v.Type.Valid() {
+	switch string(v.Type) {
+	case "email", "webhook":
+	default:
 		return validationFailed("type", "must be one of \"email\", \"webhook\"", validationQuote(string(v.Type)))
 	}
 	return nil
 }
 
-// Validate returns nil.
-//
-// NotificationChannelRequest_Target is a union (oneOf/anyOf) of schemas, left to the server.
+// Validate returns nil: the document gives NotificationChannelRequest_Target no rule the client checks.
 func (v NotificationChannelRequest_Target) Validate() error { return nil }
 
 func (v NotificationChannelRequest_Target) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// OSVersionCheck. It returns the first rule broken, as a *ValidationError, or nil.
-func (v OSVersionCheck) Validate() error {
-	return validationFailedIn("OSVersionCheck", v.validateFields())
-}
+// Validate returns nil: the document gives OSVersionCheck no rule the client checks.
+func (v OSVersionCheck) Validate() error { return nil }
 
-func (v OSVersionCheck) validateFields() *ValidationError {
-	if v.Android != nil {
-		if err := v.Android.validateFields(); err != nil {
-			err.Field = "android." + err.Field
-			return err
-		}
-	}
-	if v.Darwin != nil {
-		if err := v.Darwin.validateFields(); err != nil {
-			err.Field = "darwin." + err.Field
-			return err
-		}
-	}
-	if v.Ios != nil {
-		if err := v.Ios.validateFields(); err != nil {
-			err.Field = "ios." + err.Field
-			return err
-		}
-	}
-	if v.Linux != nil {
-		if err := v.Linux.validateFields(); err != nil {
-			err.Field = "linux." + err.Field
-			return err
-		}
-	}
-	if v.Windows != nil {
-		if err := v.Windows.validateFields(); err != nil {
-			err.Field = "windows." + err.Field
-			return err
-		}
-	}
-	return nil
-}
+func (v OSVersionCheck) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// PINAuthConfig. It returns the first rule broken, as a *ValidationError, or nil.
-func (v PINAuthConfig) Validate() error {
-	return validationFailedIn("PINAuthConfig", v.validateFields())
-}
+// Validate returns nil: the document gives PINAuthConfig no rule the client checks.
+func (v PINAuthConfig) Validate() error { return nil }
 
-func (v PINAuthConfig) validateFields() *ValidationError {
-	if v.Pin == "" {
-		return validationFailed("pin", "is required", "")
-	}
-	return nil
-}
+func (v PINAuthConfig) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// PasswordAuthConfig. It returns the first rule broken, as a *ValidationError, or nil.
-func (v PasswordAuthConfig) Validate() error {
-	return validationFailedIn("PasswordAuthConfig", v.validateFields())
-}
+// Validate returns nil: the document gives PasswordAuthConfig no rule the client checks.
+func (v PasswordAuthConfig) Validate() error { return nil }
 
-func (v PasswordAuthConfig) validateFields() *ValidationError {
-	if v.Password == "" {
-		return validationFailed("password", "is required", "")
-	}
-	return nil
-}
+func (v PasswordAuthConfig) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// PasswordChangeRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v PasswordChangeRequest) Validate() error {
-	return validationFailedIn("PasswordChangeRequest", v.validateFields())
-}
+// Validate returns nil: the document gives PasswordChangeRequest no rule the client checks.
+func (v PasswordChangeRequest) Validate() error { return nil }
 
-func (v PasswordChangeRequest) validateFields() *ValidationError {
-	if v.NewPassword == "" {
-		return validationFailed("new_password", "is required", "")
-	}
-	if v.OldPassword == "" {
-		return validationFailed("old_password", "is required", "")
-	}
-	return nil
-}
+func (v PasswordChangeRequest) validateFields() *ValidationError { return nil }
 
 // Validate checks v against the rules the NetBird API document gives
 // PeerNetworkRangeCheck. It returns the first rule broken, as a *ValidationError, or nil.
@@ -1163,25 +795,21 @@ func (v PeerNetworkRangeCheck) Validate() error {
 }
 
 func (v PeerNetworkRangeCheck) validateFields() *ValidationError {
-	if v.Action == "" {
-		return validationFailed("action", "is required", "")
-	}
-	if !v.Action.Valid() {
+	switch string(v.Action) {
+	case "allow", "deny":
+	default:
 		return validationFailed("action", "must be one of \"allow\", \"deny\"", validationQuote(string(v.Action)))
 	}
-	return nil
-}
-
-// Validate checks v against the rules the NetBird API document gives
-// PeerRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v PeerRequest) Validate() error { return validationFailedIn("PeerRequest", v.validateFields()) }
-
-func (v PeerRequest) validateFields() *ValidationError {
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
+	if v.Ranges == nil {
+		return validationFailed("ranges", "is required", "")
 	}
 	return nil
 }
+
+// Validate returns nil: the document gives PeerRequest no rule the client checks.
+func (v PeerRequest) Validate() error { return nil }
+
+func (v PeerRequest) validateFields() *ValidationError { return nil }
 
 // Validate checks v against the rules the NetBird API document gives
 // PeerTemporaryAccessRequest. It returns the first rule broken, as a *ValidationError, or nil.
@@ -1190,11 +818,8 @@ func (v PeerTemporaryAccessRequest) Validate() error {
 }
 
 func (v PeerTemporaryAccessRequest) validateFields() *ValidationError {
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
-	}
-	if v.WgPubKey == "" {
-		return validationFailed("wg_pub_key", "is required", "")
+	if v.Rules == nil {
+		return validationFailed("rules", "is required", "")
 	}
 	return nil
 }
@@ -1206,11 +831,8 @@ func (v PersonalAccessTokenRequest) Validate() error {
 }
 
 func (v PersonalAccessTokenRequest) validateFields() *ValidationError {
-	if v.ExpiresIn < 1 || v.ExpiresIn > 365 {
-		return validationFailed("expires_in", "must be between 1 and 365", strconv.FormatInt(int64(v.ExpiresIn), 10))
-	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
+	if n := float64(v.ExpiresIn); n < 1 || n > 365 {
+		return validationFailed("expires_in", "must be between 1 and 365", strconv.FormatFloat(n, 'f', -1, 64))
 	}
 	return nil
 }
@@ -1220,8 +842,8 @@ func (v PersonalAccessTokenRequest) validateFields() *ValidationError {
 func (v PolicyCreate) Validate() error { return validationFailedIn("PolicyCreate", v.validateFields()) }
 
 func (v PolicyCreate) validateFields() *ValidationError {
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
+	if v.Rules == nil {
+		return validationFailed("rules", "is required", "")
 	}
 	for i, x := range v.Rules {
 		if err := x.validateFields(); err != nil {
@@ -1239,10 +861,9 @@ func (v PolicyRuleUpdate) Validate() error {
 }
 
 func (v PolicyRuleUpdate) validateFields() *ValidationError {
-	if v.Action == "" {
-		return validationFailed("action", "is required", "")
-	}
-	if !v.Action.Valid() {
+	switch string(v.Action) {
+	case "accept", "drop":
+	default:
 		return validationFailed("action", "must be one of \"accept\", \"drop\"", validationQuote(string(v.Action)))
 	}
 	if v.DestinationResource != nil {
@@ -1251,10 +872,9 @@ func (v PolicyRuleUpdate) validateFields() *ValidationError {
 			return err
 		}
 	}
-	if v.Protocol == "" {
-		return validationFailed("protocol", "is required", "")
-	}
-	if !v.Protocol.Valid() {
+	switch string(v.Protocol) {
+	case "all", "tcp", "udp", "icmp", "netbird-ssh":
+	default:
 		return validationFailed("protocol", "must be one of \"all\", \"tcp\", \"udp\", \"icmp\", \"netbird-ssh\"", validationQuote(string(v.Protocol)))
 	}
 	if v.SourceResource != nil {
@@ -1271,8 +891,8 @@ func (v PolicyRuleUpdate) validateFields() *ValidationError {
 func (v PolicyUpdate) Validate() error { return validationFailedIn("PolicyUpdate", v.validateFields()) }
 
 func (v PolicyUpdate) validateFields() *ValidationError {
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
+	if v.Rules == nil {
+		return validationFailed("rules", "is required", "")
 	}
 	for i, x := range v.Rules {
 		if err := x.validateFields(); err != nil {
@@ -1296,21 +916,24 @@ func (v PostureCheckRequest) validateFields() *ValidationError {
 			return err
 		}
 	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
-	}
 	return nil
 }
 
-// Validate returns nil: the document gives Process no rules a client can check.
+// Validate returns nil: the document gives Process no rule the client checks.
 func (v Process) Validate() error { return nil }
 
 func (v Process) validateFields() *ValidationError { return nil }
 
-// Validate returns nil: the document gives ProcessCheck no rules a client can check.
-func (v ProcessCheck) Validate() error { return nil }
+// Validate checks v against the rules the NetBird API document gives
+// ProcessCheck. It returns the first rule broken, as a *ValidationError, or nil.
+func (v ProcessCheck) Validate() error { return validationFailedIn("ProcessCheck", v.validateFields()) }
 
-func (v ProcessCheck) validateFields() *ValidationError { return nil }
+func (v ProcessCheck) validateFields() *ValidationError {
+	if v.Processes == nil {
+		return validationFailed("processes", "is required", "")
+	}
+	return nil
+}
 
 // Validate checks v against the rules the NetBird API document gives
 // ProxyTokenRequest. It returns the first rule broken, as a *ValidationError, or nil.
@@ -1320,12 +943,9 @@ func (v ProxyTokenRequest) Validate() error {
 
 func (v ProxyTokenRequest) validateFields() *ValidationError {
 	if v.ExpiresIn != nil {
-		if *v.ExpiresIn < 0 {
-			return validationFailed("expires_in", "must be at least 0", strconv.FormatInt(int64(*v.ExpiresIn), 10))
+		if n := float64(*v.ExpiresIn); n < 0 {
+			return validationFailed("expires_in", "must be at least 0", strconv.FormatFloat(n, 'f', -1, 64))
 		}
-	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
 	}
 	return nil
 }
@@ -1335,33 +955,18 @@ func (v ProxyTokenRequest) validateFields() *ValidationError {
 func (v Resource) Validate() error { return validationFailedIn("Resource", v.validateFields()) }
 
 func (v Resource) validateFields() *ValidationError {
-	if v.ID == "" {
-		return validationFailed("id", "is required", "")
-	}
-	if v.Type == "" {
-		return validationFailed("type", "is required", "")
-	}
-	if !v.Type.Valid() {
+	switch string(v.Type) {
+	case "host", "subnet", "domain", "peer":
+	default:
 		return validationFailed("type", "must be one of \"host\", \"subnet\", \"domain\", \"peer\"", validationQuote(string(v.Type)))
 	}
 	return nil
 }
 
-// Validate checks v against the rules the NetBird API document gives
-// ReverseProxyDomainRequest. It returns the first rule broken, as a *ValidationError, or nil.
-func (v ReverseProxyDomainRequest) Validate() error {
-	return validationFailedIn("ReverseProxyDomainRequest", v.validateFields())
-}
+// Validate returns nil: the document gives ReverseProxyDomainRequest no rule the client checks.
+func (v ReverseProxyDomainRequest) Validate() error { return nil }
 
-func (v ReverseProxyDomainRequest) validateFields() *ValidationError {
-	if v.Domain == "" {
-		return validationFailed("domain", "is required", "")
-	}
-	if v.TargetCluster == "" {
-		return validationFailed("target_cluster", "is required", "")
-	}
-	return nil
-}
+func (v ReverseProxyDomainRequest) validateFields() *ValidationError { return nil }
 
 // Validate checks v against the rules the NetBird API document gives
 // RouteRequest. It returns the first rule broken, as a *ValidationError, or nil.
@@ -1371,23 +976,23 @@ func (v RouteRequest) validateFields() *ValidationError {
 	if v.Domains != nil {
 		for i, x := range *v.Domains {
 			if n := utf8.RuneCountInString(x); n < 1 || n > 32 {
-				return validationFailed("domains["+strconv.Itoa(i)+"]", "must be between 1 and 32 characters long", validationLen(x))
+				return validationFailed("domains["+strconv.Itoa(i)+"]", "must be between 1 and 32 characters long", strconv.Itoa(n))
 			}
 		}
 	}
-	if v.Metric < 1 || v.Metric > 9999 {
-		return validationFailed("metric", "must be between 1 and 9999", strconv.FormatInt(int64(v.Metric), 10))
+	if v.Groups == nil {
+		return validationFailed("groups", "is required", "")
 	}
-	if v.NetworkID == "" {
-		return validationFailed("network_id", "is required", "")
+	if n := float64(v.Metric); n < 1 || n > 9999 {
+		return validationFailed("metric", "must be between 1 and 9999", strconv.FormatFloat(n, 'f', -1, 64))
 	}
 	if n := utf8.RuneCountInString(v.NetworkID); n < 1 || n > 40 {
-		return validationFailed("network_id", "must be between 1 and 40 characters long", validationLen(v.NetworkID))
+		return validationFailed("network_id", "must be between 1 and 40 characters long", strconv.Itoa(n))
 	}
 	return nil
 }
 
-// Validate returns nil: the document gives RulePortRange no rules a client can check.
+// Validate returns nil: the document gives RulePortRange no rule the client checks.
 func (v RulePortRange) Validate() error { return nil }
 
 func (v RulePortRange) validateFields() *ValidationError { return nil }
@@ -1400,42 +1005,19 @@ func (v SentinelOneMatchAttributes) Validate() error {
 
 func (v SentinelOneMatchAttributes) validateFields() *ValidationError {
 	if v.NetworkStatus != nil {
-		if !v.NetworkStatus.Valid() {
+		switch string(*v.NetworkStatus) {
+		case "connected", "disconnected", "quarantined":
+		default:
 			return validationFailed("network_status", "must be one of \"connected\", \"disconnected\", \"quarantined\"", validationQuote(string(*v.NetworkStatus)))
 		}
 	}
 	return nil
 }
 
-// Validate checks v against the rules the NetBird API document gives
-// ServiceAuthConfig. It returns the first rule broken, as a *ValidationError, or nil.
-func (v ServiceAuthConfig) Validate() error {
-	return validationFailedIn("ServiceAuthConfig", v.validateFields())
-}
+// Validate returns nil: the document gives ServiceAuthConfig no rule the client checks.
+func (v ServiceAuthConfig) Validate() error { return nil }
 
-func (v ServiceAuthConfig) validateFields() *ValidationError {
-	if v.HeaderAuths != nil {
-		for i, x := range *v.HeaderAuths {
-			if err := x.validateFields(); err != nil {
-				err.Field = "header_auths[" + strconv.Itoa(i) + "]." + err.Field
-				return err
-			}
-		}
-	}
-	if v.PasswordAuth != nil {
-		if err := v.PasswordAuth.validateFields(); err != nil {
-			err.Field = "password_auth." + err.Field
-			return err
-		}
-	}
-	if v.PinAuth != nil {
-		if err := v.PinAuth.validateFields(); err != nil {
-			err.Field = "pin_auth." + err.Field
-			return err
-		}
-	}
-	return nil
-}
+func (v ServiceAuthConfig) validateFields() *ValidationError { return nil }
 
 // Validate checks v against the rules the NetBird API document gives
 // ServiceRequest. It returns the first rule broken, as a *ValidationError, or nil.
@@ -1450,27 +1032,17 @@ func (v ServiceRequest) validateFields() *ValidationError {
 			return err
 		}
 	}
-	if v.Auth != nil {
-		if err := v.Auth.validateFields(); err != nil {
-			err.Field = "auth." + err.Field
-			return err
-		}
-	}
-	if v.Domain == "" {
-		return validationFailed("domain", "is required", "")
-	}
 	if v.ListenPort != nil {
-		if *v.ListenPort < 0 || *v.ListenPort > 65535 {
-			return validationFailed("listen_port", "must be between 0 and 65535", strconv.FormatInt(int64(*v.ListenPort), 10))
+		if n := float64(*v.ListenPort); n < 0 || n > 65535 {
+			return validationFailed("listen_port", "must be between 0 and 65535", strconv.FormatFloat(n, 'f', -1, 64))
 		}
 	}
 	if v.Mode != nil {
-		if !v.Mode.Valid() {
+		switch string(*v.Mode) {
+		case "http", "tcp", "udp", "tls":
+		default:
 			return validationFailed("mode", "must be one of \"http\", \"tcp\", \"udp\", \"tls\"", validationQuote(string(*v.Mode)))
 		}
-	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
 	}
 	if v.Targets != nil {
 		for i, x := range *v.Targets {
@@ -1496,22 +1068,17 @@ func (v ServiceTarget) validateFields() *ValidationError {
 			return err
 		}
 	}
-	if v.Port < 1 || v.Port > 65535 {
-		return validationFailed("port", "must be between 1 and 65535", strconv.FormatInt(int64(v.Port), 10))
+	if n := float64(v.Port); n < 1 || n > 65535 {
+		return validationFailed("port", "must be between 1 and 65535", strconv.FormatFloat(n, 'f', -1, 64))
 	}
-	if v.Protocol == "" {
-		return validationFailed("protocol", "is required", "")
-	}
-	if !v.Protocol.Valid() {
+	switch string(v.Protocol) {
+	case "http", "https", "tcp", "udp":
+	default:
 		return validationFailed("protocol", "must be one of \"http\", \"https\", \"tcp\", \"udp\"", validationQuote(string(v.Protocol)))
 	}
-	if v.TargetID == "" {
-		return validationFailed("target_id", "is required", "")
-	}
-	if v.TargetType == "" {
-		return validationFailed("target_type", "is required", "")
-	}
-	if !v.TargetType.Valid() {
+	switch string(v.TargetType) {
+	case "peer", "host", "domain", "subnet", "cluster":
+	default:
 		return validationFailed("target_type", "must be one of \"peer\", \"host\", \"domain\", \"subnet\", \"cluster\"", validationQuote(string(v.TargetType)))
 	}
 	return nil
@@ -1525,63 +1092,53 @@ func (v ServiceTargetOptions) Validate() error {
 
 func (v ServiceTargetOptions) validateFields() *ValidationError {
 	if v.PathRewrite != nil {
-		if !v.PathRewrite.Valid() {
+		switch string(*v.PathRewrite) {
+		case "preserve":
+		default:
 			return validationFailed("path_rewrite", "must be one of \"preserve\"", validationQuote(string(*v.PathRewrite)))
 		}
 	}
 	return nil
 }
 
-// Validate returns nil: the document gives SetupKeyRequest no rules a client can check.
-func (v SetupKeyRequest) Validate() error { return nil }
+// Validate checks v against the rules the NetBird API document gives
+// SetupKeyRequest. It returns the first rule broken, as a *ValidationError, or nil.
+func (v SetupKeyRequest) Validate() error {
+	return validationFailedIn("SetupKeyRequest", v.validateFields())
+}
 
-func (v SetupKeyRequest) validateFields() *ValidationError { return nil }
+func (v SetupKeyRequest) validateFields() *ValidationError {
+	if v.AutoGroups == nil {
+		return validationFailed("auto_groups", "is required", "")
+	}
+	return nil
+}
 
 // Validate checks v against the rules the NetBird API document gives
 // SetupRequest. It returns the first rule broken, as a *ValidationError, or nil.
 func (v SetupRequest) Validate() error { return validationFailedIn("SetupRequest", v.validateFields()) }
 
 func (v SetupRequest) validateFields() *ValidationError {
-	if v.Email == "" {
-		return validationFailed("email", "is required", "")
-	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
-	}
-	if v.Password == "" {
-		return validationFailed("password", "is required", "")
-	}
-	if utf8.RuneCountInString(string(v.Password)) < 8 {
+	if n := utf8.RuneCountInString(string(v.Password)); n < 8 {
 		return validationFailed("password", "must be at least 8 characters long", "")
 	}
 	if v.PATExpireIn != nil {
-		if *v.PATExpireIn < 1 || *v.PATExpireIn > 365 {
-			return validationFailed("pat_expire_in", "must be between 1 and 365", strconv.FormatInt(int64(*v.PATExpireIn), 10))
+		if n := float64(*v.PATExpireIn); n < 1 || n > 365 {
+			return validationFailed("pat_expire_in", "must be between 1 and 365", strconv.FormatFloat(n, 'f', -1, 64))
 		}
 	}
 	return nil
 }
 
-// Validate returns nil: the document gives SubscriptionChangeRequest no rules a client can check.
+// Validate returns nil: the document gives SubscriptionChangeRequest no rule the client checks.
 func (v SubscriptionChangeRequest) Validate() error { return nil }
 
 func (v SubscriptionChangeRequest) validateFields() *ValidationError { return nil }
 
-// Validate checks v against the rules the NetBird API document gives
-// TenantGroupResponse. It returns the first rule broken, as a *ValidationError, or nil.
-func (v TenantGroupResponse) Validate() error {
-	return validationFailedIn("TenantGroupResponse", v.validateFields())
-}
+// Validate returns nil: the document gives TenantGroupResponse no rule the client checks.
+func (v TenantGroupResponse) Validate() error { return nil }
 
-func (v TenantGroupResponse) validateFields() *ValidationError {
-	if v.ID == "" {
-		return validationFailed("id", "is required", "")
-	}
-	if v.Role == "" {
-		return validationFailed("role", "is required", "")
-	}
-	return nil
-}
+func (v TenantGroupResponse) validateFields() *ValidationError { return nil }
 
 // Validate checks v against the rules the NetBird API document gives
 // UpdateAzureIntegrationRequest. It returns the first rule broken, as a *ValidationError, or nil.
@@ -1591,8 +1148,8 @@ func (v UpdateAzureIntegrationRequest) Validate() error {
 
 func (v UpdateAzureIntegrationRequest) validateFields() *ValidationError {
 	if v.SyncInterval != nil {
-		if *v.SyncInterval < 300 {
-			return validationFailed("sync_interval", "must be at least 300", strconv.FormatInt(int64(*v.SyncInterval), 10))
+		if n := float64(*v.SyncInterval); n < 300 {
+			return validationFailed("sync_interval", "must be at least 300", strconv.FormatFloat(n, 'f', -1, 64))
 		}
 	}
 	return nil
@@ -1606,19 +1163,19 @@ func (v UpdateGoogleIntegrationRequest) Validate() error {
 
 func (v UpdateGoogleIntegrationRequest) validateFields() *ValidationError {
 	if v.SyncInterval != nil {
-		if *v.SyncInterval < 300 {
-			return validationFailed("sync_interval", "must be at least 300", strconv.FormatInt(int64(*v.SyncInterval), 10))
+		if n := float64(*v.SyncInterval); n < 300 {
+			return validationFailed("sync_interval", "must be at least 300", strconv.FormatFloat(n, 'f', -1, 64))
 		}
 	}
 	return nil
 }
 
-// Validate returns nil: the document gives UpdateOktaSCIMIntegrationRequest no rules a client can check.
+// Validate returns nil: the document gives UpdateOktaSCIMIntegrationRequest no rule the client checks.
 func (v UpdateOktaSCIMIntegrationRequest) Validate() error { return nil }
 
 func (v UpdateOktaSCIMIntegrationRequest) validateFields() *ValidationError { return nil }
 
-// Validate returns nil: the document gives UpdateSCIMIntegrationRequest no rules a client can check.
+// Validate returns nil: the document gives UpdateSCIMIntegrationRequest no rule the client checks.
 func (v UpdateSCIMIntegrationRequest) Validate() error { return nil }
 
 func (v UpdateSCIMIntegrationRequest) validateFields() *ValidationError { return nil }
@@ -1630,14 +1187,8 @@ func (v UpdateTenantRequest) Validate() error {
 }
 
 func (v UpdateTenantRequest) validateFields() *ValidationError {
-	for i, x := range v.Groups {
-		if err := x.validateFields(); err != nil {
-			err.Field = "groups[" + strconv.Itoa(i) + "]." + err.Field
-			return err
-		}
-	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
+	if v.Groups == nil {
+		return validationFailed("groups", "is required", "")
 	}
 	return nil
 }
@@ -1649,8 +1200,8 @@ func (v UserCreateRequest) Validate() error {
 }
 
 func (v UserCreateRequest) validateFields() *ValidationError {
-	if v.Role == "" {
-		return validationFailed("role", "is required", "")
+	if v.AutoGroups == nil {
+		return validationFailed("auto_groups", "is required", "")
 	}
 	return nil
 }
@@ -1662,10 +1213,7 @@ func (v UserInviteAcceptRequest) Validate() error {
 }
 
 func (v UserInviteAcceptRequest) validateFields() *ValidationError {
-	if v.Password == "" {
-		return validationFailed("password", "is required", "")
-	}
-	if utf8.RuneCountInString(string(v.Password)) < 8 {
+	if n := utf8.RuneCountInString(string(v.Password)); n < 8 {
 		return validationFailed("password", "must be at least 8 characters long", "")
 	}
 	return nil
@@ -1678,19 +1226,13 @@ func (v UserInviteCreateRequest) Validate() error {
 }
 
 func (v UserInviteCreateRequest) validateFields() *ValidationError {
-	if v.Email == "" {
-		return validationFailed("email", "is required", "")
-	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
-	}
-	if v.Role == "" {
-		return validationFailed("role", "is required", "")
+	if v.AutoGroups == nil {
+		return validationFailed("auto_groups", "is required", "")
 	}
 	return nil
 }
 
-// Validate returns nil: the document gives UserInviteRegenerateRequest no rules a client can check.
+// Validate returns nil: the document gives UserInviteRegenerateRequest no rule the client checks.
 func (v UserInviteRegenerateRequest) Validate() error { return nil }
 
 func (v UserInviteRegenerateRequest) validateFields() *ValidationError { return nil }
@@ -1700,15 +1242,13 @@ func (v UserInviteRegenerateRequest) validateFields() *ValidationError { return 
 func (v UserRequest) Validate() error { return validationFailedIn("UserRequest", v.validateFields()) }
 
 func (v UserRequest) validateFields() *ValidationError {
-	if v.Role == "" {
-		return validationFailed("role", "is required", "")
+	if v.AutoGroups == nil {
+		return validationFailed("auto_groups", "is required", "")
 	}
 	return nil
 }
 
-// Validate returns nil.
-//
-// WorkloadRequest is a union (oneOf/anyOf) of schemas, left to the server.
+// Validate returns nil: the document gives WorkloadRequest no rule the client checks.
 func (v WorkloadRequest) Validate() error { return nil }
 
 func (v WorkloadRequest) validateFields() *ValidationError { return nil }
@@ -1718,14 +1258,11 @@ func (v WorkloadRequest) validateFields() *ValidationError { return nil }
 func (v ZoneRequest) Validate() error { return validationFailedIn("ZoneRequest", v.validateFields()) }
 
 func (v ZoneRequest) validateFields() *ValidationError {
-	if v.Domain == "" {
-		return validationFailed("domain", "is required", "")
-	}
-	if v.Name == "" {
-		return validationFailed("name", "is required", "")
+	if v.DistributionGroups == nil {
+		return validationFailed("distribution_groups", "is required", "")
 	}
 	if n := utf8.RuneCountInString(v.Name); n < 1 || n > 255 {
-		return validationFailed("name", "must be between 1 and 255 characters long", validationLen(v.Name))
+		return validationFailed("name", "must be between 1 and 255 characters long", strconv.Itoa(n))
 	}
 	return nil
 }

@@ -1,15 +1,22 @@
 package api_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/netbird-go/netbird/api"
+	"github.com/netbird-go/netbird/internal/spec"
 )
 
 type validator interface{ Validate() error }
@@ -30,6 +37,7 @@ func validRoute() api.RouteRequest {
 }
 
 func TestValidate(t *testing.T) {
+	schemas := bodySchemas(t)
 	long := strings.Repeat("x", 41)
 	for _, tc := range []struct {
 		name  string
@@ -42,13 +50,18 @@ func TestValidate(t *testing.T) {
 		{"token expires_in 366", api.PersonalAccessTokenRequest{Name: "t", ExpiresIn: 366}, "expires_in", "must be between 1 and 365", "366"},
 		{"token expires_in 1", api.PersonalAccessTokenRequest{Name: "t", ExpiresIn: 1}, "", "", ""},
 		{"token expires_in 365", api.PersonalAccessTokenRequest{Name: "t", ExpiresIn: 365}, "", "", ""},
-		{"token without name", api.PersonalAccessTokenRequest{ExpiresIn: 30}, "name", "is required", ""},
+		// A required string is present in the JSON even when empty.
+		{"token with an empty name", api.PersonalAccessTokenRequest{ExpiresIn: 30}, "", "", ""},
+		{"inline body with an empty required string", api.AWSMarketplaceActivateRequest{}, "", "", ""},
 
 		{"enum", api.DNSRecordRequest{Name: "a.example.com", Content: "1.2.3.4", Type: "MX"}, "type", `must be one of "A", "AAAA", "CNAME"`, `"MX"`},
 		{"enum ok", api.DNSRecordRequest{Name: "a.example.com", Content: "1.2.3.4", Type: api.DNSRecordTypeA}, "", "", ""},
-		{"required enum empty", api.DNSRecordRequest{Name: "a.example.com", Content: "1.2.3.4"}, "type", "is required", ""},
-		{"string length and TTL minimum", api.DNSRecordRequest{Name: "a", Content: "x", Type: api.DNSRecordTypeA, TTL: -1}, "ttl", "must be at least 0", "-1"},
+		{"empty enum", api.DNSRecordRequest{Name: "a.example.com", Content: "1.2.3.4"}, "type", "must be one of", `""`},
+		{"minimum", api.DNSRecordRequest{Name: "a", Content: "x", Type: api.DNSRecordTypeA, TTL: -1}, "ttl", "must be at least 0", "-1"},
+		{"minLength", api.DNSRecordRequest{Name: "a", Type: api.DNSRecordTypeA}, "content", "must be between 1 and 255 characters long", "0"},
 
+		{"required nil slice", api.PolicyUpdate{Name: "p"}, "rules", "is required", ""},
+		{"required empty slice", api.PolicyUpdate{Name: "p", Rules: []api.PolicyRuleUpdate{}}, "", "", ""},
 		{"nested array element", api.PolicyUpdate{Name: "p", Rules: []api.PolicyRuleUpdate{validRule(), func() api.PolicyRuleUpdate {
 			r := validRule()
 			r.Protocol = "tcpx"
@@ -61,19 +74,22 @@ func TestValidate(t *testing.T) {
 			return r
 		}()}}, "", "", ""},
 		{"deep path", api.PostureCheckRequest{Name: "pc", Checks: &api.Checks{GeoLocationCheck: &api.GeoLocationCheck{
-			Action:    api.GeoLocationCheckActionAllow,
-			Locations: []api.Location{{CountryCode: "DE"}, {}},
-		}}}, "checks.geo_location_check.locations[1].country_code", "is required", ""},
+			Action: api.GeoLocationCheckActionAllow,
+		}}}, "checks.geo_location_check.locations", "is required", ""},
+		{"deep path ok", api.PostureCheckRequest{Name: "pc", Checks: &api.Checks{GeoLocationCheck: &api.GeoLocationCheck{
+			Action: api.GeoLocationCheckActionAllow, Locations: []api.Location{{CountryCode: "DE"}},
+		}}}, "", "", ""},
 
-		{"route without id", validRoute(), "", "", ""},
-		{"route network_id too long", func() api.RouteRequest { r := validRoute(); r.NetworkID = long; return r }(),
+		{"route", validRoute(), "", "", ""},
+		{"route without groups", func() api.RouteRequest { r := validRoute(); r.Groups = nil; return r }(), "groups", "is required", ""},
+		{"maxLength", func() api.RouteRequest { r := validRoute(); r.NetworkID = long; return r }(),
 			"network_id", "must be between 1 and 40 characters long", "41"},
-		{"route network_id counts characters", func() api.RouteRequest { r := validRoute(); r.NetworkID = strings.Repeat("é", 40); return r }(),
+		{"length counts characters", func() api.RouteRequest { r := validRoute(); r.NetworkID = strings.Repeat("é", 40); return r }(),
 			"", "", ""},
-		{"route domain element", func() api.RouteRequest { r := validRoute(); r.Domains = &[]string{"example.com", ""}; return r }(),
+		{"array element length", func() api.RouteRequest { r := validRoute(); r.Domains = &[]string{"example.com", ""}; return r }(),
 			"domains[1]", "must be between 1 and 32 characters long", "0"},
-		{"route metric", func() api.RouteRequest { r := validRoute(); r.Metric = 0; return r }(),
-			"metric", "must be between 1 and 9999", "0"},
+		{"maximum", func() api.RouteRequest { r := validRoute(); r.Metric = 10000; return r }(),
+			"metric", "must be between 1 and 9999", "10000"},
 
 		{"pattern", api.ServiceRequest{Name: "s", Domain: "s.example.com", AccessRestrictions: &api.AccessRestrictions{
 			AllowedCountries: &[]string{"DE", "DEU"},
@@ -86,13 +102,17 @@ func TestValidate(t *testing.T) {
 		{"optional pointer number", api.ServiceRequest{Name: "s", Domain: "s.example.com", ListenPort: ptr(65536)},
 			"listen_port", "must be between 0 and 65535", "65536"},
 
-		{"minItems", api.AgentNetworkPolicyRequest{Name: "p", SourceGroups: []string{"g"}},
+		{"minItems", api.AgentNetworkPolicyRequest{Name: "p", SourceGroups: []string{"g"}, DestinationProviderIds: []string{}},
 			"destination_provider_ids", "must have at least 1 element", "0"},
-
-		{"inline body", api.AWSMarketplaceActivateRequest{}, "plan_tier", "is required", ""},
+		{"minItems ok", api.AgentNetworkPolicyRequest{Name: "p", SourceGroups: []string{"g"}, DestinationProviderIds: []string{"d"}},
+			"", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.body.Validate()
+			// The document's own verdict on the JSON the client would send.
+			if doc := documentVerdict(t, schemas, tc.body); (doc == nil) != (err == nil) {
+				t.Errorf("Validate: %v; kin-openapi: %v", err, doc)
+			}
 			if tc.field == "" {
 				if err != nil {
 					t.Fatalf("want valid, got %v", err)
@@ -215,4 +235,288 @@ func TestEveryRequestBodyHasValidate(t *testing.T) {
 	if n < 50 {
 		t.Errorf("found %d request body types; expected the whole API", n)
 	}
+}
+
+// Validate fails exactly when kin-openapi, reading the JSON the client
+// would send against the document, does, for every request body: from a
+// small valid instance of the body, each property is set in turn to values
+// just inside and just outside each of its rules (nested objects and
+// array elements included).
+func TestValidateAgreesWithTheDocument(t *testing.T) {
+	schemas := bodySchemas(t)
+	bodies, compared := 0, 0
+	for _, typ := range slices.SortedFunc(maps.Keys(schemas), func(a, b reflect.Type) int { return strings.Compare(a.Name(), b.Name()) }) {
+		schema := schemas[typ]
+		base, ok := example(schema, 0).(map[string]any)
+		if !ok {
+			t.Logf("%s: the body is not an object", typ.Name())
+			continue
+		}
+		// try reports the verdicts on base as it is now; ok is false when
+		// the JSON is no value of the Go type.
+		try := func() (ours, doc error, ok bool) {
+			b, _ := json.Marshal(base)
+			v := reflect.New(typ)
+			if json.Unmarshal(b, v.Interface()) != nil {
+				return nil, nil, false
+			}
+			return v.Elem().Interface().(validator).Validate(), documentVerdict(t, schemas, v.Elem().Interface()), true
+		}
+		if ours, doc, ok := try(); !ok || ours != nil || doc != nil {
+			t.Logf("%s: no valid instance to start from (Validate: %v; kin-openapi: %v)", typ.Name(), ours, doc)
+			continue
+		}
+		bodies++
+		sweep(schema, base, typ.Name()+".", 0, try, func(what string, ours, doc error) {
+			compared++
+			if (ours == nil) != (doc == nil) {
+				t.Errorf("%s: Validate: %v; kin-openapi: %v", what, ours, doc)
+			}
+		})
+	}
+	t.Logf("%d bodies, %d values compared", bodies, compared)
+	if bodies < 50 || compared < 200 {
+		t.Errorf("only %d bodies and %d values compared; expected the whole API", bodies, compared)
+	}
+}
+
+// sweep sets each property of obj (an instance of the object schema s),
+// in turn, to values just inside and just outside its rules, reports the
+// verdicts of try on each, and puts the property back. It goes on into
+// the property's object, or the first element of its array of objects,
+// where that is valid.
+func sweep(s *openapi3.Schema, obj map[string]any, at string, depth int,
+	try func() (error, error, bool), report func(what string, ours, doc error)) {
+	props, required := properties(s)
+	for _, name := range slices.Sorted(maps.Keys(props)) {
+		prop := props[name]
+		old, had := obj[name]
+		for _, v := range around(prop, required[name]) {
+			obj[name] = v
+			if ours, doc, ok := try(); ok {
+				report(fmt.Sprintf("%s%s = %.40v", at, name, v), ours, doc)
+			}
+		}
+		// Then inside it: an object, or the first element of an array,
+		// made present where the instance has none.
+		inner := old
+		if _, isObject := old.(map[string]any); !isObject && depth < 4 {
+			inner = example(prop, 0)
+		}
+		if a, ok := inner.([]any); ok && len(a) == 0 {
+			inner = []any{example(items(prop), 0)}
+		}
+		obj[name] = inner
+		if ours, doc, ok := try(); ok && ours == nil && doc == nil {
+			if m, ok := inner.(map[string]any); ok {
+				sweep(prop, m, at+name+".", depth+1, try, report)
+			} else if a, ok := inner.([]any); ok {
+				if m, ok := a[0].(map[string]any); ok {
+					sweep(items(prop), m, at+name+"[0].", depth+1, try, report)
+				}
+			}
+		}
+		if had {
+			obj[name] = old
+		} else {
+			delete(obj, name)
+		}
+	}
+}
+
+// around is the values just inside and just outside the rules of s.
+func around(s *openapi3.Schema, required bool) []any {
+	var vs []any
+	enum := enumOf(s)
+	if len(enum) > 0 {
+		vs = append(vs, enum[0], "no such value")
+	}
+	step := 0.5
+	if is(s, "integer") {
+		step = 1
+	}
+	// Lengths are made of two-byte characters: they count characters.
+	text := is(s, "string") && len(enum) == 0 && !slices.ContainsFunc(chain(s), func(c *openapi3.Schema) bool { return c.Pattern != "" })
+	for _, c := range chain(s) {
+		if c.Min != nil {
+			vs = append(vs, *c.Min-step, *c.Min, *c.Min+step)
+		}
+		if c.Max != nil {
+			vs = append(vs, *c.Max-step, *c.Max, *c.Max+step)
+		}
+		if n := small(c.MinLength); text && n > 0 {
+			vs = append(vs, strings.Repeat("é", n-1), strings.Repeat("é", n))
+		}
+		if text && c.MaxLength != nil {
+			n := small(*c.MaxLength)
+			vs = append(vs, strings.Repeat("é", n), strings.Repeat("é", n+1))
+		}
+		if n := small(c.MinItems); is(s, "array") && n > 0 {
+			el := []any{example(items(s), 0)}
+			vs = append(vs, slices.Repeat(el, n-1), slices.Repeat(el, n), slices.Repeat(el, n+1))
+		}
+		if is(s, "array") && c.MaxItems != nil {
+			n, el := small(*c.MaxItems), []any{example(items(s), 0)}
+			vs = append(vs, slices.Repeat(el, n), slices.Repeat(el, n+1))
+		}
+	}
+	if required && !nullable(s) && (is(s, "array") || is(s, "object")) {
+		vs = append(vs, nil) // sent as null: missing
+	}
+	return vs
+}
+
+// example is a small JSON value that s accepts, where one is easy to make.
+func example(s *openapi3.Schema, depth int) any {
+	if enum := enumOf(s); len(enum) > 0 {
+		return enum[0]
+	}
+	var lo, minLength, minItems float64
+	for _, c := range chain(s) {
+		if len(c.OneOf) > 0 {
+			return example(c.OneOf[0].Value, depth)
+		}
+		if c.Min != nil && c.ExclusiveMin.IsTrue() {
+			lo = max(lo, *c.Min+1)
+		} else if c.Min != nil {
+			lo = max(lo, *c.Min)
+		}
+		minLength, minItems = max(minLength, float64(c.MinLength)), max(minItems, float64(c.MinItems))
+	}
+	switch {
+	case is(s, "object") && depth < 6:
+		props, required := properties(s)
+		m := map[string]any{}
+		for name := range required {
+			if p := props[name]; p != nil && !p.ReadOnly {
+				m[name] = example(p, depth+1)
+			}
+		}
+		return m
+	case is(s, "array") && depth < 6:
+		return slices.Repeat([]any{example(items(s), depth+1)}, int(minItems))
+	case is(s, "integer"), is(s, "number"):
+		return lo
+	case is(s, "boolean"):
+		return false
+	case slices.ContainsFunc(chain(s), func(c *openapi3.Schema) bool { return c.Format == "date-time" }):
+		return "2025-01-02T03:04:05Z"
+	}
+	return strings.Repeat("a", int(minLength))
+}
+
+// small is a length or item count of the document, as an int: they are
+// small.
+func small(n uint64) int {
+	if n > 1<<16 {
+		panic(fmt.Sprintf("a length of %d in the document", n))
+	}
+	return int(n)
+}
+
+// properties merges the properties and required lists of s's allOf parts.
+func properties(s *openapi3.Schema) (map[string]*openapi3.Schema, map[string]bool) {
+	props, required := map[string]*openapi3.Schema{}, map[string]bool{}
+	for _, c := range chain(s) {
+		for name, p := range c.Properties {
+			props[name] = p.Value
+		}
+		for _, r := range c.Required {
+			required[r] = true
+		}
+	}
+	return props, required
+}
+
+func items(s *openapi3.Schema) *openapi3.Schema {
+	for _, c := range chain(s) {
+		if c.Items != nil {
+			return c.Items.Value
+		}
+	}
+	return &openapi3.Schema{}
+}
+
+// enumOf is the values that every enum of s and its allOf parts allows.
+func enumOf(s *openapi3.Schema) []any {
+	var vals []any
+	first := true
+	for _, c := range chain(s) {
+		if len(c.Enum) > 0 && first {
+			vals, first = slices.Clone(c.Enum), false
+		}
+		vals = slices.DeleteFunc(vals, func(v any) bool { return len(c.Enum) > 0 && !slices.Contains(c.Enum, v) })
+	}
+	return vals
+}
+
+func chain(s *openapi3.Schema) []*openapi3.Schema {
+	out := []*openapi3.Schema{s}
+	for _, p := range s.AllOf {
+		out = append(out, chain(p.Value)...)
+	}
+	return out
+}
+
+func is(s *openapi3.Schema, typ string) bool {
+	return slices.ContainsFunc(chain(s), func(c *openapi3.Schema) bool {
+		return c.Type.Is(typ) || typ == "object" && len(c.Properties) > 0
+	})
+}
+
+func nullable(s *openapi3.Schema) bool {
+	return slices.ContainsFunc(chain(s), func(c *openapi3.Schema) bool { return c.Nullable || c.Type.Includes("null") })
+}
+
+// bodySchemas maps the Go type of every JSON request body to its schema in
+// the document the client was generated from: each XWithResponse method
+// of ClientWithResponses takes the body of operation X before its request
+// editors.
+func bodySchemas(t *testing.T) map[reflect.Type]*openapi3.Schema {
+	t.Helper()
+	doc, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := map[string]*openapi3.Operation{}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			ops[op.OperationID] = op
+		}
+	}
+	schemas := map[reflect.Type]*openapi3.Schema{}
+	for m := range reflect.TypeFor[*api.ClientWithResponses]().Methods() {
+		op := ops[strings.TrimSuffix(m.Name, "WithResponse")]
+		if op == nil || op.RequestBody == nil || op.RequestBody.Value.Content.Get("application/json") == nil {
+			continue
+		}
+		body := m.Type.In(m.Type.NumIn() - 2)
+		if body.Kind() != reflect.Struct || !body.Implements(reflect.TypeFor[validator]()) {
+			t.Fatalf("%s: the parameter before the request editors is %v, not a body", m.Name, body)
+		}
+		schemas[body] = op.RequestBody.Value.Content.Get("application/json").Schema.Value
+	}
+	if len(schemas) < 50 {
+		t.Fatalf("found %d request bodies; expected the whole API", len(schemas))
+	}
+	return schemas
+}
+
+// documentVerdict validates the JSON of body with kin-openapi, as a request
+// against the body's schema.
+func documentVerdict(t *testing.T, schemas map[reflect.Type]*openapi3.Schema, body any) error {
+	t.Helper()
+	schema := schemas[reflect.TypeOf(body)]
+	if schema == nil {
+		t.Fatalf("%T is no request body", body)
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	return schema.VisitJSON(v, openapi3.VisitAsRequest())
 }

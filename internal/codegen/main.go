@@ -12,6 +12,8 @@
 //	api/models.gen.go   models            (oapi-codegen)
 //	api/client.gen.go   low-level client  (oapi-codegen)
 //	api/spec.gen.go     the spec version constants
+//	api/validate.gen.go the Validate methods of the request bodies (validate.go)
+//	api/validate_unchecked.gen.txt  the rules of the bodies those leave to the server
 //	internal/spec/openapi.gen.json  the document as named and fixed, for netbirdtest
 //	api_surface.txt     one line per exported identifier of api/ and the root package
 //
@@ -144,7 +146,7 @@ func run(p paths) error {
 	if err := writeGo(filepath.Join(p.API, "spec.gen.go"), specVersionFile(ver)); err != nil {
 		return err
 	}
-	if err := writeValidators(filepath.Join(p.API, "validate.gen.go"), named, p.API); err != nil {
+	if err := writeValidators(p.API, named); err != nil {
 		return err
 	}
 	// One parse of the generated package serves the writers below: they
