@@ -3,23 +3,13 @@ package netbird_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/netbird-go/netbird"
 	"github.com/netbird-go/netbird/api"
 	"github.com/netbird-go/netbird/auth"
 )
-
-// capture is a transport that records the request it is given and answers 418.
-type capture struct{ req *http.Request }
-
-func (c *capture) RoundTrip(r *http.Request) (*http.Response, error) {
-	c.req = r
-	return &http.Response{StatusCode: http.StatusTeapot, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("{}")), Request: r}, nil
-}
 
 // The base path is applied once, when api's builder makes the request:
 // what WithRequestEditor sees is what is sent, escaped ids included.

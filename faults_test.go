@@ -32,21 +32,6 @@ import (
 	"github.com/netbird-go/netbird/netbirdtest"
 )
 
-// returnsWithin runs f and fails the test if it does not return within d:
-// a bound for "does not hang", never a speed assertion.
-func returnsWithin[T any](t *testing.T, d time.Duration, f func() T) T {
-	t.Helper()
-	done := make(chan T, 1)
-	go func() { done <- f() }()
-	select {
-	case v := <-done:
-		return v
-	case <-time.After(d):
-		t.Fatalf("did not return within %v", d)
-		panic("unreachable")
-	}
-}
-
 // connCounter counts the connections a test server accepts.
 type connCounter struct{ n atomic.Int64 }
 
@@ -54,18 +39,6 @@ func (c *connCounter) hook(_ net.Conn, s http.ConnState) {
 	if s == http.StateNew {
 		c.n.Add(1)
 	}
-}
-
-// freeAddr returns a loopback address where nothing listens.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
 }
 
 // Connection refused: a *TransportError that says so; the connection was
@@ -386,21 +359,17 @@ func TestFaultSlowBody(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var requests atomic.Int64
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := newHarnessConfig(t, tc.cfg, tc.opts...)
+			h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 				requests.Add(1)
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(200)
 				_, _ = io.WriteString(w, `[{"id":"p1",`)
 				_ = http.NewResponseController(w).Flush()
 				<-r.Context().Done()
-			}))
-			defer srv.Close()
-			tc.cfg.Host, tc.cfg.Token = srv.URL, testPAT
-			c, err := netbird.New(tc.cfg, append([]netbird.Option{fastRetries}, tc.opts...)...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = returnsWithin(t, 30*time.Second, func() error { _, err := c.Peers.List(context.Background(), nil); return err })
+			})
+			c := h.client
+			err := returnsWithin(t, 30*time.Second, func() error { _, err := c.Peers.List(context.Background(), nil); return err })
 			var de *netbird.DecodeError
 			var ne net.Error
 			timeout := errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
@@ -446,7 +415,12 @@ func TestFaultAnswers(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var attempts atomic.Int64
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			opt := netbird.WithoutRetries()
+			if tc.retries {
+				opt = fastRetries
+			}
+			h := newHarness(t, opt)
+			h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 				attempts.Add(1)
 				if tc.ctype != "" {
 					w.Header().Set("Content-Type", tc.ctype)
@@ -456,17 +430,8 @@ func TestFaultAnswers(t *testing.T) {
 				w.Header().Set("X-Request-Id", "req-1")
 				w.WriteHeader(tc.status)
 				_, _ = io.WriteString(w, tc.body)
-			}))
-			defer srv.Close()
-			opt := netbird.WithoutRetries()
-			if tc.retries {
-				opt = fastRetries
-			}
-			c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT}, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := c.Peers.Get(context.Background(), "p1")
+			})
+			p, err := h.client.Peers.Get(context.Background(), "p1")
 			switch {
 			case tc.want.ok:
 				if err != nil || p == nil || p.Name != "laptop" {
@@ -514,36 +479,31 @@ func TestFaultRedirects(t *testing.T) {
 
 	var hits atomic.Int64
 	var authAtTarget atomic.Value
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/peers", func(w http.ResponseWriter, r *http.Request) {
+	h := newHarness(t)
+	h.mux.HandleFunc("/peers", func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		http.Redirect(w, r, other.URL+"/api/peers", http.StatusFound)
 	})
-	mux.HandleFunc("/api/groups", func(w http.ResponseWriter, r *http.Request) {
+	h.mux.HandleFunc("/groups", func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		http.Redirect(w, r, other.URL+"/api/groups", http.StatusTemporaryRedirect)
 	})
-	mux.HandleFunc("/api/users", func(w http.ResponseWriter, r *http.Request) {
+	h.mux.HandleFunc("/users", func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
-		http.Redirect(w, r, "/api/users-moved", http.StatusMovedPermanently)
+		http.Redirect(w, r, basePath+"/users-moved", http.StatusMovedPermanently)
 	})
-	mux.HandleFunc("/api/users-moved", func(w http.ResponseWriter, r *http.Request) {
+	h.mux.HandleFunc("/users-moved", func(w http.ResponseWriter, r *http.Request) {
 		authAtTarget.Store(r.Header.Values("Authorization"))
 		writeJSON(w, 200, `[]`)
 	})
-	mux.HandleFunc("/api/setup-keys", func(w http.ResponseWriter, r *http.Request) {
+	h.mux.HandleFunc("/setup-keys", func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
-		http.Redirect(w, r, "/api/setup-keys", http.StatusFound) // a loop
+		http.Redirect(w, r, basePath+"/setup-keys", http.StatusFound) // a loop
 	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT}, fastRetries)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := h.client
 	ctx := context.Background()
 
-	_, err = c.Peers.List(ctx, nil)
+	_, err := c.Peers.List(ctx, nil)
 	if err == nil || !strings.Contains(err.Error(), "refusing redirect") || !strings.Contains(err.Error(), other.Listener.Addr().String()) {
 		t.Errorf("302 to another host: %v", err)
 	}
@@ -581,7 +541,8 @@ func TestFaultRedirects(t *testing.T) {
 func TestFaultHugeErrorBody(t *testing.T) {
 	const total = 100 << 20
 	var written atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := newHarness(t, netbird.WithoutRetries())
+	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
 		chunk := bytes.Repeat([]byte("<p>upstream error</p>\n"), 1500) // 33 KB
@@ -592,16 +553,11 @@ func TestFaultHugeErrorBody(t *testing.T) {
 				return
 			}
 		}
-	}))
-	defer srv.Close()
-	c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT}, netbird.WithoutRetries())
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	err = returnsWithin(t, 30*time.Second, func() error { _, err := c.Peers.List(context.Background(), nil); return err })
+	err := returnsWithin(t, 30*time.Second, func() error { _, err := h.client.Peers.List(context.Background(), nil); return err })
 	runtime.ReadMemStats(&after)
 	var ae *netbird.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 502 || !strings.Contains(ae.Message, "upstream error") || len(ae.Message) > 1000 {
@@ -623,7 +579,8 @@ func TestFaultHugeErrorBody(t *testing.T) {
 func TestFaultHugeTrailingBody(t *testing.T) {
 	const total = 100 << 20
 	var written atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := newHarness(t, netbird.WithoutRetries())
+	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, `{"id":"p1","name":"laptop"}`)
 		chunk := bytes.Repeat([]byte(" junk"), 6600)
 		for written.Load() < total {
@@ -633,12 +590,8 @@ func TestFaultHugeTrailingBody(t *testing.T) {
 				return
 			}
 		}
-	}))
-	defer srv.Close()
-	c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT}, netbird.WithoutRetries())
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
+	c := h.client
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -660,13 +613,9 @@ func TestFaultHugeTrailingBody(t *testing.T) {
 // 429 storms: every method is retried (NetBird refused before acting),
 // then the call gives up with an error IsRateLimited recognises.
 func TestFaultRateLimitStorm(t *testing.T) {
-	srv := netbirdtest.NewServer(t)
+	srv, c := sandbox(t)
 	srv.InjectFault("", netbirdtest.Fault{Status: 429, Message: "too many requests"})
-	c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()}, fastRetries)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.Peers.List(context.Background(), nil)
+	_, err := c.Peers.List(context.Background(), nil)
 	if !netbird.IsRateLimited(err) {
 		t.Errorf("GET: want IsRateLimited, got %v", err)
 	}
@@ -711,17 +660,13 @@ func TestFaultRetryAfter(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var attempts atomic.Int64
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := newHarnessConfig(t, auth.Config{Timeout: 2 * time.Second})
+			h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 				attempts.Add(1)
 				w.Header().Set("Retry-After", tc.value)
 				writeJSON(w, 429, `{"message":"too many requests","code":429}`)
-			}))
-			defer srv.Close()
-			c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT, Timeout: 2 * time.Second}, fastRetries)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = returnsWithin(t, 30*time.Second, func() error { _, err := c.Peers.List(context.Background(), nil); return err })
+			})
+			err := returnsWithin(t, 30*time.Second, func() error { _, err := h.client.Peers.List(context.Background(), nil); return err })
 			if !netbird.IsRateLimited(err) {
 				t.Errorf("want the 429 (IsRateLimited), got %v", err)
 			}
@@ -734,12 +679,8 @@ func TestFaultRetryAfter(t *testing.T) {
 
 // 503 then success: the retries hide it (idempotent methods).
 func TestFault503ThenSuccess(t *testing.T) {
-	srv := netbirdtest.NewServer(t)
+	srv, c := sandbox(t)
 	srv.InjectFault("ListPeers", netbirdtest.Fault{Status: 503, Message: "maintenance", Times: 2})
-	c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()}, fastRetries)
-	if err != nil {
-		t.Fatal(err)
-	}
 	peers, err := c.Peers.List(context.Background(), nil)
 	if err != nil || len(peers) == 0 {
 		t.Fatalf("got %v, %v", peers, err)
@@ -752,17 +693,13 @@ func TestFault503ThenSuccess(t *testing.T) {
 // A connection reset before any answer: a GET is retried and succeeds; a
 // POST is not retried, since the server may have acted.
 func TestFaultResetBeforeAnswer(t *testing.T) {
-	srv := netbirdtest.NewServer(t)
-	c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()}, fastRetries)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, c := sandbox(t)
 	srv.InjectFault("ListPeers", netbirdtest.Fault{Reset: true, Times: 1})
 	if _, err := c.Peers.List(context.Background(), nil); err != nil {
 		t.Errorf("GET after a reset: %v", err)
 	}
 	srv.InjectFault("CreateGroup", netbirdtest.Fault{Reset: true, Times: 1})
-	_, err = c.Groups.Create(context.Background(), api.GroupRequest{Name: "ops"})
+	_, err := c.Groups.Create(context.Background(), api.GroupRequest{Name: "ops"})
 	var te *netbird.TransportError
 	if !errors.As(err, &te) {
 		t.Errorf("POST after a reset: want a TransportError, got %v", err)
@@ -776,7 +713,7 @@ func TestFaultResetBeforeAnswer(t *testing.T) {
 // the 5xx; the server counts the creates.
 func TestIdempotencyPOSTNotRepeatedAfter5xx(t *testing.T) {
 	for _, status := range []int{500, 502, 503, 504} {
-		srv := netbirdtest.NewServer(t)
+		srv, c := sandbox(t)
 		var creates atomic.Int64
 		srv.Handle("CreateGroup", func(w http.ResponseWriter, r *http.Request) {
 			creates.Add(1) // the server acted, then failed to answer well
@@ -784,11 +721,7 @@ func TestIdempotencyPOSTNotRepeatedAfter5xx(t *testing.T) {
 			w.WriteHeader(status)
 			_ = json.NewEncoder(w).Encode(map[string]any{"message": "upstream failed", "code": status})
 		})
-		c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()}, fastRetries)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = c.Groups.Create(context.Background(), api.GroupRequest{Name: "ops"})
+		_, err := c.Groups.Create(context.Background(), api.GroupRequest{Name: "ops"})
 		var ae *netbird.APIError
 		if !errors.As(err, &ae) || ae.StatusCode != status {
 			t.Errorf("%d: got %v", status, err)

@@ -10,7 +10,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,12 +22,11 @@ import (
 	"github.com/netbird-go/netbird/netbirdtest"
 )
 
-// badInputEnv is what a row runs against: a client for a server that
-// counts every request reaching it and answers 200 {}.
+// badInputEnv is what a row runs against: a harness whose server counts
+// every request reaching it and answers 200 {}.
 type badInputEnv struct {
-	t      *testing.T
-	client *netbird.Client
-	sent   *atomic.Int64
+	*harness
+	sent atomic.Int64
 }
 
 // badInput is one row: what the user gets wrong, and what the message
@@ -241,19 +239,13 @@ var badInputs = []badInput{
 
 func newBadInputEnv(t *testing.T) *badInputEnv {
 	t.Helper()
-	var sent atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sent.Add(1)
-		t.Logf("reached the server: %s %s", r.Method, r.URL.EscapedPath())
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{}`)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT}, netbird.WithoutRetries())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &badInputEnv{t: t, client: c, sent: &sent}
+	e := &badInputEnv{harness: newHarness(t, netbird.WithoutRetries())}
+	e.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		e.sent.Add(1)
+		t.Logf("reached the server: %s %s", r.Method, r.RequestURI)
+		writeJSON(w, 200, `{}`)
+	})
+	return e
 }
 
 func TestBadInputs(t *testing.T) {
@@ -323,36 +315,31 @@ func TestAcceptedEdgeInputs(t *testing.T) {
 func TestPathParametersAreEscaped(t *testing.T) {
 	var mu sync.Mutex
 	var seen []string // escaped path, then the id the server decoded
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/peers/{id}", func(w http.ResponseWriter, r *http.Request) {
+	h := newHarness(t, netbird.WithoutRetries())
+	// Paths are seen under basePath, which the harness strips.
+	h.mux.HandleFunc("GET /peers/{id}", func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		seen = append(seen, r.URL.EscapedPath(), r.PathValue("id"))
 		mu.Unlock()
 		writeJSON(w, 200, `{"id":"x"}`)
 	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		t.Errorf("an id escaped its segment: %s %s", r.Method, r.URL.EscapedPath())
 		http.NotFound(w, r)
 	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT}, netbird.WithoutRetries())
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range []struct{ id, path string }{
-		{"a/b", "/api/peers/a%2Fb"},
-		{"../users", "/api/peers/..%2Fusers"},
-		{"%2F", "/api/peers/%252F"},
-		{"a b", "/api/peers/a%20b"},
-		{"?x=1", "/api/peers/%3Fx=1"},
-		{"#f", "/api/peers/%23f"},
-		{"é", "/api/peers/%C3%A9"},
-		{"a\nb", "/api/peers/a%0Ab"},
-		{"..x", "/api/peers/..x"},
+		{"a/b", "/peers/a%2Fb"},
+		{"../users", "/peers/..%2Fusers"},
+		{"%2F", "/peers/%252F"},
+		{"a b", "/peers/a%20b"},
+		{"?x=1", "/peers/%3Fx=1"},
+		{"#f", "/peers/%23f"},
+		{"é", "/peers/%C3%A9"},
+		{"a\nb", "/peers/a%0Ab"},
+		{"..x", "/peers/..x"},
 	} {
 		seen = nil
-		if _, err := c.Peers.Get(context.Background(), tc.id); err != nil {
+		if _, err := h.client.Peers.Get(context.Background(), tc.id); err != nil {
 			t.Errorf("id %q: %v", tc.id, err)
 			continue
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,49 +17,6 @@ import (
 	"github.com/netbird-go/netbird/api"
 	"github.com/netbird-go/netbird/auth"
 )
-
-// testPAT is a well-formed PAT (its checksum matches); no server knows it.
-const testPAT = "nbp_apTmlmUXHSC4PKmHwtIZNaGr8eqcVI2gMURp"
-
-// basePath is deliberately not just "/api": a wrongly built URL fails loudly.
-const basePath = "/netbird/api"
-
-// harness is a test server mounted under basePath, and a client for it.
-type harness struct {
-	t      *testing.T
-	mux    *http.ServeMux
-	srv    *httptest.Server
-	client *netbird.Client
-}
-
-// fastRetries keeps retry tests quick without changing their logic.
-var fastRetries = netbird.WithRetryPolicy(netbird.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond})
-
-func newHarness(t *testing.T, opts ...netbird.Option) *harness {
-	t.Helper()
-	h := &harness{t: t, mux: http.NewServeMux()}
-	outer := http.NewServeMux()
-	outer.Handle(basePath+"/", http.StripPrefix(basePath, h.mux))
-	outer.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("request outside the base path: %s %s", r.Method, r.URL.Path)
-		http.Error(w, "wrong base path", http.StatusTeapot)
-	})
-	h.srv = httptest.NewServer(outer)
-	t.Cleanup(h.srv.Close)
-	c, err := netbird.New(auth.Config{Host: h.srv.URL, Token: testPAT, BasePath: basePath}, append([]netbird.Option{fastRetries}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.client = c
-	return h
-}
-
-func writeJSON(w http.ResponseWriter, status int, body string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Request-Id", "req-123")
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, body)
-}
 
 func TestTypedSuccessAndRequestShape(t *testing.T) {
 	h := newHarness(t)
@@ -288,13 +244,7 @@ func TestRetries(t *testing.T) {
 // A POST whose connection could not even be made is retried: the server
 // cannot have acted.
 func TestPOSTRetriedWhenConnectionRefused(t *testing.T) {
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close() // nothing listens here now: every dial is refused
-	c, err := netbird.New(auth.Config{Host: "http://" + addr, Token: testPAT}, fastRetries)
+	c, err := netbird.New(auth.Config{Host: "http://" + freeAddr(t), Token: testPAT}, fastRetries) // every dial is refused
 	if err != nil {
 		t.Fatal(err)
 	}
