@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"github.com/netbird-go/netbird"
-	"github.com/netbird-go/netbird/api"
-	"github.com/netbird-go/netbird/auth"
 )
 
 func TestTypedSuccessAndRequestShape(t *testing.T) {
@@ -178,104 +176,6 @@ func TestResponseBodiesAreClosed(t *testing.T) {
 	}
 	if o, c := ct.opened.Load(), ct.closed.Load(); o != 5 || c != o {
 		t.Errorf("%d bodies opened, %d closed; want 5 and 5", o, c)
-	}
-}
-
-func TestRetries(t *testing.T) {
-	cases := []struct {
-		name     string
-		method   string
-		statuses []int // answers in order; the last one repeats
-		attempts int
-		wantErr  bool
-	}{
-		{"GET 503 twice then 200", "GET", []int{503, 503, 200}, 3, false},
-		{"GET 502 504 then 200", "GET", []int{502, 504, 200}, 3, false},
-		{"GET gives up after 3 retries", "GET", []int{503}, 4, true},
-		{"GET 500 is not retried", "GET", []int{500}, 1, true},
-		{"GET 404 is not retried", "GET", []int{404}, 1, true},
-		{"POST 503 is not retried", "POST", []int{503}, 1, true},
-		{"POST 502 is not retried", "POST", []int{502}, 1, true},
-		{"POST 429 is retried", "POST", []int{429, 429, 200}, 3, false},
-		{"PUT 503 is retried", "PUT", []int{503, 200}, 2, false},
-		{"DELETE 504 is retried", "DELETE", []int{504, 200}, 2, false},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t)
-			var n atomic.Int64
-			handler := func(w http.ResponseWriter, r *http.Request) {
-				i := int(n.Add(1)) - 1
-				s := tc.statuses[min(i, len(tc.statuses)-1)]
-				body, _ := io.ReadAll(r.Body)
-				if r.Method != "GET" && r.Method != "DELETE" && len(body) == 0 {
-					t.Errorf("attempt %d of %s had no body", i+1, r.Method)
-				}
-				if s == 200 {
-					writeJSON(w, 200, `{"id":"g1","name":"ops","peers_count":0,"resources_count":0}`)
-					return
-				}
-				writeJSON(w, s, fmt.Sprintf(`{"message":"status %d","code":%d}`, s, s))
-			}
-			h.mux.HandleFunc("/groups", handler)
-			h.mux.HandleFunc("/groups/", handler)
-			ctx := context.Background()
-			var err error
-			switch tc.method {
-			case "GET":
-				_, err = h.client.Groups.Get(ctx, "g1")
-			case "PUT":
-				_, err = h.client.Groups.Update(ctx, "g1", api.GroupRequest{Name: "ops"})
-			case "DELETE":
-				err = h.client.Groups.Delete(ctx, "g1")
-			case "POST":
-				_, err = h.client.Groups.Create(ctx, api.GroupRequest{Name: "ops"})
-			}
-			if (err != nil) != tc.wantErr {
-				t.Errorf("err = %v, want error %v", err, tc.wantErr)
-			}
-			if got := int(n.Load()); got != tc.attempts {
-				t.Errorf("%d attempts, want %d", got, tc.attempts)
-			}
-		})
-	}
-}
-
-// A POST whose connection could not even be made is retried: the server
-// cannot have acted.
-func TestPOSTRetriedWhenConnectionRefused(t *testing.T) {
-	c, err := netbird.New(auth.Config{Host: "http://" + freeAddr(t), Token: testPAT}, fastRetries) // every dial is refused
-	if err != nil {
-		t.Fatal(err)
-	}
-	var attempts atomic.Int64
-	logged := netbird.WithRequestEditor(func(ctx context.Context, r *http.Request) error { attempts.Add(1); return nil })
-	_, err = c.Groups.Create(context.Background(), api.GroupRequest{Name: "x"}, logged)
-	var te *netbird.TransportError
-	if !errors.As(err, &te) || !strings.Contains(err.Error(), "refused") {
-		t.Fatalf("want a TransportError saying refused, got %v", err)
-	}
-	if attempts.Load() != 1 {
-		t.Errorf("the call was prepared %d times, want once (retries resend the same request)", attempts.Load())
-	}
-}
-
-func TestContextCancelDuringBackoffReturnsPromptly(t *testing.T) {
-	h := newHarness(t, netbird.WithRetryPolicy(netbird.RetryPolicy{MaxRetries: 5, MinWait: time.Hour, MaxWait: time.Hour}))
-	ctx, cancel := context.WithCancel(context.Background())
-	h.mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 503, `{"message":"busy","code":503}`)
-		go func() { time.Sleep(20 * time.Millisecond); cancel() }()
-	})
-	done := make(chan error, 1)
-	go func() { _, err := h.client.Peers.List(ctx, nil); done <- err }()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("want context.Canceled, got %v", err)
-		}
-	case <-time.After(30 * time.Second): // the backoff is an hour: only cancellation ends it
-		t.Fatal("the call did not return after its context was cancelled")
 	}
 }
 
