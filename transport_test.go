@@ -1,5 +1,8 @@
 package netbird_test
 
+// The transport chain (transport.go): TLS, connections, the attempt and
+// call timeouts, redirects, the rate limiter.
+
 import (
 	"context"
 	"crypto/tls"
@@ -23,63 +26,6 @@ import (
 	"github.com/netbird-go/netbird/auth"
 	"github.com/netbird-go/netbird/netbirdtest"
 )
-
-func TestTypedSuccessAndRequestShape(t *testing.T) {
-	h := newHarness(t)
-	h.mux.HandleFunc("GET /peers/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if got := r.Header.Get("Authorization"); got != "Token "+testPAT {
-			t.Errorf("Authorization = %q", got)
-		}
-		if !strings.HasPrefix(r.Header.Get("User-Agent"), "netbird-go/") {
-			t.Errorf("User-Agent = %q", r.Header.Get("User-Agent"))
-		}
-		if r.PathValue("id") != "a/b c" {
-			t.Errorf("path id = %q, want the escaped id decoded back", r.PathValue("id"))
-		}
-		writeJSON(w, 200, `{"id":"a/b c","name":"laptop","ip":"100.64.0.1","connected":true,"groups":[{"id":"g1","name":"All","peers_count":1,"resources_count":0}]}`)
-	})
-	p, err := h.client.Peers.Get(context.Background(), "a/b c")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.ID != "a/b c" || p.Name != "laptop" || !p.Connected || len(p.Groups) != 1 || p.Groups[0].Name != "All" {
-		t.Errorf("decoded %+v", p)
-	}
-}
-
-// NetBird sends null arrays, enum values outside the declared set and
-// numbers outside declared bounds; none of that may fail a 2xx.
-func TestLenientDecodingOfRealServerShapes(t *testing.T) {
-	h := newHarness(t)
-	h.mux.HandleFunc("GET /networks/{id}/resources", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, `[{"id":"r1","name":"db","address":"10.0.0.1/32","type":"Host","enabled":true,"groups":null}]`)
-	})
-	h.mux.HandleFunc("GET /networks/{id}/routers", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, `[{"id":"x","metric":0,"masquerade":true,"enabled":true,"peer_groups":null}]`)
-	})
-	h.mux.HandleFunc("GET /groups", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `null`) })
-	h.mux.HandleFunc("DELETE /groups/{id}", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
-
-	ctx := context.Background()
-	res, err := h.client.Networks.ListResources(ctx, "n1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res) != 1 || string(res[0].Type) != "Host" || res[0].Groups != nil {
-		t.Errorf("resources decoded as %+v", res)
-	}
-	routers, err := h.client.Networks.ListRouters(ctx, "n1")
-	if err != nil || len(routers) != 1 || routers[0].Metric != 0 {
-		t.Errorf("routers %+v, %v", routers, err)
-	}
-	groups, err := h.client.Groups.List(ctx, nil)
-	if err != nil || groups != nil {
-		t.Errorf("null list: %v, %v", groups, err)
-	}
-	if err := h.client.Groups.Delete(ctx, "g1"); err != nil {
-		t.Errorf("delete answered 200 {}: %v", err)
-	}
-}
 
 func TestErrorStatuses(t *testing.T) {
 	for _, status := range []int{400, 401, 403, 404, 409, 412, 422, 429, 500} {
@@ -125,68 +71,6 @@ func TestErrorStatuses(t *testing.T) {
 	}
 }
 
-// countingTransport counts the response bodies handed out and closed.
-type countingTransport struct {
-	next           http.RoundTripper
-	opened, closed atomic.Int64
-}
-
-type countedBody struct {
-	io.ReadCloser
-	once sync.Once
-	t    *countingTransport
-}
-
-func (b *countedBody) Close() error {
-	b.once.Do(func() { b.t.closed.Add(1) })
-	return b.ReadCloser.Close()
-}
-
-func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := c.next.RoundTrip(r)
-	if err == nil {
-		c.opened.Add(1)
-		resp.Body = &countedBody{ReadCloser: resp.Body, t: c}
-	}
-	return resp, err
-}
-
-func TestResponseBodiesAreClosed(t *testing.T) {
-	ct := &countingTransport{next: http.DefaultTransport}
-	h := newHarness(t, netbird.WithTransport(ct))
-	calls := 0
-	h.mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
-		calls++
-		switch calls {
-		case 1:
-			writeJSON(w, 503, `{"message":"busy","code":503}`) // retried
-		case 2:
-			writeJSON(w, 200, `[]`)
-		default:
-			writeJSON(w, 404, `{"message":"nope","code":404}`)
-		}
-	})
-	h.mux.HandleFunc("GET /peers/{id}", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{not json`) })
-	h.mux.HandleFunc("DELETE /peers/{id}", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
-	ctx := context.Background()
-	if _, err := h.client.Peers.List(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.client.Peers.List(ctx, nil); !netbird.IsNotFound(err) {
-		t.Fatalf("want 404, got %v", err)
-	}
-	var de *netbird.DecodeError
-	if _, err := h.client.Peers.Get(ctx, "x"); !errors.As(err, &de) || de.Status != 200 {
-		t.Fatalf("want a DecodeError, got %v", err)
-	}
-	if err := h.client.Peers.Delete(ctx, "x"); err != nil {
-		t.Fatal(err)
-	}
-	if o, c := ct.opened.Load(), ct.closed.Load(); o != 5 || c != o {
-		t.Errorf("%d bodies opened, %d closed; want 5 and 5", o, c)
-	}
-}
-
 func TestPaginationWalksEveryPage(t *testing.T) {
 	h := newHarness(t)
 	var pages []string
@@ -215,29 +99,6 @@ func TestPaginationWalksEveryPage(t *testing.T) {
 	}
 	if len(pages) != 1 {
 		t.Errorf("break after the first item fetched pages %v", pages)
-	}
-}
-
-func TestEmptySuccessBodyIsADecodeError(t *testing.T) {
-	h := newHarness(t)
-	h.mux.HandleFunc("GET /users/current", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(200) })
-	_, err := h.client.Users.Current(context.Background())
-	var de *netbird.DecodeError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "empty response body") {
-		t.Errorf("want DecodeError for an empty body, got %v", err)
-	}
-}
-
-func TestMaxErrorBodyBoundsWhatIsRead(t *testing.T) {
-	h := newHarness(t, netbird.WithMaxErrorBody(1024), netbird.WithoutRetries())
-	h.mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(502)
-		_, _ = io.WriteString(w, strings.Repeat("x", 1<<20))
-	})
-	_, err := h.client.Peers.List(context.Background(), nil)
-	var ae *netbird.APIError
-	if !errors.As(err, &ae) || ae.StatusCode != 502 || len(ae.Message) > 210*4 {
-		t.Errorf("want a short 502 APIError, got %v", err)
 	}
 }
 
