@@ -27,37 +27,6 @@ import (
 	"github.com/netbird-go/netbird/netbirdtest"
 )
 
-func TestPaginationWalksEveryPage(t *testing.T) {
-	h := newHarness(t)
-	var pages []string
-	h.mux.HandleFunc("GET /events/network-traffic", func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Query().Get("page")
-		pages = append(pages, p)
-		writeJSON(w, 200, fmt.Sprintf(`{"data":[{"flow_id":"e%s-1"},{"flow_id":"e%s-2"}],"page":%s,"page_size":2,"total_pages":3,"total_records":6}`, p, p, p))
-	})
-	var ids []string
-	for ev, err := range h.client.Events.ListNetworkTrafficAll(context.Background(), nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, ev.FlowID)
-	}
-	if strings.Join(pages, ",") != "1,2,3" || len(ids) != 6 || ids[5] != "e3-2" {
-		t.Errorf("pages %v, ids %v", pages, ids)
-	}
-	// Breaking out stops fetching.
-	pages = nil
-	for _, err := range h.client.Events.ListNetworkTrafficAll(context.Background(), nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		break
-	}
-	if len(pages) != 1 {
-		t.Errorf("break after the first item fetched pages %v", pages)
-	}
-}
-
 // certPEM returns the PEM of a test server's certificate.
 func certPEM(srv *httptest.Server) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
