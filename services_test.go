@@ -1,5 +1,8 @@
 package netbird_test
 
+// The generated services (gen.go): every operation is a typed method of a
+// service with an interface, and requests are checked before sending.
+
 import (
 	"context"
 	"errors"
