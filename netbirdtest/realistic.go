@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/netbird-go/netbird/internal/sample"
 )
 
 // departure is one way a real NetBird management server answers
@@ -135,7 +137,7 @@ func (ds *departureSet) apply(ref *openapi3.SchemaRef, value any) any {
 	switch v := value.(type) {
 	case map[string]any:
 		for k, item := range v {
-			p := propertySchema(s, k)
+			p := sample.PropertySchema(s, k)
 			if p == nil || p.Value == nil {
 				continue
 			}
@@ -151,7 +153,7 @@ func (ds *departureSet) apply(ref *openapi3.SchemaRef, value any) any {
 		}
 		if ap := s.AdditionalProperties.Schema; ap != nil {
 			for k, item := range v {
-				if propertySchema(s, k) == nil {
+				if sample.PropertySchema(s, k) == nil {
 					v[k] = ds.apply(ap, item)
 				}
 			}

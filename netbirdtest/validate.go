@@ -77,7 +77,7 @@ type allowance struct {
 //
 // Schemas that require a property they do not declare (NetworkTrafficEvent:
 // id and receive_timestamp) need no row: any value satisfies such a
-// property, and the server sends one (see undeclared in synth.go).
+// property, and the server sends one (see Undeclared in internal/sample).
 //
 // Answers to injected faults ([Server.InjectFault]), handler overrides
 // ([Server.Handle]) and rate limiting ([WithRateLimit]) are not validated:
