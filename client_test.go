@@ -24,17 +24,6 @@ import (
 	"github.com/netbird-go/netbird/netbirdtest"
 )
 
-// sandbox starts a server and a client for it.
-func sandbox(t *testing.T, opts ...netbirdtest.Option) (*netbirdtest.Server, *netbird.Client) {
-	t.Helper()
-	srv := netbirdtest.NewServer(t, opts...)
-	c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()}, fastRetries)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, c
-}
-
 func operations(t *testing.T) []opcall.Op {
 	t.Helper()
 	doc, err := spec.Load()

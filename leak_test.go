@@ -1,5 +1,7 @@
 package netbird_test
 
+// A cross-cutting security test: it has its own file, not one source file's.
+//
 // The token-leak audit: a representative workload with a known token,
 // debug logging on (slog JSON and text), every error kind, retries,
 // panics, and every public value that holds a token printed with every

@@ -1,5 +1,8 @@
 package netbird_test
 
+// The generated services (gen.go): every operation is a typed method of a
+// service with an interface, and requests are checked before sending.
+
 import (
 	"context"
 	"errors"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/netbird-go/netbird"
 	"github.com/netbird-go/netbird/api"
+	"github.com/netbird-go/netbird/auth"
 	"github.com/netbird-go/netbird/internal/spec"
 )
 
@@ -165,5 +169,27 @@ func TestInvalidBodyIsRefusedBeforeSending(t *testing.T) {
 	}
 	if sent.Load() != 0 {
 		t.Errorf("%d invalid requests reached the server", sent.Load())
+	}
+}
+
+// A query parameter the document requires is checked before sending: a
+// nil params is refused, naming it.
+func TestServicesRequireRequiredQueryParameters(t *testing.T) {
+	sent := &capture{}
+	c, err := netbird.New(auth.Config{Host: "https://netbird.example.com", Token: auth.GeneratePAT()}, netbird.WithTransport(sent))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Billing.GetPortal(context.Background(), nil)
+	var ve *api.ValidationError
+	if !errors.As(err, &ve) || ve.Field != "baseURL" || ve.Rule != "is required" {
+		t.Errorf("got %v; want a *api.ValidationError for baseURL", err)
+	}
+	if sent.req != nil {
+		t.Fatal("a request was sent")
+	}
+	_, _ = c.Billing.GetPortal(context.Background(), &api.GetCustomerPortalParams{BaseURL: "https://app.example.com"})
+	if sent.req == nil || sent.req.URL.Query().Get("baseURL") != "https://app.example.com" {
+		t.Fatalf("sent %v, want baseURL in the query", sent.req)
 	}
 }

@@ -1,10 +1,17 @@
 package netbird_test
 
+// The transport chain (transport.go): TLS, connections, the attempt and
+// call timeouts, redirects, the rate limiter.
+
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -17,367 +24,259 @@ import (
 	"github.com/netbird-go/netbird"
 	"github.com/netbird-go/netbird/api"
 	"github.com/netbird-go/netbird/auth"
+	"github.com/netbird-go/netbird/netbirdtest"
 )
 
-// testPAT is a well-formed PAT (its checksum matches); no server knows it.
-const testPAT = "nbp_apTmlmUXHSC4PKmHwtIZNaGr8eqcVI2gMURp"
-
-// basePath is deliberately not just "/api": a wrongly built URL fails loudly.
-const basePath = "/netbird/api"
-
-// harness is a test server mounted under basePath, and a client for it.
-type harness struct {
-	t      *testing.T
-	mux    *http.ServeMux
-	srv    *httptest.Server
-	client *netbird.Client
+// certPEM returns the PEM of a test server's certificate.
+func certPEM(srv *httptest.Server) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 }
 
-// fastRetries keeps retry tests quick without changing their logic.
-var fastRetries = netbird.WithRetryPolicy(netbird.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond})
+// TLS: a certificate that does not verify is a *TransportError that says
+// "certificate", and is not retried; verification is never turned off,
+// and a private CA (CACertPEM) makes the same server work.
+func TestFaultTLS(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		writeJSON(w, 200, `[]`)
+	}))
+	var conns connCounter
+	srv.Config.ConnState = conns.hook
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake failures are expected
+	srv.StartTLS()
+	defer srv.Close()
+	port := srv.Listener.Addr().(*net.TCPAddr).Port
 
-func newHarness(t *testing.T, opts ...netbird.Option) *harness {
-	t.Helper()
-	h := &harness{t: t, mux: http.NewServeMux()}
-	outer := http.NewServeMux()
-	outer.Handle(basePath+"/", http.StripPrefix(basePath, h.mux))
-	outer.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("request outside the base path: %s %s", r.Method, r.URL.Path)
-		http.Error(w, "wrong base path", http.StatusTeapot)
-	})
-	h.srv = httptest.NewServer(outer)
-	t.Cleanup(h.srv.Close)
-	c, err := netbird.New(auth.Config{Host: h.srv.URL, Token: testPAT, BasePath: basePath}, append([]netbird.Option{fastRetries}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.client = c
-	return h
-}
-
-func writeJSON(w http.ResponseWriter, status int, body string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Request-Id", "req-123")
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, body)
-}
-
-func TestTypedSuccessAndRequestShape(t *testing.T) {
-	h := newHarness(t)
-	h.mux.HandleFunc("GET /peers/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if got := r.Header.Get("Authorization"); got != "Token "+testPAT {
-			t.Errorf("Authorization = %q", got)
-		}
-		if !strings.HasPrefix(r.Header.Get("User-Agent"), "netbird-go/") {
-			t.Errorf("User-Agent = %q", r.Header.Get("User-Agent"))
-		}
-		if r.PathValue("id") != "a/b c" {
-			t.Errorf("path id = %q, want the escaped id decoded back", r.PathValue("id"))
-		}
-		writeJSON(w, 200, `{"id":"a/b c","name":"laptop","ip":"100.64.0.1","connected":true,"groups":[{"id":"g1","name":"All","peers_count":1,"resources_count":0}]}`)
-	})
-	p, err := h.client.Peers.Get(context.Background(), "a/b c")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.ID != "a/b c" || p.Name != "laptop" || !p.Connected || len(p.Groups) != 1 || p.Groups[0].Name != "All" {
-		t.Errorf("decoded %+v", p)
-	}
-}
-
-// NetBird sends null arrays, enum values outside the declared set and
-// numbers outside declared bounds; none of that may fail a 2xx.
-func TestLenientDecodingOfRealServerShapes(t *testing.T) {
-	h := newHarness(t)
-	h.mux.HandleFunc("GET /networks/{id}/resources", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, `[{"id":"r1","name":"db","address":"10.0.0.1/32","type":"Host","enabled":true,"groups":null}]`)
-	})
-	h.mux.HandleFunc("GET /networks/{id}/routers", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, `[{"id":"x","metric":0,"masquerade":true,"enabled":true,"peer_groups":null}]`)
-	})
-	h.mux.HandleFunc("GET /groups", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `null`) })
-	h.mux.HandleFunc("DELETE /groups/{id}", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
-
-	ctx := context.Background()
-	res, err := h.client.Networks.ListResources(ctx, "n1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res) != 1 || string(res[0].Type) != "Host" || res[0].Groups != nil {
-		t.Errorf("resources decoded as %+v", res)
-	}
-	routers, err := h.client.Networks.ListRouters(ctx, "n1")
-	if err != nil || len(routers) != 1 || routers[0].Metric != 0 {
-		t.Errorf("routers %+v, %v", routers, err)
-	}
-	groups, err := h.client.Groups.List(ctx, nil)
-	if err != nil || groups != nil {
-		t.Errorf("null list: %v, %v", groups, err)
-	}
-	if err := h.client.Groups.Delete(ctx, "g1"); err != nil {
-		t.Errorf("delete answered 200 {}: %v", err)
-	}
-}
-
-func TestErrorStatuses(t *testing.T) {
-	for _, status := range []int{400, 401, 403, 404, 409, 412, 422, 429, 500} {
-		for _, html := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%d html=%v", status, html), func(t *testing.T) {
-				h := newHarness(t, netbird.WithoutRetries())
-				h.mux.HandleFunc("GET /peers/{id}", func(w http.ResponseWriter, r *http.Request) {
-					if html {
-						w.Header().Set("Content-Type", "text/html")
-						w.Header().Set("X-Request-Id", "req-123")
-						w.WriteHeader(status)
-						_, _ = io.WriteString(w, "<html><body><h1>Oops</h1>\n\x1b[31mproxy says no</body></html>")
-						return
-					}
-					writeJSON(w, status, fmt.Sprintf(`{"message":"peer not found","code":%d}`, status))
-				})
-				_, err := h.client.Peers.Get(context.Background(), "abc")
-				var ae *netbird.APIError
-				if !errors.As(err, &ae) {
-					t.Fatalf("want *APIError, got %T %v", err, err)
-				}
-				if ae.StatusCode != status || ae.RequestID != "req-123" || ae.Method != "GET" || ae.Path != basePath+"/peers/abc" || ae.Op != "GetPeer" {
-					t.Errorf("APIError %+v", ae)
-				}
-				want := fmt.Sprintf("netbird: GET %s/peers/abc: %d %s: peer not found (request id req-123)", basePath, status, http.StatusText(status))
-				if html {
-					want = fmt.Sprintf("netbird: GET %s/peers/abc: %d %s: Oops proxy says no (request id req-123)", basePath, status, http.StatusText(status))
-					if strings.ContainsAny(ae.Message, "<>\x1b\n") {
-						t.Errorf("HTML snippet not sanitized: %q", ae.Message)
-					}
-				}
-				if err.Error() != want {
-					t.Errorf("Error() = %q\nwant      %q", err.Error(), want)
-				}
-				checks := map[int]func(error) bool{401: netbird.IsUnauthorized, 403: netbird.IsForbidden, 404: netbird.IsNotFound, 409: netbird.IsConflict, 429: netbird.IsRateLimited}
-				for code, is := range checks {
-					if is(err) != (code == status) {
-						t.Errorf("helper for %d says %v on a %d", code, is(err), status)
-					}
-				}
-			})
-		}
-	}
-}
-
-// countingTransport counts the response bodies handed out and closed.
-type countingTransport struct {
-	next           http.RoundTripper
-	opened, closed atomic.Int64
-}
-
-type countedBody struct {
-	io.ReadCloser
-	once sync.Once
-	t    *countingTransport
-}
-
-func (b *countedBody) Close() error {
-	b.once.Do(func() { b.t.closed.Add(1) })
-	return b.ReadCloser.Close()
-}
-
-func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := c.next.RoundTrip(r)
-	if err == nil {
-		c.opened.Add(1)
-		resp.Body = &countedBody{ReadCloser: resp.Body, t: c}
-	}
-	return resp, err
-}
-
-func TestResponseBodiesAreClosed(t *testing.T) {
-	ct := &countingTransport{next: http.DefaultTransport}
-	h := newHarness(t, netbird.WithTransport(ct))
-	calls := 0
-	h.mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
-		calls++
-		switch calls {
-		case 1:
-			writeJSON(w, 503, `{"message":"busy","code":503}`) // retried
-		case 2:
-			writeJSON(w, 200, `[]`)
-		default:
-			writeJSON(w, 404, `{"message":"nope","code":404}`)
-		}
-	})
-	h.mux.HandleFunc("GET /peers/{id}", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{not json`) })
-	h.mux.HandleFunc("DELETE /peers/{id}", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
-	ctx := context.Background()
-	if _, err := h.client.Peers.List(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.client.Peers.List(ctx, nil); !netbird.IsNotFound(err) {
-		t.Fatalf("want 404, got %v", err)
-	}
-	var de *netbird.DecodeError
-	if _, err := h.client.Peers.Get(ctx, "x"); !errors.As(err, &de) || de.Status != 200 {
-		t.Fatalf("want a DecodeError, got %v", err)
-	}
-	if err := h.client.Peers.Delete(ctx, "x"); err != nil {
-		t.Fatal(err)
-	}
-	if o, c := ct.opened.Load(), ct.closed.Load(); o != 5 || c != o {
-		t.Errorf("%d bodies opened, %d closed; want 5 and 5", o, c)
-	}
-}
-
-func TestRetries(t *testing.T) {
-	cases := []struct {
-		name     string
-		method   string
-		statuses []int // answers in order; the last one repeats
-		attempts int
-		wantErr  bool
+	for _, tc := range []struct {
+		name string
+		cfg  auth.Config
+		want string
 	}{
-		{"GET 503 twice then 200", "GET", []int{503, 503, 200}, 3, false},
-		{"GET 502 504 then 200", "GET", []int{502, 504, 200}, 3, false},
-		{"GET gives up after 3 retries", "GET", []int{503}, 4, true},
-		{"GET 500 is not retried", "GET", []int{500}, 1, true},
-		{"GET 404 is not retried", "GET", []int{404}, 1, true},
-		{"POST 503 is not retried", "POST", []int{503}, 1, true},
-		{"POST 502 is not retried", "POST", []int{502}, 1, true},
-		{"POST 429 is retried", "POST", []int{429, 429, 200}, 3, false},
-		{"PUT 503 is retried", "PUT", []int{503, 200}, 2, false},
-		{"DELETE 504 is retried", "DELETE", []int{504, 200}, 2, false},
-	}
-	for _, tc := range cases {
+		{"unknown CA", auth.Config{Host: srv.URL}, "certificate signed by unknown authority"},
+		{"name mismatch", auth.Config{Host: fmt.Sprintf("https://localhost:%d", port), CACertPEM: certPEM(srv)}, "certificate is valid for"},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t)
-			var n atomic.Int64
-			handler := func(w http.ResponseWriter, r *http.Request) {
-				i := int(n.Add(1)) - 1
-				s := tc.statuses[min(i, len(tc.statuses)-1)]
-				body, _ := io.ReadAll(r.Body)
-				if r.Method != "GET" && r.Method != "DELETE" && len(body) == 0 {
-					t.Errorf("attempt %d of %s had no body", i+1, r.Method)
-				}
-				if s == 200 {
-					writeJSON(w, 200, `{"id":"g1","name":"ops","peers_count":0,"resources_count":0}`)
-					return
-				}
-				writeJSON(w, s, fmt.Sprintf(`{"message":"status %d","code":%d}`, s, s))
+			conns.n.Store(0)
+			tc.cfg.Token = testPAT
+			c, err := netbird.New(tc.cfg, fastRetries)
+			if err != nil {
+				t.Fatal(err)
 			}
-			h.mux.HandleFunc("/groups", handler)
-			h.mux.HandleFunc("/groups/", handler)
-			ctx := context.Background()
-			var err error
-			switch tc.method {
-			case "GET":
-				_, err = h.client.Groups.Get(ctx, "g1")
-			case "PUT":
-				_, err = h.client.Groups.Update(ctx, "g1", api.GroupRequest{Name: "ops"})
-			case "DELETE":
-				err = h.client.Groups.Delete(ctx, "g1")
-			case "POST":
-				_, err = h.client.Groups.Create(ctx, api.GroupRequest{Name: "ops"})
+			_, err = c.Peers.List(context.Background(), nil)
+			var te *netbird.TransportError
+			var cve *tls.CertificateVerificationError
+			if !errors.As(err, &te) || !errors.As(err, &cve) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want a TransportError about the certificate (%q), got %v", tc.want, err)
 			}
-			if (err != nil) != tc.wantErr {
-				t.Errorf("err = %v, want error %v", err, tc.wantErr)
-			}
-			if got := int(n.Load()); got != tc.attempts {
-				t.Errorf("%d attempts, want %d", got, tc.attempts)
+			if n := conns.n.Load(); n != 1 {
+				t.Errorf("%d connections, want 1: a certificate that does not verify is not retried", n)
 			}
 		})
 	}
+	if requests.Load() != 0 {
+		t.Fatalf("%d requests got through a failed handshake", requests.Load())
+	}
+	c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT, CACertPEM: certPEM(srv)}, fastRetries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Peers.List(context.Background(), nil); err != nil {
+		t.Fatalf("with the server's CA: %v", err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	if _, err := srv.Certificate().Verify(x509.VerifyOptions{Roots: pool, DNSName: "127.0.0.1"}); err != nil {
+		t.Fatalf("the test certificate itself: %v", err)
+	}
 }
 
-// A POST whose connection could not even be made is retried: the server
-// cannot have acted.
-func TestPOSTRetriedWhenConnectionRefused(t *testing.T) {
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+// An https:// client meeting a server that speaks plain HTTP: a
+// *TransportError naming the problem. It is a connection error after
+// dialing, so a GET is retried and a POST is not.
+func TestFaultHTTPSToPlainServer(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `[]`) }))
+	var conns connCounter
+	srv.Config.ConnState = conns.hook
+	srv.Start()
+	defer srv.Close()
+	c, err := netbird.New(auth.Config{Host: "https://" + srv.Listener.Addr().String(), Token: testPAT}, fastRetries)
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	_ = l.Close() // nothing listens here now: every dial is refused
-	c, err := netbird.New(auth.Config{Host: "http://" + addr, Token: testPAT}, fastRetries)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var attempts atomic.Int64
-	logged := netbird.WithRequestEditor(func(ctx context.Context, r *http.Request) error { attempts.Add(1); return nil })
-	_, err = c.Groups.Create(context.Background(), api.GroupRequest{Name: "x"}, logged)
+	_, err = c.Peers.List(context.Background(), nil)
 	var te *netbird.TransportError
-	if !errors.As(err, &te) || !strings.Contains(err.Error(), "refused") {
-		t.Fatalf("want a TransportError saying refused, got %v", err)
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "server gave HTTP response to HTTPS client") {
+		t.Fatalf("got %v", err)
 	}
-	if attempts.Load() != 1 {
-		t.Errorf("the call was prepared %d times, want once (retries resend the same request)", attempts.Load())
+	if n := conns.n.Load(); n != 4 {
+		t.Errorf("GET: %d connections, want 4", n)
+	}
+	conns.n.Store(0)
+	_, err = c.Groups.Create(context.Background(), api.GroupRequest{Name: "ops"})
+	if !errors.As(err, &te) {
+		t.Fatalf("POST: got %v", err)
+	}
+	if n := conns.n.Load(); n != 1 {
+		t.Errorf("POST: %d connections, want 1", n)
 	}
 }
 
-func TestContextCancelDuringBackoffReturnsPromptly(t *testing.T) {
-	h := newHarness(t, netbird.WithRetryPolicy(netbird.RetryPolicy{MaxRetries: 5, MinWait: time.Hour, MaxWait: time.Hour}))
-	ctx, cancel := context.WithCancel(context.Background())
-	h.mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 503, `{"message":"busy","code":503}`)
-		go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+// connCounter counts the connections a test server accepts.
+type connCounter struct{ n atomic.Int64 }
+
+func (c *connCounter) hook(_ net.Conn, s http.ConnState) {
+	if s == http.StateNew {
+		c.n.Add(1)
+	}
+}
+
+// The server closes an idle keep-alive connection: the next call opens a
+// new one and succeeds.
+func TestFaultServerClosesIdleConnection(t *testing.T) {
+	var creates atomic.Int64
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/peers", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `[]`) })
+	mux.HandleFunc("POST /api/groups", func(w http.ResponseWriter, r *http.Request) {
+		creates.Add(1)
+		writeJSON(w, 200, `{"id":"g1","name":"ops","peers_count":0,"resources_count":0}`)
 	})
-	done := make(chan error, 1)
-	go func() { _, err := h.client.Peers.List(ctx, nil); done <- err }()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("want context.Canceled, got %v", err)
+	srv := httptest.NewUnstartedServer(mux)
+	var conns connCounter
+	closed := make(chan struct{}, 16)
+	srv.Config.IdleTimeout = 20 * time.Millisecond
+	srv.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		conns.hook(c, s)
+		if s == http.StateClosed {
+			closed <- struct{}{}
 		}
-	case <-time.After(30 * time.Second): // the backoff is an hour: only cancellation ends it
-		t.Fatal("the call did not return after its context was cancelled")
 	}
-}
-
-func TestRateLimiterSpacesRequests(t *testing.T) {
-	h := newHarness(t, netbird.WithRateLimit(50, 1)) // one request per 20ms
-	var mu sync.Mutex
-	var times []time.Time
-	h.mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		times = append(times, time.Now())
-		mu.Unlock()
-		writeJSON(w, 200, `[]`)
-	})
-	for range 6 {
-		if _, err := h.client.Peers.List(context.Background(), nil); err != nil {
-			t.Fatal(err)
+	srv.Start()
+	defer srv.Close()
+	c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT}, fastRetries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	waitClosed := func() {
+		t.Helper()
+		select {
+		case <-closed:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the server never closed the idle connection")
 		}
 	}
-	// The limiter guarantees a lower bound: 5 gaps of at least ~20ms.
-	if span := times[len(times)-1].Sub(times[0]); span < 90*time.Millisecond {
-		t.Errorf("6 requests at 50/s with burst 1 took %v; want at least ~100ms", span)
+	if _, err := c.Peers.List(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitClosed()
+	if _, err := c.Peers.List(ctx, nil); err != nil {
+		t.Fatalf("GET after the server closed the idle connection: %v", err)
+	}
+	if n := conns.n.Load(); n != 2 {
+		t.Errorf("%d connections, want 2", n)
+	}
+	// A POST after an idle close: Go's transport notices the close before
+	// reusing the connection. Were the close to cross the request on the
+	// wire, the POST would fail rather than be sent twice.
+	waitClosed()
+	_, err = c.Groups.Create(ctx, api.GroupRequest{Name: "ops"})
+	var te *netbird.TransportError
+	if err != nil && !errors.As(err, &te) {
+		t.Fatalf("POST after an idle close: %v", err)
+	}
+	if n := creates.Load(); n > 1 || (err == nil && n != 1) {
+		t.Errorf("%d creates (err %v), want at most one", n, err)
+	}
+	if err != nil {
+		t.Logf("the POST met the close on the wire and failed without being repeated: %v", err)
 	}
 }
 
-func TestPaginationWalksEveryPage(t *testing.T) {
-	h := newHarness(t)
-	var pages []string
-	h.mux.HandleFunc("GET /events/network-traffic", func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Query().Get("page")
-		pages = append(pages, p)
-		writeJSON(w, 200, fmt.Sprintf(`{"data":[{"flow_id":"e%s-1"},{"flow_id":"e%s-2"}],"page":%s,"page_size":2,"total_pages":3,"total_records":6}`, p, p, p))
-	})
-	var ids []string
-	for ev, err := range h.client.Events.ListNetworkTrafficAll(context.Background(), nil) {
+// Slow headers. WithAttemptTimeout bounds each attempt: a GET tries four
+// times, a POST once, and the error is a timeout. auth.Config.Timeout
+// bounds the whole call, retries included: context.DeadlineExceeded.
+func TestFaultSlowHeaders(t *testing.T) {
+	t.Run("attempt timeout", func(t *testing.T) {
+		srv := netbirdtest.NewServer(t)
+		srv.InjectFault("", netbirdtest.Fault{Delay: 10 * time.Second})
+		c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token()}, fastRetries, netbird.WithAttemptTimeout(50*time.Millisecond))
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, ev.FlowID)
-	}
-	if strings.Join(pages, ",") != "1,2,3" || len(ids) != 6 || ids[5] != "e3-2" {
-		t.Errorf("pages %v, ids %v", pages, ids)
-	}
-	// Breaking out stops fetching.
-	pages = nil
-	for _, err := range h.client.Events.ListNetworkTrafficAll(context.Background(), nil) {
+		err = returnsWithin(t, 30*time.Second, func() error { _, err := c.Peers.List(context.Background(), nil); return err })
+		var te *netbird.TransportError
+		var ne net.Error
+		if !errors.As(err, &te) || !errors.As(err, &ne) || !ne.Timeout() {
+			t.Fatalf("want a timeout TransportError, got %v", err)
+		}
+		err = returnsWithin(t, 30*time.Second, func() error {
+			_, err := c.Groups.Create(context.Background(), api.GroupRequest{Name: "ops"})
+			return err
+		})
+		if !errors.As(err, &te) {
+			t.Fatalf("POST: want a TransportError, got %v", err)
+		}
+		if calls := srv.Calls(); calls["ListPeers"] != 4 || calls["CreateGroup"] != 1 {
+			t.Errorf("attempts: %v; want ListPeers 4, CreateGroup 1", calls)
+		}
+		// The sandbox's delay ends when the client goes away, for a POST
+		// with a body too: closing the server does not wait it out.
+		returnsWithin(t, 5*time.Second, func() struct{} { srv.Close(); return struct{}{} })
+	})
+	t.Run("call timeout", func(t *testing.T) {
+		srv := netbirdtest.NewServer(t)
+		srv.InjectFault("ListPeers", netbirdtest.Fault{Delay: time.Minute})
+		c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token(), Timeout: 100 * time.Millisecond}, fastRetries)
 		if err != nil {
 			t.Fatal(err)
 		}
-		break
-	}
-	if len(pages) != 1 {
-		t.Errorf("break after the first item fetched pages %v", pages)
+		err = returnsWithin(t, 30*time.Second, func() error { _, err := c.Peers.List(context.Background(), nil); return err })
+		var te *netbird.TransportError
+		if !errors.As(err, &te) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("want a TransportError with context.DeadlineExceeded, got %v", err)
+		}
+		if n := srv.Calls()["ListPeers"]; n != 1 {
+			t.Errorf("%d attempts; the call's deadline ends the retries too", n)
+		}
+	})
+}
+
+// Slow body: the headers come, the body stalls. Either timeout cuts the
+// read; the call fails with a *DecodeError (200) that is a timeout, and is
+// not retried.
+func TestFaultSlowBody(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  auth.Config
+		opts []netbird.Option
+	}{
+		{"call timeout", auth.Config{Timeout: 150 * time.Millisecond}, nil},
+		{"attempt timeout", auth.Config{}, []netbird.Option{netbird.WithAttemptTimeout(150 * time.Millisecond)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var requests atomic.Int64
+			h := newHarnessConfig(t, tc.cfg, tc.opts...)
+			h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				requests.Add(1)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(200)
+				_, _ = io.WriteString(w, `[{"id":"p1",`)
+				_ = http.NewResponseController(w).Flush()
+				<-r.Context().Done()
+			})
+			c := h.client
+			err := returnsWithin(t, 30*time.Second, func() error { _, err := c.Peers.List(context.Background(), nil); return err })
+			var de *netbird.DecodeError
+			var ne net.Error
+			timeout := errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+			if !errors.As(err, &de) || de.Status != 200 || !timeout {
+				t.Fatalf("want a DecodeError that is a timeout, got %v", err)
+			}
+			if n := requests.Load(); n != 1 {
+				t.Errorf("%d requests, want 1", n)
+			}
+		})
 	}
 }
 
@@ -401,25 +300,94 @@ func TestRedirectToAnotherHostIsRefused(t *testing.T) {
 	}
 }
 
-func TestEmptySuccessBodyIsADecodeError(t *testing.T) {
+// Redirects are followed only to the same scheme, host and port: the
+// token never reaches another server, and a refused redirect is not
+// retried.
+func TestFaultRedirects(t *testing.T) {
+	var otherHits atomic.Int64
+	var otherAuth atomic.Value
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		otherHits.Add(1)
+		otherAuth.Store(r.Header.Get("Authorization"))
+		writeJSON(w, 200, `[]`)
+	}))
+	defer other.Close()
+
+	var hits atomic.Int64
+	var authAtTarget atomic.Value
 	h := newHarness(t)
-	h.mux.HandleFunc("GET /users/current", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(200) })
-	_, err := h.client.Users.Current(context.Background())
-	var de *netbird.DecodeError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "empty response body") {
-		t.Errorf("want DecodeError for an empty body, got %v", err)
+	h.mux.HandleFunc("/peers", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, other.URL+"/api/peers", http.StatusFound)
+	})
+	h.mux.HandleFunc("/groups", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, other.URL+"/api/groups", http.StatusTemporaryRedirect)
+	})
+	h.mux.HandleFunc("/users", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, basePath+"/users-moved", http.StatusMovedPermanently)
+	})
+	h.mux.HandleFunc("/users-moved", func(w http.ResponseWriter, r *http.Request) {
+		authAtTarget.Store(r.Header.Values("Authorization"))
+		writeJSON(w, 200, `[]`)
+	})
+	h.mux.HandleFunc("/setup-keys", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, basePath+"/setup-keys", http.StatusFound) // a loop
+	})
+	c := h.client
+	ctx := context.Background()
+
+	_, err := c.Peers.List(ctx, nil)
+	if err == nil || !strings.Contains(err.Error(), "refusing redirect") || !strings.Contains(err.Error(), other.Listener.Addr().String()) {
+		t.Errorf("302 to another host: %v", err)
+	}
+	_, err = c.Groups.Create(ctx, api.GroupRequest{Name: "ops"})
+	if err == nil || !strings.Contains(err.Error(), "refusing redirect") {
+		t.Errorf("307 POST to another host: %v", err)
+	}
+	if n := hits.Load(); n != 2 {
+		t.Errorf("%d requests to the server, want 2: a refused redirect is not retried", n)
+	}
+	if n, a := otherHits.Load(), otherAuth.Load(); n != 0 || a != nil {
+		t.Errorf("the other host got %d requests (Authorization %v)", n, a)
+	}
+
+	if _, err := c.Users.List(ctx, nil); err != nil {
+		t.Fatalf("301 on the same server: %v", err)
+	}
+	if got, _ := authAtTarget.Load().([]string); len(got) != 1 || got[0] != "Token "+testPAT {
+		t.Errorf("after a same-server redirect, Authorization %q; want the token once", got)
+	}
+
+	hits.Store(0)
+	_, err = c.SetupKeys.List(ctx)
+	if err == nil || !strings.Contains(err.Error(), "stopped after 5 redirects") {
+		t.Errorf("redirect loop: %v", err)
+	}
+	if n := hits.Load(); n != 5 {
+		t.Errorf("redirect loop: %d requests, want 5", n)
 	}
 }
 
-func TestMaxErrorBodyBoundsWhatIsRead(t *testing.T) {
-	h := newHarness(t, netbird.WithMaxErrorBody(1024), netbird.WithoutRetries())
+func TestRateLimiterSpacesRequests(t *testing.T) {
+	h := newHarness(t, netbird.WithRateLimit(50, 1)) // one request per 20ms
+	var mu sync.Mutex
+	var times []time.Time
 	h.mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(502)
-		_, _ = io.WriteString(w, strings.Repeat("x", 1<<20))
+		mu.Lock()
+		times = append(times, time.Now())
+		mu.Unlock()
+		writeJSON(w, 200, `[]`)
 	})
-	_, err := h.client.Peers.List(context.Background(), nil)
-	var ae *netbird.APIError
-	if !errors.As(err, &ae) || ae.StatusCode != 502 || len(ae.Message) > 210*4 {
-		t.Errorf("want a short 502 APIError, got %v", err)
+	for range 6 {
+		if _, err := h.client.Peers.List(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The limiter guarantees a lower bound: 5 gaps of at least ~20ms.
+	if span := times[len(times)-1].Sub(times[0]); span < 90*time.Millisecond {
+		t.Errorf("6 requests at 50/s with burst 1 took %v; want at least ~100ms", span)
 	}
 }

@@ -25,8 +25,9 @@
 // [Server.Token], three peers, the group "All", a setup key, the default
 // policy, a route, a network with one resource and one router, a nameserver
 // group and a posture check. Ids are sequential and look like NetBird's
-// ("d1c00000000000000001"). Tokens created through the API work at once;
-// deleted and expired ones are refused.
+// ("d1c00000000000000001"); [Server.SampleIDs] names some by the path
+// parameters of the document. Tokens created through the API work at
+// once; deleted and expired ones are refused.
 //
 // Every other operation gets a deterministic answer synthesized from the
 // document's schema: the same operation always gets the same bytes. The paged

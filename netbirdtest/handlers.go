@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/netbird-go/netbird/internal/sample"
 )
 
 // pagedRecords is the size of the fixed data set behind paged operations.
@@ -52,11 +54,11 @@ func (s *Server) synthesized(c *call) response {
 	case op.body != nil && isPaged(op):
 		return s.paged(c)
 	case op.body != nil:
-		return jsonResponse(op.success, s.synth.value(op.body, "", 0, 0))
+		return jsonResponse(op.success, s.synth.Value(op.body, "", 0, 0))
 	case op.mediaType == "text/csv":
 		return response{status: op.success, contentType: "text/csv",
 			raw: []byte("invoice_id,date,description,amount,currency\n" +
-				"in_0001," + synthDate + ",NetBird Team plan,60.00,USD\n")}
+				"in_0001," + sample.Date + ",NetBird Team plan,60.00,USD\n")}
 	case op.mediaType != "":
 		return response{status: op.success, contentType: op.mediaType, raw: []byte{}}
 	case s.opts.realistic && op.method == http.MethodDelete && op.success == http.StatusOK:
@@ -74,7 +76,7 @@ func isPaged(op *operation) bool {
 		return false
 	}
 	b := op.body.Value
-	return propertySchema(b, "data") != nil && propertySchema(b, "total_records") != nil && propertySchema(b, "total_pages") != nil
+	return sample.PropertySchema(b, "data") != nil && sample.PropertySchema(b, "total_records") != nil && sample.PropertySchema(b, "total_pages") != nil
 }
 
 // paged answers one page of a fixed data set of pagedRecords records.
@@ -82,10 +84,10 @@ func (s *Server) paged(c *call) response {
 	params := c.op.route.Operation.Parameters
 	page := intQuery(c, params, "page")
 	size := intQuery(c, params, "page_size")
-	items := propertySchema(c.op.body.Value, "data").Value.Items
+	items := sample.PropertySchema(c.op.body.Value, "data").Value.Items
 	data := []any{}
 	for i := (page - 1) * size; i < min(page*size, pagedRecords); i++ {
-		data = append(data, s.synth.value(items, "", i, 0))
+		data = append(data, s.synth.Value(items, "", i, 0))
 	}
 	body := map[string]any{
 		"data": data, "page": page, "page_size": size,

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/netbird-go/netbird/internal/sample"
 )
 
 // TestEveryOperation is the sandbox's self-test: every operation of the
@@ -79,16 +81,16 @@ func validRequest(t *testing.T, srv *Server, op *operation) *http.Request {
 		if p == nil {
 			p = op.route.PathItem.Parameters.GetByInAndName(openapi3.ParameterInPath, name)
 		}
-		return url.PathEscape(fmt.Sprint(synth{request: true}.value(p.Schema, name, 0, 0)))
+		return url.PathEscape(fmt.Sprint(sample.Synth{Request: true}.Value(p.Schema, name, 0, 0)))
 	})
-	q, err := SampleQuery(op.id)
+	q, err := sample.Query(op.id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var body io.Reader
 	if rb := op.route.Operation.RequestBody; rb != nil && rb.Value != nil {
 		if mt := rb.Value.Content.Get("application/json"); mt != nil {
-			b, err := SampleBody(op.id)
+			b, err := sample.Body(op.id)
 			if err != nil {
 				t.Fatal(err)
 			}

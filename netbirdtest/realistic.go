@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/netbird-go/netbird/internal/sample"
 )
 
 // departure is one way a real NetBird management server answers
@@ -125,7 +127,8 @@ func (ds *departureSet) allows(op string, f finding) bool {
 }
 
 // apply makes value (a body for schema ref) look the way the real server
-// sends it: empty arrays of the table become null, enum values are replaced.
+// sends it: empty arrays of the table, and those the document says may be
+// null, become null; enum values are replaced.
 // It changes value in place and returns it.
 func (ds *departureSet) apply(ref *openapi3.SchemaRef, value any) any {
 	if ref == nil || ref.Value == nil {
@@ -135,11 +138,11 @@ func (ds *departureSet) apply(ref *openapi3.SchemaRef, value any) any {
 	switch v := value.(type) {
 	case map[string]any:
 		for k, item := range v {
-			p := propertySchema(s, k)
+			p := sample.PropertySchema(s, k)
 			if p == nil || p.Value == nil {
 				continue
 			}
-			if arr, ok := item.([]any); ok && len(arr) == 0 && ds.nullArrays[p.Value] {
+			if arr, ok := item.([]any); ok && len(arr) == 0 && (ds.nullArrays[p.Value] || p.Value.Type.Includes(openapi3.TypeNull)) {
 				v[k] = nil
 				continue
 			}
@@ -151,7 +154,7 @@ func (ds *departureSet) apply(ref *openapi3.SchemaRef, value any) any {
 		}
 		if ap := s.AdditionalProperties.Schema; ap != nil {
 			for k, item := range v {
-				if propertySchema(s, k) == nil {
+				if sample.PropertySchema(s, k) == nil {
 					v[k] = ds.apply(ap, item)
 				}
 			}

@@ -21,6 +21,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"golang.org/x/time/rate"
+
+	"github.com/netbird-go/netbird/internal/sample"
 )
 
 // Option configures a Server.
@@ -92,8 +94,8 @@ type Server struct {
 	opts  options
 	doc   *document
 	ts    *httptest.Server
-	token string // the seeded admin's PAT
-	synth synth  // for synthesized answers
+	token string       // the seeded admin's PAT
+	synth sample.Synth // for synthesized answers
 
 	mu         sync.Mutex
 	st         *state
@@ -171,7 +173,7 @@ func start(opts []Option) (*Server, error) {
 		calls:     map[string]int{},
 	}
 	if o.realistic {
-		s.synth.emptyArrays = doc.departures.nullArrays
+		s.synth.EmptyArrays = doc.departures.nullArrays
 	}
 	if s.handlers, err = s.routes(); err != nil {
 		return nil, err

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/netbird-go/netbird/internal/sample"
 )
 
 // state is the server's in-memory store. Objects are kept as the JSON
@@ -261,22 +263,22 @@ func (s *Server) complete(schema *openapi3.SchemaRef, obj map[string]any) {
 	if schema == nil || schema.Value == nil {
 		return
 	}
-	for _, name := range requiredOf(schema.Value) {
+	for _, name := range sample.RequiredOf(schema.Value) {
 		if _, ok := obj[name]; ok {
 			continue
 		}
-		if p := propertySchema(schema.Value, name); p != nil {
+		if p := sample.PropertySchema(schema.Value, name); p != nil {
 			obj[name] = s.minimal(p, name)
 		} else {
-			obj[name] = undeclared(name)
+			obj[name] = sample.Undeclared(name)
 		}
 	}
 }
 
 // minimal builds the smallest valid value for schema.
 func (s *Server) minimal(schema *openapi3.SchemaRef, name string) any {
-	v := synth{minimal: true}.value(schema, name, 0, 0)
-	if v == nil && schema != nil && objectLike(schema.Value) {
+	v := sample.Synth{Minimal: true}.Value(schema, name, 0, 0)
+	if v == nil && schema != nil && sample.ObjectLike(schema.Value) {
 		return map[string]any{}
 	}
 	return v
@@ -295,7 +297,7 @@ func (s *Server) merge(schema *openapi3.SchemaRef, base, req any) any {
 	sch := schema.Value
 	switch rv := req.(type) {
 	case map[string]any:
-		if objectLike(sch) {
+		if sample.ObjectLike(sch) {
 			out, _ := deepCopy(base).(map[string]any)
 			if out == nil {
 				out, _ = s.minimal(schema, "").(map[string]any)
@@ -304,14 +306,14 @@ func (s *Server) merge(schema *openapi3.SchemaRef, base, req any) any {
 				}
 			}
 			for k, v := range rv {
-				if p := propertySchema(sch, k); p != nil && p.Value != nil && !p.Value.WriteOnly {
+				if p := sample.PropertySchema(sch, k); p != nil && p.Value != nil && !p.Value.WriteOnly {
 					out[k] = s.merge(p, out[k], v)
 				}
 			}
 			return out
 		}
 	case []any:
-		if schemaType(sch) == openapi3.TypeArray && sch.Items != nil {
+		if sample.SchemaType(sch) == openapi3.TypeArray && sch.Items != nil {
 			out := make([]any, 0, len(rv))
 			for _, item := range rv {
 				if v := s.merge(sch.Items, nil, item); v != nil {
@@ -321,7 +323,7 @@ func (s *Server) merge(schema *openapi3.SchemaRef, base, req any) any {
 			return out
 		}
 	case string:
-		if objectLike(sch) && propertySchema(sch, "id") != nil {
+		if sample.ObjectLike(sch) && sample.PropertySchema(sch, "id") != nil {
 			return s.reference(schema, rv)
 		}
 	}
@@ -336,11 +338,11 @@ func (s *Server) merge(schema *openapi3.SchemaRef, base, req any) any {
 func sameType(s *openapi3.Schema, v any) bool {
 	switch x := v.(type) {
 	case string:
-		return schemaType(s) == openapi3.TypeString
+		return sample.SchemaType(s) == openapi3.TypeString
 	case bool:
-		return schemaType(s) == openapi3.TypeBoolean
+		return sample.SchemaType(s) == openapi3.TypeBoolean
 	case float64:
-		t := schemaType(s)
+		t := sample.SchemaType(s)
 		return t == openapi3.TypeNumber || t == openapi3.TypeInteger && x == math.Trunc(x)
 	}
 	return false

@@ -63,7 +63,7 @@ func (v Violation) Unwrap() error { return v.Err }
 // (internal/codegen/overlay.yaml), which the server's document includes.
 // Schemas that require a property they do not declare (NetworkTrafficEvent:
 // id and receive_timestamp) need nothing: any value satisfies such a
-// property, and the server sends one (see undeclared in synth.go).
+// property, and the server sends one (see Undeclared in internal/sample).
 //
 // Answers to injected faults ([Server.InjectFault]), handler overrides
 // ([Server.Handle]) and rate limiting ([WithRateLimit]) are not validated:

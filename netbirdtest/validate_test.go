@@ -1,12 +1,14 @@
 package netbirdtest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -97,6 +99,45 @@ func TestInvalidRequestIsRefusedAndReported(t *testing.T) {
 	// Nothing was created.
 	if n := len(decode[[]any](t, do(t, srv, "GET", path, admin(srv), "").body)); n != 1 {
 		t.Errorf("%d tokens", n)
+	}
+}
+
+// "Wrong type" cannot be written with the client: its request bodies are
+// typed Go structs. The sandbox refuses it from a raw request, naming the
+// field and the types, so a hand-made client is caught too.
+func TestSandboxRefusesWrongType(t *testing.T) {
+	var mu sync.Mutex
+	var violations []Violation
+	srv := NewServer(t, WithReporter(func(v Violation) {
+		mu.Lock()
+		defer mu.Unlock()
+		violations = append(violations, v)
+	}))
+	for _, tc := range []struct{ body, want string }{
+		{`{"name":"ci","expires_in":"30"}`, `{"code":400,"message":"expires_in: type: got string, want integer"}`},
+		{`{"name":5,"expires_in":30}`, `{"code":400,"message":"name: type: got number, want string"}`},
+	} {
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost,
+			srv.BaseURL()+"/users/"+srv.SampleIDs()["userId"]+"/tokens", strings.NewReader(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Token "+srv.Token())
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != 400 || strings.TrimSpace(string(b)) != tc.want {
+			t.Errorf("%s: %d %s, want 400 %s", tc.body, resp.StatusCode, b, tc.want)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(violations) != 2 || !strings.Contains(violations[0].Error(), "CreateToken request: expires_in") {
+		t.Errorf("violations %v", violations)
 	}
 }
 

@@ -1,8 +1,8 @@
 // Package opcall calls any operation of the document through its service
-// method, by name, with the sandbox's sample inputs. The contract suites
-// use it: against netbirdtest in the root package, and against NetBird's
-// real server in the contract module. It imports netbirdtest, so only
-// tests may import it.
+// method, by name, with sample inputs (internal/sample). The contract
+// suites use it: against netbirdtest in the root package, and against
+// NetBird's real server in the contract module. It imports kin-openapi,
+// so only tests may import it.
 package opcall
 
 import (
@@ -17,7 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/netbird-go/netbird"
-	"github.com/netbird-go/netbird/netbirdtest"
+	"github.com/netbird-go/netbird/internal/sample"
 )
 
 // Op is one operation of the document, as its service method names it.
@@ -56,9 +56,9 @@ func Operations(doc *openapi3.T) []Op {
 
 // Call invokes o through its service method on c: path parameters from ids
 // (by name; "sample-<name>" for those ids lacks), the required query
-// parameters netbirdtest.SampleQuery suggests, and the body
-// netbirdtest.SampleBody gives. It returns the call's error, or an error
-// saying why it could not make the call.
+// parameters sample.Query suggests, and the body sample.Body gives. It
+// returns the call's error, or an error saying why it could not make the
+// call.
 func Call(ctx context.Context, c *netbird.Client, o Op, ids map[string]string) (callErr error, err error) {
 	svc := reflect.ValueOf(c).Elem().FieldByName(o.Service)
 	if !svc.IsValid() {
@@ -92,7 +92,7 @@ func Call(ctx context.Context, c *netbird.Client, o Op, ids map[string]string) (
 			}
 			args = append(args, p)
 		case in.Kind() == reflect.Struct: // the request body
-			body, err := netbirdtest.SampleBody(o.ID)
+			body, err := sample.Body(o.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -110,10 +110,10 @@ func Call(ctx context.Context, c *netbird.Client, o Op, ids map[string]string) (
 	return callErr, nil
 }
 
-// queryParams fills a *api.…Params with the required query parameters the
-// sandbox suggests, matched by their form tags; nil when there are none.
+// queryParams fills a *api.…Params with the required query parameters
+// sample.Query suggests, matched by their form tags; nil when there are none.
 func queryParams(opID string, typ reflect.Type) (reflect.Value, error) {
-	q, err := netbirdtest.SampleQuery(opID)
+	q, err := sample.Query(opID)
 	if err != nil {
 		return reflect.Value{}, err
 	}

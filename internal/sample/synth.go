@@ -1,4 +1,4 @@
-package netbirdtest
+package sample
 
 import (
 	"fmt"
@@ -10,34 +10,35 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// synth builds values from schemas: the bodies of every operation the
-// sandbox does not keep state for, the required fields of stateful objects,
-// and request bodies for tests. Output depends only on the schema and the
-// arguments, never on randomness or time, so the same operation always gets
-// the same bytes. Examples in the document are never used: some of them do
-// not match their own schemas.
-type synth struct {
-	// request builds a request body: readOnly properties are left out.
+// Synth builds values from schemas: netbirdtest's answers to every
+// operation it does not keep state for and the required fields of its
+// stateful objects, and request bodies for tests (Body, Query). Output
+// depends only on the schema and the arguments, never on randomness or
+// time, so the same operation always gets the same bytes. Examples in the
+// document are never used: some of them do not match their own schemas.
+type Synth struct {
+	// Request builds a request body: readOnly properties are left out.
 	// Otherwise writeOnly properties are.
-	request bool
-	// minimal builds only required properties, and arrays with no more
+	Request bool
+	// Minimal builds only required properties, and arrays with no more
 	// items than minItems.
-	minimal bool
-	// emptyArrays are array schemas to leave empty (realistic mode sends
-	// them as null, see realistic.go).
-	emptyArrays map[*openapi3.Schema]bool
+	Minimal bool
+	// EmptyArrays are array schemas to leave empty (netbirdtest's realistic
+	// mode sends them as null, see its realistic.go).
+	EmptyArrays map[*openapi3.Schema]bool
 }
 
 // Fixed values for string formats and for a few well-known property names,
-// chosen to be valid and to look like NetBird data.
+// chosen to be valid and to look like NetBird data. DateTime and Date are
+// every synthesized date-time and date.
 const (
-	synthDateTime = "2026-01-02T15:04:05Z"
-	synthDate     = "2026-01-02"
+	DateTime = "2026-01-02T15:04:05Z"
+	Date     = "2026-01-02"
 )
 
 var formatValues = map[string]string{
-	"date-time": synthDateTime,
-	"date":      synthDate,
+	"date-time": DateTime,
+	"date":      Date,
 	"email":     "user@example.com",
 	"uri":       "https://example.com/",
 	"url":       "https://example.com/",
@@ -69,10 +70,10 @@ var patternCandidates = []string{"DE", "example", "X-Example", "value", "a", "1"
 // maxDepth bounds nesting, against recursive schemas.
 const maxDepth = 24
 
-// value returns a value for the schema ref. name is the property (or, for
+// Value returns a value for the schema ref. name is the property (or, for
 // array items, the array property) the value is for, used to pick readable
 // strings; index varies strings between array items and records.
-func (g synth) value(ref *openapi3.SchemaRef, name string, index, depth int) any {
+func (g Synth) Value(ref *openapi3.SchemaRef, name string, index, depth int) any {
 	if ref == nil || ref.Value == nil {
 		return nil
 	}
@@ -96,11 +97,11 @@ func (g synth) value(ref *openapi3.SchemaRef, name string, index, depth int) any
 	if len(s.AnyOf) > 0 {
 		return g.choice(s, s.AnyOf, name, index, depth)
 	}
-	typ := schemaType(s)
+	typ := SchemaType(s)
 	if typ != openapi3.TypeObject && len(s.AllOf) > 0 {
 		// allOf of scalars: the first part's value; the other parts can
 		// only narrow it.
-		return g.value(s.AllOf[0], name, index, depth+1)
+		return g.Value(s.AllOf[0], name, index, depth+1)
 	}
 	switch typ {
 	case openapi3.TypeObject:
@@ -114,14 +115,14 @@ func (g synth) value(ref *openapi3.SchemaRef, name string, index, depth int) any
 	case openapi3.TypeNumber:
 		return number(s, false)
 	case openapi3.TypeBoolean:
-		return !g.minimal
+		return !g.Minimal
 	}
 	return map[string]any{}
 }
 
-// schemaType is the one non-null type of s, inferred from its keywords
+// SchemaType is the one non-null type of s, inferred from its keywords
 // when it declares none.
-func schemaType(s *openapi3.Schema) string {
+func SchemaType(s *openapi3.Schema) string {
 	for _, t := range s.Type.Slice() {
 		if t != openapi3.TypeNull {
 			return t
@@ -135,7 +136,7 @@ func schemaType(s *openapi3.Schema) string {
 	}
 	for _, part := range s.AllOf {
 		if part != nil && part.Value != nil {
-			if t := schemaType(part.Value); t != openapi3.TypeObject || len(part.Value.Properties) > 0 || len(part.Value.AllOf) > 0 {
+			if t := SchemaType(part.Value); t != openapi3.TypeObject || len(part.Value.Properties) > 0 || len(part.Value.AllOf) > 0 {
 				return t
 			}
 		}
@@ -145,10 +146,10 @@ func schemaType(s *openapi3.Schema) string {
 
 // choice takes the first oneOf/anyOf branch whose value validates against
 // the whole schema, setting the discriminator when there is one.
-func (g synth) choice(s *openapi3.Schema, branches openapi3.SchemaRefs, name string, index, depth int) any {
+func (g Synth) choice(s *openapi3.Schema, branches openapi3.SchemaRefs, name string, index, depth int) any {
 	var first any
 	for i, b := range branches {
-		v := g.value(b, name, index, depth+1)
+		v := g.Value(b, name, index, depth+1)
 		if obj, ok := v.(map[string]any); ok {
 			if d := s.Discriminator; d != nil && d.PropertyName != "" {
 				if key := discriminatorKey(d, b); key != "" {
@@ -189,14 +190,14 @@ func discriminatorKey(d *openapi3.Discriminator, branch *openapi3.SchemaRef) str
 // object builds an object from s's properties, its allOf parts and its
 // additionalProperties. whole is false for an allOf part: required
 // properties are then filled in by the whole schema, which sees them all.
-func (g synth) object(s *openapi3.Schema, index, depth int, whole bool) map[string]any {
+func (g Synth) object(s *openapi3.Schema, index, depth int, whole bool) map[string]any {
 	out := map[string]any{}
 	for _, part := range s.AllOf {
 		var v any
-		if part != nil && objectLike(part.Value) {
+		if part != nil && ObjectLike(part.Value) {
 			v = g.object(part.Value, index, depth+1, false)
 		} else {
-			v = g.value(part, "", index, depth+1)
+			v = g.Value(part, "", index, depth+1)
 		}
 		if m, ok := v.(map[string]any); ok {
 			mergeMaps(out, m)
@@ -216,13 +217,13 @@ func (g synth) object(s *openapi3.Schema, index, depth int, whole bool) map[stri
 		if p == nil || p.Value == nil {
 			continue
 		}
-		if g.request && p.Value.ReadOnly || !g.request && p.Value.WriteOnly {
+		if g.Request && p.Value.ReadOnly || !g.Request && p.Value.WriteOnly {
 			continue
 		}
-		if g.minimal && !required[n] {
+		if g.Minimal && !required[n] {
 			continue
 		}
-		v := g.value(p, n, index, depth+1)
+		v := g.Value(p, n, index, depth+1)
 		if old, ok := out[n].(map[string]any); ok {
 			if nv, ok := v.(map[string]any); ok {
 				mergeMaps(old, nv)
@@ -231,31 +232,31 @@ func (g synth) object(s *openapi3.Schema, index, depth int, whole bool) map[stri
 		}
 		out[n] = v
 	}
-	for _, n := range requiredOf(s) {
+	for _, n := range RequiredOf(s) {
 		if _, ok := out[n]; ok || !whole {
 			continue
 		}
-		if p := propertySchema(s, n); p != nil {
-			out[n] = g.value(p, n, index, depth+1)
-		} else if !g.request {
-			out[n] = undeclared(n)
+		if p := PropertySchema(s, n); p != nil {
+			out[n] = g.Value(p, n, index, depth+1)
+		} else if !g.Request {
+			out[n] = Undeclared(n)
 		}
 	}
-	if ap := s.AdditionalProperties.Schema; ap != nil && !g.minimal && len(s.Properties) == 0 {
+	if ap := s.AdditionalProperties.Schema; ap != nil && !g.Minimal && len(s.Properties) == 0 {
 		key := "key"
 		if pn := s.PropertyNames; pn != nil && pn.Value != nil {
 			if k, ok := g.str(pn.Value, "key", 0).(string); ok {
 				key = k
 			}
 		}
-		out[key] = g.value(ap, key, index, depth+1)
+		out[key] = g.Value(ap, key, index, depth+1)
 	}
 	return out
 }
 
-func (g synth) array(s *openapi3.Schema, name string, depth int) []any {
+func (g Synth) array(s *openapi3.Schema, name string, depth int) []any {
 	n := 1
-	if g.minimal || g.emptyArrays[s] {
+	if g.Minimal || g.EmptyArrays[s] {
 		n = 0
 	}
 	n = max(n, count(s.MinItems))
@@ -264,12 +265,12 @@ func (g synth) array(s *openapi3.Schema, name string, depth int) []any {
 	}
 	out := make([]any, 0, n)
 	for i := range n {
-		out = append(out, g.value(s.Items, name, i, depth+1))
+		out = append(out, g.Value(s.Items, name, i, depth+1))
 	}
 	return out
 }
 
-func (g synth) str(s *openapi3.Schema, name string, index int) any {
+func (g Synth) str(s *openapi3.Schema, name string, index int) any {
 	v, ok := formatValues[s.Format]
 	if !ok {
 		v, ok = nameValues[strings.ToLower(name)]
@@ -347,19 +348,19 @@ func mergeMaps(dst, src map[string]any) {
 	}
 }
 
-// undeclared is the value for a property that a schema requires but does
+// Undeclared is the value for a property that a schema requires but does
 // not declare (NetworkTrafficEvent requires id and receive_timestamp): any
 // value is valid, so a string that looks like what NetBird sends.
-func undeclared(name string) string {
+func Undeclared(name string) string {
 	if strings.HasSuffix(name, "timestamp") || strings.HasSuffix(name, "_at") {
-		return synthDateTime
+		return DateTime
 	}
 	return name
 }
 
-// propertySchema finds property name of s, looking through allOf, oneOf and
+// PropertySchema finds property name of s, looking through allOf, oneOf and
 // anyOf parts.
-func propertySchema(s *openapi3.Schema, name string) *openapi3.SchemaRef {
+func PropertySchema(s *openapi3.Schema, name string) *openapi3.SchemaRef {
 	if s == nil {
 		return nil
 	}
@@ -369,7 +370,7 @@ func propertySchema(s *openapi3.Schema, name string) *openapi3.SchemaRef {
 	for _, parts := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
 		for _, part := range parts {
 			if part != nil {
-				if p := propertySchema(part.Value, name); p != nil {
+				if p := PropertySchema(part.Value, name); p != nil {
 					return p
 				}
 			}
@@ -378,21 +379,21 @@ func propertySchema(s *openapi3.Schema, name string) *openapi3.SchemaRef {
 	return nil
 }
 
-// requiredOf lists the required properties of s and its allOf parts.
-func requiredOf(s *openapi3.Schema) []string {
+// RequiredOf lists the required properties of s and its allOf parts.
+func RequiredOf(s *openapi3.Schema) []string {
 	if s == nil {
 		return nil
 	}
 	out := append([]string(nil), s.Required...)
 	for _, part := range s.AllOf {
 		if part != nil {
-			out = append(out, requiredOf(part.Value)...)
+			out = append(out, RequiredOf(part.Value)...)
 		}
 	}
 	return out
 }
 
-// objectLike reports whether s describes JSON objects.
-func objectLike(s *openapi3.Schema) bool {
-	return s != nil && schemaType(s) == openapi3.TypeObject && len(s.OneOf) == 0 && len(s.AnyOf) == 0
+// ObjectLike reports whether s describes JSON objects.
+func ObjectLike(s *openapi3.Schema) bool {
+	return s != nil && SchemaType(s) == openapi3.TypeObject && len(s.OneOf) == 0 && len(s.AnyOf) == 0
 }

@@ -1,13 +1,18 @@
 package netbird_test
 
+// The page iterators (pages.go): a walk over every page, and a fuzz target
+// for whatever a server sends as a page.
+
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -15,6 +20,37 @@ import (
 	"github.com/netbird-go/netbird/api"
 	"github.com/netbird-go/netbird/auth"
 )
+
+func TestPaginationWalksEveryPage(t *testing.T) {
+	h := newHarness(t)
+	var pages []string
+	h.mux.HandleFunc("GET /events/network-traffic", func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Query().Get("page")
+		pages = append(pages, p)
+		writeJSON(w, 200, fmt.Sprintf(`{"data":[{"flow_id":"e%s-1"},{"flow_id":"e%s-2"}],"page":%s,"page_size":2,"total_pages":3,"total_records":6}`, p, p, p))
+	})
+	var ids []string
+	for ev, err := range h.client.Events.ListNetworkTrafficAll(context.Background(), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, ev.FlowID)
+	}
+	if strings.Join(pages, ",") != "1,2,3" || len(ids) != 6 || ids[5] != "e3-2" {
+		t.Errorf("pages %v, ids %v", pages, ids)
+	}
+	// Breaking out stops fetching.
+	pages = nil
+	for _, err := range h.client.Events.ListNetworkTrafficAll(context.Background(), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		break
+	}
+	if len(pages) != 1 {
+		t.Errorf("break after the first item fetched pages %v", pages)
+	}
+}
 
 // pageServer answers every page of GET /api/events/network-traffic with
 // the same body, and stops the walk with a 400 after limit requests, so

@@ -1,18 +1,17 @@
 package netbird_test
 
-// The bad-input table: every input a user can get wrong, from the
-// configuration to path parameters, and the error it gives. Each row names
-// the field and the rule its message must state; no row may reach the
-// server, and no message may be more than one line or show a secret.
-// SECURITY.md counts these rows.
+// Inputs to New: its options (options.go) and the configuration it reads
+// (auth.Config). TestBadInputs is the bad-input table: every input a user
+// can get wrong, from the configuration to path parameters, and the error
+// it gives. Each row names the field and the rule its message must state;
+// no row may reach the server, and no message may be more than one line or
+// show a secret. SECURITY.md counts these rows, so the table stays whole,
+// its request-body and path-parameter rows included.
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,15 +19,13 @@ import (
 	"github.com/netbird-go/netbird"
 	"github.com/netbird-go/netbird/api"
 	"github.com/netbird-go/netbird/auth"
-	"github.com/netbird-go/netbird/netbirdtest"
 )
 
-// badInputEnv is what a row runs against: a client for a server that
-// counts every request reaching it and answers 200 {}.
+// badInputEnv is what a row runs against: a harness whose server counts
+// every request reaching it and answers 200 {}.
 type badInputEnv struct {
-	t      *testing.T
-	client *netbird.Client
-	sent   *atomic.Int64
+	*harness
+	sent atomic.Int64
 }
 
 // badInput is one row: what the user gets wrong, and what the message
@@ -241,19 +238,13 @@ var badInputs = []badInput{
 
 func newBadInputEnv(t *testing.T) *badInputEnv {
 	t.Helper()
-	var sent atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sent.Add(1)
-		t.Logf("reached the server: %s %s", r.Method, r.URL.EscapedPath())
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{}`)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT}, netbird.WithoutRetries())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &badInputEnv{t: t, client: c, sent: &sent}
+	e := &badInputEnv{harness: newHarness(t, netbird.WithoutRetries())}
+	e.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		e.sent.Add(1)
+		t.Logf("reached the server: %s %s", r.Method, r.RequestURI)
+		writeJSON(w, 200, `{}`)
+	})
+	return e
 }
 
 func TestBadInputs(t *testing.T) {
@@ -315,88 +306,5 @@ func TestAcceptedEdgeInputs(t *testing.T) {
 				t.Errorf("BaseURL %q, Timeout %v; want %q, %v", s.BaseURL(), s.Timeout, tc.baseURL, tc.timeout)
 			}
 		})
-	}
-}
-
-// Path parameters are escaped: an id is always one path segment, whatever
-// it contains, and the server reads back the id that was given.
-func TestPathParametersAreEscaped(t *testing.T) {
-	var mu sync.Mutex
-	var seen []string // escaped path, then the id the server decoded
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/peers/{id}", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		seen = append(seen, r.URL.EscapedPath(), r.PathValue("id"))
-		mu.Unlock()
-		writeJSON(w, 200, `{"id":"x"}`)
-	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("an id escaped its segment: %s %s", r.Method, r.URL.EscapedPath())
-		http.NotFound(w, r)
-	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	c, err := netbird.New(auth.Config{Host: srv.URL, Token: testPAT}, netbird.WithoutRetries())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct{ id, path string }{
-		{"a/b", "/api/peers/a%2Fb"},
-		{"../users", "/api/peers/..%2Fusers"},
-		{"%2F", "/api/peers/%252F"},
-		{"a b", "/api/peers/a%20b"},
-		{"?x=1", "/api/peers/%3Fx=1"},
-		{"#f", "/api/peers/%23f"},
-		{"é", "/api/peers/%C3%A9"},
-		{"a\nb", "/api/peers/a%0Ab"},
-		{"..x", "/api/peers/..x"},
-	} {
-		seen = nil
-		if _, err := c.Peers.Get(context.Background(), tc.id); err != nil {
-			t.Errorf("id %q: %v", tc.id, err)
-			continue
-		}
-		if len(seen) != 2 || seen[0] != tc.path || seen[1] != tc.id {
-			t.Errorf("id %q: server saw %q, want path %q and the id back", tc.id, seen, tc.path)
-		}
-	}
-}
-
-// "Wrong type" cannot be written with the client: its request bodies are
-// typed Go structs. The sandbox refuses it from a raw request, naming the
-// field and the types, so a hand-made client is caught too.
-func TestSandboxRefusesWrongType(t *testing.T) {
-	var mu sync.Mutex
-	var violations []netbirdtest.Violation
-	srv := netbirdtest.NewServer(t, netbirdtest.WithReporter(func(v netbirdtest.Violation) {
-		mu.Lock()
-		defer mu.Unlock()
-		violations = append(violations, v)
-	}))
-	for _, tc := range []struct{ body, want string }{
-		{`{"name":"ci","expires_in":"30"}`, `{"code":400,"message":"expires_in: type: got string, want integer"}`},
-		{`{"name":5,"expires_in":30}`, `{"code":400,"message":"name: type: got number, want string"}`},
-	} {
-		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost,
-			srv.BaseURL()+"/users/"+srv.SampleIDs()["userId"]+"/tokens", strings.NewReader(tc.body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Token "+srv.Token())
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		_ = resp.Body.Close()
-		if resp.StatusCode != 400 || strings.TrimSpace(string(b)) != tc.want {
-			t.Errorf("%s: %d %s, want 400 %s", tc.body, resp.StatusCode, b, tc.want)
-		}
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(violations) != 2 || !strings.Contains(violations[0].Error(), "CreateToken request: expires_in") {
-		t.Errorf("violations %v", violations)
 	}
 }
