@@ -57,8 +57,10 @@ func TestRateLimitWaitedOutUntilTheDeadline(t *testing.T) {
 	if !netbird.IsRateLimited(err) {
 		t.Errorf("want the last 429 (IsRateLimited), got %v", err)
 	}
-	if d := time.Since(start); d > 300*time.Millisecond {
-		t.Errorf("took %v: waited past the deadline", d)
+	// A wait past the deadline would end in the deadline's error, not the
+	// 429 (checked above); the margin is for a loaded machine's scheduling.
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("took %v: waited past the 300ms deadline", d)
 	}
 	if n := srv.Calls()["ListPeers"]; n <= 3 {
 		t.Errorf("%d attempts: 429s were counted in MaxRetries (2)", n)
