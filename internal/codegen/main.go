@@ -146,13 +146,13 @@ func run(p paths) error {
 	if err := writeGo(filepath.Join(p.API, "spec.gen.go"), specVersionFile(ver)); err != nil {
 		return err
 	}
-	if err := writeValidators(p.API, named); err != nil {
-		return err
-	}
 	// One parse of the generated package serves the writers below: they
-	// need its models, request builders and Validate methods.
+	// need its models and request builders.
 	pkg, err := readAPIPackage(p.API)
 	if err != nil {
+		return err
+	}
+	if err := writeValidators(p.API, named, pkg); err != nil {
 		return err
 	}
 	if err := writeLogValuers(filepath.Join(p.API, "logvalue.gen.go"), pkg); err != nil {

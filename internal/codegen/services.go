@@ -91,23 +91,25 @@ func writeServices(path string, doc *openapi3.T, pkg *apiPackage) error {
 	return writeGo(path, src)
 }
 
-// apiPackage is what the services need to know of the generated api code.
+// apiPackage is the generated api package as the writers need it: its
+// types and request builders, parsed once.
 type apiPackage struct {
 	fset      *token.FileSet
 	funcs     map[string]*ast.FuncDecl // top-level functions by name
-	structs   map[string]*ast.StructType
-	aliases   map[string]string // X = Y
-	defined   map[string]string // type X Y, for Y an identifier: enums are type X string
-	validates map[string]bool   // types with a Validate method
+	types     map[string]*ast.TypeSpec
+	validates map[string]bool // types with a Validate method (validate.go)
 }
 
 func readAPIPackage(dir string) (*apiPackage, error) {
-	p := &apiPackage{fset: token.NewFileSet(), funcs: map[string]*ast.FuncDecl{}, structs: map[string]*ast.StructType{}, aliases: map[string]string{}, defined: map[string]string{}, validates: map[string]bool{}}
-	files, err := filepath.Glob(filepath.Join(dir, "*.gen.go"))
+	p := &apiPackage{fset: token.NewFileSet(), funcs: map[string]*ast.FuncDecl{}, types: map[string]*ast.TypeSpec{}}
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		return nil, err
 	}
 	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
 		f, err := parser.ParseFile(p.fset, name, nil, parser.SkipObjectResolution)
 		if err != nil {
 			return nil, err
@@ -117,30 +119,36 @@ func readAPIPackage(dir string) (*apiPackage, error) {
 			case *ast.FuncDecl:
 				if d.Recv == nil {
 					p.funcs[d.Name.Name] = d
-				} else if d.Name.Name == "Validate" {
-					p.validates[strings.TrimLeft(p.src(d.Recv.List[0].Type), "*")] = true
 				}
 			case *ast.GenDecl:
 				for _, s := range d.Specs {
-					ts, ok := s.(*ast.TypeSpec)
-					if !ok {
-						continue
-					}
-					if st, ok := ts.Type.(*ast.StructType); ok {
-						p.structs[ts.Name.Name] = st
-					}
-					if id, ok := ts.Type.(*ast.Ident); ok {
-						if ts.Assign.IsValid() {
-							p.aliases[ts.Name.Name] = id.Name
-						} else {
-							p.defined[ts.Name.Name] = id.Name
-						}
+					if ts, ok := s.(*ast.TypeSpec); ok {
+						p.types[ts.Name.Name] = ts
 					}
 				}
 			}
 		}
 	}
 	return p, nil
+}
+
+// alias returns Y for `type X = Y`, Y an identifier.
+func (p *apiPackage) alias(name string) (string, bool) {
+	if ts := p.types[name]; ts != nil && ts.Assign.IsValid() {
+		if id, ok := ts.Type.(*ast.Ident); ok {
+			return id.Name, true
+		}
+	}
+	return "", false
+}
+
+// structType returns the struct of a type declared as one, or nil.
+func (p *apiPackage) structType(name string) *ast.StructType {
+	if ts := p.types[name]; ts != nil {
+		st, _ := ts.Type.(*ast.StructType)
+		return st
+	}
+	return nil
 }
 
 func (p *apiPackage) src(n ast.Node) string {
@@ -155,7 +163,7 @@ func (p *apiPackage) qualified(e ast.Expr) string {
 	case *ast.Ident:
 		if ast.IsExported(t.Name) {
 			name := t.Name
-			for target, ok := p.aliases[name]; ok; target, ok = p.aliases[name] {
+			for target, ok := p.alias(name); ok; target, ok = p.alias(name) {
 				if !ast.IsExported(target) {
 					return target // an alias of a predeclared type: CountryCode = string
 				}
@@ -178,7 +186,7 @@ func (p *apiPackage) qualified(e ast.Expr) string {
 
 // field finds a struct field by name.
 func (p *apiPackage) field(structName, name string) ast.Expr {
-	st := p.structs[structName]
+	st := p.structType(structName)
 	if st == nil {
 		return nil
 	}

@@ -20,8 +20,6 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
-	"go/parser"
-	"go/token"
 	"go/types"
 	"maps"
 	"path/filepath"
@@ -36,46 +34,18 @@ import (
 )
 
 // writeValidators writes the validators of doc's request bodies and their
-// unchecked list into dir (package api), from the models written there.
-func writeValidators(dir string, doc *openapi3.T) error {
-	typeSpecs, err := readTypes(dir)
+// unchecked list into dir (package api), for the types of pkg, and records
+// in pkg which types have a Validate method.
+func writeValidators(dir string, doc *openapi3.T, pkg *apiPackage) error {
+	src, unchecked, validates, err := generateValidators(doc, pkg.types)
 	if err != nil {
 		return err
 	}
-	src, unchecked, err := generateValidators(doc, typeSpecs)
-	if err != nil {
-		return err
-	}
+	pkg.validates = validates
 	if err := writeGo(filepath.Join(dir, "validate.gen.go"), src); err != nil {
 		return err
 	}
 	return writeFile(filepath.Join(dir, "validate_unchecked.gen.txt"), unchecked)
-}
-
-// readTypes returns the type declarations of the package in dir.
-func readTypes(dir string) (map[string]*ast.TypeSpec, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil {
-		return nil, err
-	}
-	typeSpecs := map[string]*ast.TypeSpec{}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range f.Decls {
-			if d, ok := d.(*ast.GenDecl); ok && d.Tok == token.TYPE {
-				for _, s := range d.Specs {
-					typeSpecs[s.(*ast.TypeSpec).Name.Name] = s.(*ast.TypeSpec)
-				}
-			}
-		}
-	}
-	return typeSpecs, nil
 }
 
 type gen struct {
@@ -93,9 +63,9 @@ type checks struct {
 	busy   bool // being generated: the type contains itself
 }
 
-// generateValidators returns the source of validate.gen.go and the text of
-// validate_unchecked.gen.txt.
-func generateValidators(doc *openapi3.T, typeSpecs map[string]*ast.TypeSpec) (src, unchecked []byte, err error) {
+// generateValidators returns the source of validate.gen.go, the text of
+// validate_unchecked.gen.txt and the types that get a Validate method.
+func generateValidators(doc *openapi3.T, typeSpecs map[string]*ast.TypeSpec) (src, unchecked []byte, validates map[string]bool, err error) {
 	g := &gen{types: typeSpecs, checks: map[string]*checks{}, patterns: map[string]string{}, unchecked: map[string]bool{}}
 	bodies := map[string]string{} // lower case → XJSONRequestBody: the name normalizer may change case
 	for name := range typeSpecs {
@@ -122,7 +92,11 @@ func generateValidators(doc *openapi3.T, typeSpecs map[string]*ast.TypeSpec) (sr
 			}
 		}
 	}
-	return g.render(), g.list(), g.err
+	validates = map[string]bool{}
+	for name := range g.checks {
+		validates[name] = true
+	}
+	return g.render(), g.list(), validates, g.err
 }
 
 // named generates the checks of the named struct type name from schema s.

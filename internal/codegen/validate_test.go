@@ -130,11 +130,11 @@ func generateFromDoc(t *testing.T, doc *openapi3.T) (generated, error) {
 			t.Fatal(err)
 		}
 	}
-	typeSpecs, err := readTypes(dir)
+	pkg, err := readAPIPackage(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, unchecked, err := generateValidators(doc, typeSpecs)
+	src, unchecked, _, err := generateValidators(doc, pkg.types)
 	if err != nil {
 		return generated{}, err
 	}
