@@ -1,7 +1,7 @@
 // Package netbirdtest is a fake NetBird management server for tests: a
-// sandbox that answers every operation of NetBird's REST API (v0.77.1,
-// 236 operations) and checks every request it gets and every answer it
-// gives against NetBird's OpenAPI document.
+// sandbox that answers every operation of NetBird's REST API (the release
+// package api was generated from: api.SpecVersion) and checks every request
+// it gets and every answer it gives against NetBird's OpenAPI document.
 //
 // Start one in a test and point a client at it:
 //

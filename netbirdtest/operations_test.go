@@ -29,8 +29,17 @@ func TestEveryOperation(t *testing.T) {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	if len(ids) != 236 {
-		t.Errorf("the document has %d operations, want 236", len(ids))
+	// As many as the vendored document has, whichever release it is.
+	vendored, err := openapi3.NewLoader().LoadFromFile("../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, item := range vendored.Paths.Map() {
+		want += len(item.Operations())
+	}
+	if len(ids) != want {
+		t.Errorf("the sandbox knows %d operations, openapi.yaml has %d", len(ids), want)
 	}
 	for _, mode := range []struct {
 		name string
