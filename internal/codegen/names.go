@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -112,7 +113,7 @@ func (t *namingTable) check(doc *openapi3.T) error {
 					errs = append(errs, fmt.Errorf("%s has no name in %s, but %s keeps the name it had before: run `make names` to restore it:\n%s", k, t.file, t.retiredFile, entryText(k, old)))
 					continue
 				}
-				errs = append(errs, fmt.Errorf("%s has no name in %s; add:\n%s", k, t.file, suggestEntry(k, op)))
+				errs = append(errs, fmt.Errorf("%s has no name in %s; add:\n%s", k, t.file, suggestEntry(k, op, t.names)))
 			}
 		}
 	}
@@ -137,9 +138,23 @@ func (t *namingTable) check(doc *openapi3.T) error {
 	return errors.Join(errs...)
 }
 
-// suggestEntry proposes a naming-table entry for an operation that has none.
-func suggestEntry(k opKey, op *openapi3.Operation) string {
-	return entryText(k, suggestName(k, op))
+// suggestEntry proposes a naming-table entry for an operation that has none,
+// with names that no entry of taken (the table it joins) already uses.
+func suggestEntry(k opKey, op *openapi3.Operation, taken map[opKey]name) string {
+	n := suggestName(k, op)
+	used := func(n name) bool {
+		for other, m := range taken {
+			if other != k && (m.OperationID == n.OperationID || m.Service == n.Service && m.Method == n.Method) {
+				return true
+			}
+		}
+		return false
+	}
+	for i := 2; used(n); i++ { // a clash the maintainer renames anyway; keep it valid
+		base := suggestName(k, op)
+		n.OperationID, n.Method = base.OperationID+strconv.Itoa(i), base.Method+strconv.Itoa(i)
+	}
+	return entryText(k, n)
 }
 
 // entryText is one naming-table entry as overlay.yaml and retired.yaml
@@ -149,10 +164,14 @@ func entryText(k opKey, n name) string {
 		k.Path, strings.ToLower(k.Method), n.OperationID, n.Service, n.Method)
 }
 
-// suggestName proposes names from method, path and tag: GET on a
-// collection lists, GET on an item gets, POST creates, PUT updates, DELETE
-// deletes; the noun comes from the path's last literal segments and the
-// service from the first tag.
+// suggestName proposes names from method, path and tag, the way the table's
+// entries read: GET on a collection lists, GET on an item gets, POST
+// creates, PUT updates, DELETE deletes. The noun comes from the path's last
+// literal segment and the service from the first tag. The method is the
+// bare verb for the service's own resource (Peers.Create, and
+// Tokens.List for access-tokens); otherwise
+// it names the noun (AgentNetwork.CreateProvider). The operationId names
+// the service too, as its neighbours do (CreateAgentNetworkProvider).
 func suggestName(k opKey, op *openapi3.Operation) name {
 	segs := strings.Split(strings.Trim(k.Path, "/"), "/")
 	item := strings.HasPrefix(segs[len(segs)-1], "{")
@@ -171,13 +190,29 @@ func suggestName(k opKey, op *openapi3.Operation) name {
 		verb = "List"
 	}
 	if k.Method != "GET" || item {
-		noun = strings.TrimSuffix(noun, "s")
+		noun = singular(noun)
 	}
 	service := noun
 	if op != nil && len(op.Tags) > 0 {
 		service = camel(op.Tags[0])
 	}
-	return name{OperationID: verb + noun, Service: service, Method: verb}
+	stem := singular(service)
+	if noun == "" || strings.HasSuffix(strings.ToLower(singular(noun)), strings.ToLower(stem)) {
+		return name{OperationID: verb + noun, Service: service, Method: verb}
+	}
+	id := noun
+	if !strings.Contains(strings.ToLower(noun), strings.ToLower(stem)) {
+		id = stem + noun
+	}
+	return name{OperationID: verb + id, Service: service, Method: verb + noun}
+}
+
+// singular makes a plural noun singular: "Policies" → "Policy", "Peers" → "Peer".
+func singular(s string) string {
+	if base, ok := strings.CutSuffix(s, "ies"); ok {
+		return base + "y"
+	}
+	return strings.TrimSuffix(s, "s")
 }
 
 // camel turns "setup-keys" or "Setup Keys" into "SetupKeys".

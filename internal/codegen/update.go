@@ -238,7 +238,7 @@ func runNames(root string, out io.Writer) error {
 	if len(r.unnamed) > 0 {
 		var b strings.Builder
 		for _, k := range r.unnamed {
-			b.WriteString(suggestEntry(k, r.opsByKey[k]) + "\n")
+			b.WriteString(suggestEntry(k, r.opsByKey[k], r.active.names) + "\n")
 		}
 		return fmt.Errorf("%d operations have no name; add to %s:\n%s", len(r.unnamed), overlayFile, b.String())
 	}
@@ -494,7 +494,7 @@ func (r *report) markdown() string {
 		section("Operations that need a name", len(r.rec.unnamed))
 		p("Generation fails until every operation has a name. Paste these entries into the naming section of `%s`, change the names as you see fit, then run `make names generate` (`make names` puts the entries in their place):\n\n```yaml\n", overlayFile)
 		for _, k := range r.rec.unnamed {
-			p("%s\n", suggestEntry(k, r.newOps[k]))
+			p("%s\n", suggestEntry(k, r.newOps[k], r.rec.active.names))
 		}
 		p("```\n")
 	}
