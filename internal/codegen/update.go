@@ -161,6 +161,7 @@ func runUpdate(o updateOptions) error {
 	}
 	if n := len(plan.rec.unnamed); n > 0 {
 		rep.goAPI = fmt.Sprintf("Not regenerated yet: %d operations need names first.", n)
+		rep.verdict = fmt.Sprintf("Not finished: %d operations need a name. Paste the entries above into `%s`, then run `make names generate`; or back out with `%s`.", n, overlayFile, backOut)
 		return finish(fmt.Errorf("%s and %s now hold %s, but %d operations have no name, so nothing was regenerated: "+
 			"paste the entries under \"Operations that need a name\" above into the naming section of %s (or reuse an old name where a rename is suggested), "+
 			"then run `make names generate`", specFile, versionFile, o.Version, n, overlayFile))
@@ -169,6 +170,7 @@ func runUpdate(o updateOptions) error {
 	start = time.Now()
 	if out, err := runGo(o.Root, o.Log, "generate", "./..."); err != nil {
 		rep.goAPI = "Not regenerated: `go generate ./...` failed:\n\n```\n" + tail(out, 30) + "```"
+		rep.verdict = "Not ready: `go generate ./...` fails (above). Fix the overlay or the generator, or back out with `" + backOut + "`."
 		return finish(fmt.Errorf("go generate ./...: %w", err))
 	}
 	newSurface, err := os.ReadFile(at(surfaceFile))
@@ -180,9 +182,18 @@ func runUpdate(o updateOptions) error {
 	start = time.Now()
 	if out, err := runGo(o.Root, o.Log, "build", "./..."); err != nil {
 		rep.goAPI = "Regenerated, but `go build ./...` fails: hand-written code uses what changed:\n\n```\n" + tail(out, 30) + "```"
+		rep.verdict = "Not ready: `go build ./...` fails (above): change the hand-written code that uses what the document removed, or back out with `" + backOut + "`."
 		return finish(fmt.Errorf("go build ./...: %w", err))
 	}
-	fmt.Fprintf(o.Log, "update-spec: built in %s\n", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(o.Log, "update-spec: built in %s; go vet ./... (compiles the tests)\n", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	if out, err := runGo(o.Root, o.Log, "vet", "./..."); err != nil {
+		rep.tests = brokenPackages(out)
+		rep.verdict = fmt.Sprintf("Not ready: `go vet ./...` fails in %d packages (under Tests): change the tests that use what the document removed, or back out with `%s`.", len(rep.tests), backOut)
+		return finish(fmt.Errorf("go vet ./...: %d packages do not compile or vet (see the report)", len(rep.tests)))
+	}
+	fmt.Fprintf(o.Log, "update-spec: vetted in %s\n", time.Since(start).Round(time.Millisecond))
+	rep.verdict = "Ready to commit: regenerated; `go build ./...` and `go vet ./...` pass. Run `make test` before you do."
 	return finish(nil)
 }
 
@@ -400,6 +411,39 @@ func runGo(dir string, log io.Writer, args ...string) (string, error) {
 	return buf.String(), err
 }
 
+// backOut undoes an update: it only rewrites files git tracks.
+const backOut = "git checkout -- ."
+
+// brokenPackages reads go vet's output: one line a package that fails,
+// with its first errors (which name the identifiers it used).
+func brokenPackages(out string) []string {
+	var pkgs []string
+	var errs []string
+	flush := func() {
+		if len(pkgs) > 0 && len(errs) > 0 {
+			pkgs[len(pkgs)-1] += ": " + strings.Join(errs[:min(3, len(errs))], "; ")
+		}
+		errs = nil
+	}
+	for line := range strings.Lines(out) {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "# ["): // the same package, as its test variant
+		case strings.HasPrefix(line, "# "):
+			flush()
+			pkg, _, _ := strings.Cut(strings.TrimPrefix(line, "# "), " ")
+			pkgs = append(pkgs, "`"+pkg+"`")
+		case line != "" && len(pkgs) > 0 && !strings.HasPrefix(line, "update-spec"):
+			errs = append(errs, strings.TrimPrefix(line, "vet: "))
+		}
+	}
+	flush()
+	if len(pkgs) == 0 {
+		pkgs = []string{"(go vet named no package)\n\n```\n" + tail(out, 20) + "```"}
+	}
+	return pkgs
+}
+
 // tail returns the last n lines of s, ending with a newline.
 func tail(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
@@ -424,7 +468,9 @@ type report struct {
 	renames        []renameSuggestion
 	oldN, newN     [2]int // operations and schemas, before and after
 	surface        *surfaceDiff
-	goAPI          string // why the Go API part is missing or incomplete
+	goAPI          string   // why the Go API part is missing or incomplete
+	tests          []string // packages go vet refuses, with their first errors
+	verdict        string   // the last line: ready, or what to do next
 }
 
 func newReport(from, to specVersion, date time.Time, oldDoc, newDoc *openapi3.T, oldOrder []opKey, plan *namesPlan, d *diff.Diff) *report {
@@ -607,6 +653,10 @@ func (r *report) markdown() string {
 		}
 	} else if r.goAPI == "" {
 		p("Not compared.\n")
+	}
+	list("Tests that no longer compile", r.tests)
+	if r.verdict != "" {
+		p("\n**Verdict:** %s\n", r.verdict)
 	}
 	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,7 +127,9 @@ func TestSpecUpdateDrill(t *testing.T) {
 	git(t, tree, "add", "-A")
 	git(t, tree, "commit", "-q", "-m", "before the drill")
 
-	update := func(spec, version, commit string) string {
+	// update runs one update; wantErr is "" for one that must finish, or
+	// what its error must say.
+	update := func(spec, version, commit, wantErr string) string {
 		t.Helper()
 		start := time.Now()
 		var out, log bytes.Buffer
@@ -138,14 +141,16 @@ func TestSpecUpdateDrill(t *testing.T) {
 				t.Log(l)
 			}
 		}
-		if err != nil {
-			t.Fatalf("update to %s: %v\n%s", version, err, log.String())
+		if (err == nil) != (wantErr == "") || err != nil && !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("update to %s: got error %v, want %q\n%s", version, err, wantErr, log.String())
 		}
 		return out.String()
 	}
 
-	// Down: 33 operations, their schemas and some fields are gone.
-	down := update(oldSpec, "v0.70.0", oldCommit)
+	// Down: 33 operations, their schemas and some fields are gone. The
+	// client builds; tests that use what is gone do not, and the report
+	// names each package with the identifier it used.
+	down := update(oldSpec, "v0.70.0", oldCommit, "go vet ./...")
 	mustContain(t, "the report of v0.77.1 → v0.70.0", down,
 		"## v0.77.1 → v0.70.0 (2026-01-02)",
 		"Operations: 236 → 203; schemas: 223 → 190.",
@@ -160,6 +165,11 @@ func TestSpecUpdateDrill(t *testing.T) {
 		"0 changed (these break programs that use them), 0 added.",
 		"- `netbird: type AgentNetworkService` (with its ",
 		"- `api: type NetworkTrafficEvent`: field NumOfDrops, field NumOfEnds, field NumOfStarts, field WindowEnd, field WindowStart\n",
+		"### Tests that no longer compile (3)",
+		"- `github.com/netbird-go/netbird/bench`: bench/setup_test.go:135:6: p.IPv6 undefined",
+		"undefined: api.AgentNetworkPolicyRequest",
+		"undefined: netbird.AgentNetworkAPI",
+		"**Verdict:** Not ready: `go vet ./...` fails in 3 packages",
 	)
 	const settingsEntry = "  - target: $.paths['/api/agent-network/settings'].get\n    update: {operationId: GetAgentNetworkSettings, x-go-service: AgentNetwork, x-go-method: GetSettings}\n"
 	retiredText := readFile(t, tree, retiredFile)
@@ -171,7 +181,7 @@ func TestSpecUpdateDrill(t *testing.T) {
 	mustNotContain(t, surfaceFile, readFile(t, tree, surfaceFile), "api: field NetworkTrafficEvent.WindowStart ", "netbird: type AgentNetworkService struct")
 
 	// Up again: everything comes back, names included.
-	up := update(newSpec, "v0.77.1", newCommit)
+	up := update(newSpec, "v0.77.1", newCommit, "")
 	mustContain(t, "the report of v0.70.0 → v0.77.1", up,
 		"## v0.70.0 → v0.77.1 (2026-01-02)",
 		"### Operations added (33)",
@@ -183,8 +193,9 @@ func TestSpecUpdateDrill(t *testing.T) {
 		"fix `$.components.schemas.SetupResponse.properties.personal_access_token` applies again",
 		"0 identifiers removed and 0 changed",
 		"- `api: type NetworkTrafficEvent`: field NumOfDrops, field NumOfEnds, field NumOfStarts, field WindowEnd, field WindowStart\n",
+		"**Verdict:** Ready to commit",
 	)
-	mustNotContain(t, "the report of v0.70.0 → v0.77.1", up, "need a name", "Possible renames")
+	mustNotContain(t, "the report of v0.70.0 → v0.77.1", up, "need a name", "Possible renames", "Tests that no longer compile")
 
 	if status := git(t, tree, "status", "--porcelain"); status != " M "+changesFile+"\n" {
 		t.Errorf("after the round trip, git status shows more than %s:\n%s", changesFile, status)
@@ -228,6 +239,7 @@ func TestSpecUpdateRenamedPathNeedsNames(t *testing.T) {
 		"- `GET /api/users/{userId}/tokens` → `GET /api/users/{userId}/access-tokens` (the same summary \"List all Tokens\", tag Tokens and a similar path)",
 		"    update: {operationId: ListTokens, x-go-service: Tokens, x-go-method: List}\n",
 		"Not regenerated yet: 2 operations need names first.",
+		"**Verdict:** Not finished: 2 operations need a name.",
 	)
 	if t.Failed() {
 		t.Log(report)
@@ -417,5 +429,21 @@ func TestGeneratorPointsAtRetiredName(t *testing.T) {
 		API: filepath.Join(dir, "api"), Root: dir, Surface: filepath.Join(dir, "api_surface.txt")})
 	if err == nil || !strings.Contains(err.Error(), "GET /api/users/{userId}/tokens has no name in "+overlay+", but "+ret+" keeps the name it had before: run `make names`") {
 		t.Fatalf("want a pointer to the retired name, got %v", err)
+	}
+}
+
+// go vet's output becomes one line a package, naming what broke.
+func TestBrokenPackages(t *testing.T) {
+	out := "# github.com/netbird-go/netbird/bench\n# [github.com/netbird-go/netbird/bench]\n" +
+		"vet: bench/setup_test.go:135:6: p.IPv6 undefined (type api.PeerBatch has no field or method IPv6)\n" +
+		"# github.com/netbird-go/netbird_test [github.com/netbird-go/netbird.test]\n" +
+		"./call_test.go:10:2: undefined: api.Foo\n./call_test.go:11:2: undefined: api.Bar\n"
+	got := brokenPackages(out)
+	want := []string{
+		"`github.com/netbird-go/netbird/bench`: bench/setup_test.go:135:6: p.IPv6 undefined (type api.PeerBatch has no field or method IPv6)",
+		"`github.com/netbird-go/netbird_test`: ./call_test.go:10:2: undefined: api.Foo; ./call_test.go:11:2: undefined: api.Bar",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
