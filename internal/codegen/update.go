@@ -411,6 +411,38 @@ func runGo(dir string, log io.Writer, args ...string) (string, error) {
 	return buf.String(), err
 }
 
+// splitLowLevel separates the removed identifiers a caller of the services
+// touches (the root package's, and api's models, fields and enums) from
+// those of api's low-level client that only belong to one operation:
+// identifiers named after an operation (ListPeersResponse, NewListPeersRequest,
+// ListPeersParams) and the generated clients' methods.
+func splitLowLevel(groups []surfaceGroup, ops map[opKey]name) (callers, lowLevel []surfaceGroup) {
+	perOperation := func(id string) bool {
+		if strings.HasPrefix(strings.TrimLeft(id, "(*"), "Client") {
+			return true // a method of Client, ClientWithResponses or their interfaces
+		}
+		built := strings.HasPrefix(id, "New") || strings.HasPrefix(id, "Parse") // NewXRequest, ParseXResponse
+		id = strings.TrimPrefix(strings.TrimPrefix(id, "New"), "Parse")
+		for _, n := range ops {
+			rest, ok := strings.CutPrefix(id, n.OperationID)
+			if ok && rest != "" && (built || strings.HasPrefix(rest, "Response") || strings.HasPrefix(rest, "Params") || strings.HasPrefix(rest, "JSON")) {
+				return true // not CreateSetupKeyRequest, a model of the document
+			}
+		}
+		return false
+	}
+	for _, g := range groups {
+		pkg, rest, _ := strings.Cut(g.key, ": ")
+		_, id, _ := strings.Cut(rest, " ")
+		if pkg == "api" && perOperation(id) {
+			lowLevel = append(lowLevel, g)
+		} else {
+			callers = append(callers, g)
+		}
+	}
+	return callers, lowLevel
+}
+
 // backOut undoes an update: it only rewrites files git tracks.
 const backOut = "git checkout -- ."
 
@@ -633,9 +665,13 @@ func (r *report) markdown() string {
 		} else {
 			p("%d identifiers removed and %d changed (these break programs that use them), %d added.\n", s.nRemoved, len(s.changed), s.nAdded)
 			if len(s.removed) > 0 {
-				p("\nRemoved:\n\n")
-				for _, it := range s.removed {
+				callers, lowLevel := splitLowLevel(s.removed, r.oldNames)
+				p("\nRemoved, service methods first, then models, fields and enums:\n\n")
+				for _, it := range callers {
 					p("- %s\n", it)
+				}
+				if len(lowLevel) > 0 {
+					p("- and %d identifiers of `api`'s low-level client for the removed operations (request builders, response wrappers, parameter types, client methods)\n", len(lowLevel))
 				}
 			}
 			if len(s.changed) > 0 {

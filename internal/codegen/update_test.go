@@ -165,6 +165,7 @@ func TestSpecUpdateDrill(t *testing.T) {
 		"0 changed (these break programs that use them), 0 added.",
 		"- `netbird: type AgentNetworkService` (with its ",
 		"- `api: type NetworkTrafficEvent`: field NumOfDrops, field NumOfEnds, field NumOfStarts, field WindowEnd, field WindowStart\n",
+		"identifiers of `api`'s low-level client for the removed operations (request builders, response wrappers, parameter types, client methods)",
 		"### Tests that no longer compile (3)",
 		"- `github.com/netbird-go/netbird/bench`: bench/setup_test.go:135:6: p.IPv6 undefined",
 		"undefined: api.AgentNetworkPolicyRequest",
@@ -445,5 +446,28 @@ func TestBrokenPackages(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// Removed identifiers a caller touches come first; the low-level client's
+// per-operation ones are counted.
+func TestSplitLowLevel(t *testing.T) {
+	ops := map[opKey]name{{"GET", "/api/x"}: {"ListXs", "Xs", "List"}, {"POST", "/api/x"}: {"CreateX", "Xs", "Create"}}
+	var groups []surfaceGroup
+	for _, k := range []string{"netbird: method (XsService) List", "api: type X", "api: type CreateXRequest", "api: field Peer.X",
+		"api: type ListXsResponse", "api: func NewListXsRequest", "api: func ParseCreateXResponse", "api: type ListXsParams",
+		"api: method (*ClientWithResponses) ListXsWithResponse", "api: method ClientInterface.CreateX"} {
+		groups = append(groups, surfaceGroup{key: k})
+	}
+	callers, lowLevel := splitLowLevel(groups, ops)
+	var got []string
+	for _, g := range callers {
+		got = append(got, g.key)
+	}
+	if want := []string{"netbird: method (XsService) List", "api: type X", "api: type CreateXRequest", "api: field Peer.X"}; !slices.Equal(got, want) {
+		t.Errorf("callers %q, want %q", got, want)
+	}
+	if len(lowLevel) != 6 {
+		t.Errorf("%d low-level identifiers, want 6: %v", len(lowLevel), lowLevel)
 	}
 }
