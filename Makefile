@@ -7,7 +7,7 @@ GOLANGCI_LINT := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 BENCHSTAT := $(BIN)/benchstat-$(BENCHSTAT_VERSION)
 
-.PHONY: all generate check-generated update-spec names test vet lint
+.PHONY: all generate check-generated update-spec update-spec-continue names test vet lint
 
 all: check-generated vet lint test
 
@@ -30,6 +30,12 @@ update-spec:
 		echo "usage: make update-spec SPEC=<path or URL> VERSION=<vX.Y.Z> [COMMIT=<commit>]"; exit 2; \
 	fi
 	go run ./internal/codegen update -spec '$(SPEC)' -version '$(VERSION)' -commit '$(COMMIT)'
+
+## update-spec-continue: finish an update that stopped for names, after
+## pasting them into internal/codegen/overlay.yaml: regenerate, check, and
+## complete the same SPEC_CHANGES.md entry
+update-spec-continue:
+	go run ./internal/codegen update -continue
 
 ## names: put the naming table in its canonical layout and retire or restore
 ## names to match openapi.yaml (after adding names by hand)

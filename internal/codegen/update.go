@@ -48,7 +48,15 @@ const (
 	retiredFile = "internal/codegen/retired.yaml"
 	surfaceFile = "api_surface.txt"
 	changesFile = "SPEC_CHANGES.md"
+	// pendingDir keeps, untracked, the files as they were before an update
+	// that stopped for names, so `make update-spec-continue` can finish
+	// the same report once the names are pasted.
+	pendingDir = ".update-spec"
 )
+
+// pendingFiles are the files an update changes whose earlier content its
+// report compares with.
+var pendingFiles = []string{specFile, versionFile, overlayFile, retiredFile, surfaceFile}
 
 type updateOptions struct {
 	Root            string // the module root
@@ -57,6 +65,7 @@ type updateOptions struct {
 	Date            time.Time
 	Out             io.Writer // the report
 	Log             io.Writer // progress, and the output of the go command
+	Continue        bool      // finish an update that stopped for names (Spec, Version, Commit unset)
 }
 
 var (
@@ -71,6 +80,7 @@ func cmdUpdate(args []string) error {
 	fs.StringVar(&o.Spec, "spec", "", "the new NetBird OpenAPI document: a path or an http(s) URL")
 	fs.StringVar(&o.Version, "version", "", "the NetBird release of the document, e.g. v0.78.0")
 	fs.StringVar(&o.Commit, "commit", "unknown", "the NetBird repository commit of the document")
+	fs.BoolVar(&o.Continue, "continue", false, "finish the update that stopped for names, after pasting them")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,6 +93,20 @@ func cmdUpdate(args []string) error {
 func runUpdate(o updateOptions) error {
 	at := func(rel string) string { return filepath.Join(o.Root, rel) }
 	start := time.Now()
+	// before is where the files stood before this update: the tree, or
+	// what an update that stopped for names kept.
+	before := at
+	if o.Continue {
+		before = func(rel string) string { return filepath.Join(o.Root, pendingDir, filepath.Base(rel)) }
+		if _, err := os.Stat(before(specFile)); err != nil {
+			return fmt.Errorf("no update to continue (%s holds none): run make update-spec", pendingDir)
+		}
+		v, err := readVersion(at(versionFile))
+		if err != nil {
+			return err
+		}
+		o.Spec, o.Version, o.Commit = at(specFile), v.Version, v.Commit
+	}
 	if o.Spec == "" || o.Version == "" {
 		return errors.New("usage: make update-spec SPEC=<path or URL> VERSION=<vX.Y.Z> [COMMIT=<commit>]")
 	}
@@ -92,15 +116,16 @@ func runUpdate(o updateOptions) error {
 	if !commitID.MatchString(o.Commit) {
 		return fmt.Errorf("COMMIT %q is not a commit id (hex) or \"unknown\"", o.Commit)
 	}
-	oldRaw, err := os.ReadFile(at(specFile))
-	if err != nil {
-		return err
+	old := map[string][]byte{} // pendingFiles' content before the update
+	for _, f := range pendingFiles {
+		b, err := os.ReadFile(before(f))
+		if err != nil {
+			return err
+		}
+		old[f] = b
 	}
-	oldVer, err := readVersion(at(versionFile))
-	if err != nil {
-		return err
-	}
-	oldSurface, err := os.ReadFile(at(surfaceFile))
+	oldRaw, oldSurface := old[specFile], old[surfaceFile]
+	oldVer, err := readVersion(before(versionFile))
 	if err != nil {
 		return err
 	}
@@ -119,6 +144,16 @@ func runUpdate(o updateOptions) error {
 	plan, err := planNames(o.Root, newRaw, newDoc)
 	if err != nil {
 		return err
+	}
+	if o.Continue { // the report compares with the names and fixes as they were
+		if plan.before, err = readNamingTable(before(overlayFile)); err != nil {
+			return err
+		}
+		ret, err := readRetired(before(retiredFile))
+		if err != nil {
+			return err
+		}
+		plan.rec.fixesBack, plan.rec.fixesGone = diffDormant(ret.dormant, plan.rec.dormant)
 	}
 	if err := checkNamed(newRaw, plan); err != nil {
 		return fmt.Errorf("%s with our names and fixes is not a valid OpenAPI document; nothing was changed:\n%w", o.Spec, err)
@@ -160,8 +195,11 @@ func runUpdate(o updateOptions) error {
 		return stop
 	}
 	if n := len(plan.rec.unnamed); n > 0 {
+		if err := keepPending(o.Root, old); err != nil {
+			return err
+		}
 		rep.goAPI = fmt.Sprintf("Not regenerated yet: %d operations need names first.", n)
-		rep.verdict = fmt.Sprintf("Not finished: %d operations need a name. Paste the entries above into `%s`, then run `make names generate`; or back out with `%s`.", n, overlayFile, backOut)
+		rep.verdict = fmt.Sprintf("Not finished: %d operations need a name. Paste the entries above into `%s`, then run `make update-spec-continue`; or back out with `%s`.", n, overlayFile, backOut)
 		return finish(fmt.Errorf("%s and %s now hold %s, but %d operations have no name, so nothing was regenerated: "+
 			"paste the entries under \"Operations that need a name\" above into the naming section of %s (or reuse an old name where a rename is suggested), "+
 			"then run `make names generate`", specFile, versionFile, o.Version, n, overlayFile))
@@ -194,6 +232,9 @@ func runUpdate(o updateOptions) error {
 	}
 	fmt.Fprintf(o.Log, "update-spec: vetted in %s\n", time.Since(start).Round(time.Millisecond))
 	rep.verdict = "Ready to commit: regenerated; `go build ./...` and `go vet ./...` pass. Run `make test` before you do."
+	if err := os.RemoveAll(at(pendingDir)); err != nil {
+		return err
+	}
 	return finish(nil)
 }
 
@@ -297,16 +338,7 @@ func planNames(root string, raw []byte, doc *openapi3.T) (*namesPlan, error) {
 	if rec.dormant, err = unmatchedFixes(ov, raw); err != nil {
 		return nil, fmt.Errorf("%s: %w", ovPath, err)
 	}
-	for _, t := range ret.dormant {
-		if !slices.Contains(rec.dormant, t) {
-			rec.fixesBack = append(rec.fixesBack, t)
-		}
-	}
-	for _, t := range rec.dormant {
-		if !slices.Contains(ret.dormant, t) {
-			rec.fixesGone = append(rec.fixesGone, t)
-		}
-	}
+	rec.fixesBack, rec.fixesGone = diffDormant(ret.dormant, rec.dormant)
 	return &namesPlan{
 		before:  table,
 		rec:     rec,
@@ -441,6 +473,37 @@ func splitLowLevel(groups []surfaceGroup, ops map[opKey]name) (callers, lowLevel
 		}
 	}
 	return callers, lowLevel
+}
+
+// keepPending saves the files as they were before the update into
+// pendingDir, for `make update-spec-continue`.
+func keepPending(root string, old map[string][]byte) error {
+	dir := filepath.Join(root, pendingDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for f, b := range old {
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// diffDormant returns the fixes that apply again and those that stopped
+// applying, from the dormant fixes before and after.
+func diffDormant(before, after []string) (back, gone []string) {
+	for _, t := range before {
+		if !slices.Contains(after, t) {
+			back = append(back, t)
+		}
+	}
+	for _, t := range after {
+		if !slices.Contains(before, t) {
+			gone = append(gone, t)
+		}
+	}
+	return back, gone
 }
 
 // backOut undoes an update: it only rewrites files git tracks.
@@ -709,7 +772,8 @@ names, and what it changes for Go programs that use netbird-go.
 `
 
 // record prints the report and, if the document changed, puts it at the
-// top of SPEC_CHANGES.md.
+// top of SPEC_CHANGES.md, in place of the entry of the same update if it
+// stopped for names before.
 func (r *report) record(changesPath string, out io.Writer) error {
 	md := r.markdown()
 	fmt.Fprint(out, md)
@@ -725,7 +789,18 @@ func (r *report) record(changesPath string, out io.Writer) error {
 	}
 	text := string(b)
 	if i := strings.Index(text, "\n## "); i >= 0 {
-		text = text[:i+1] + md + "\n" + text[i+1:]
+		rest := text[i+1:]
+		// The entry of the same update, written when it stopped for names,
+		// is replaced: one update, one entry.
+		if strings.HasPrefix(rest, fmt.Sprintf("## %s → %s (", r.from.Version, r.to.Version)) {
+			if j := strings.Index(rest, "\n## "); j >= 0 {
+				rest = rest[j+1:]
+			} else {
+				rest = ""
+			}
+		}
+		text = text[:i+1] + md + "\n" + rest
+		text = strings.TrimRight(text, "\n") + "\n"
 	} else {
 		text = strings.TrimRight(text, "\n") + "\n\n" + md
 	}

@@ -271,6 +271,60 @@ func TestSpecUpdateRenamedPathNeedsNames(t *testing.T) {
 	mustContain(t, retiredFile, readFile(t, tree, retiredFile), "names: []\n")
 }
 
+// After a stop for names, pasting them and continuing finishes the same
+// update: regenerated and checked, one complete SPEC_CHANGES.md entry in
+// place of the unfinished one, and nothing left to continue.
+func TestSpecUpdateContinuesAfterNames(t *testing.T) {
+	if testing.Short() {
+		t.Skip("continuing regenerates and builds the tree")
+	}
+	tree := copyTree(t)
+	spec := readFile(t, tree, specFile)
+	renamed := strings.Replace(spec, "\n  /api/users/{userId}/tokens:\n", "\n  /api/users/{userId}/access-tokens:\n", 1)
+	newDoc := filepath.Join(t.TempDir(), "renamed.yaml")
+	if err := os.WriteFile(newDoc, []byte(renamed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, log bytes.Buffer
+	err := runUpdate(updateOptions{Root: tree, Spec: newDoc, Version: "v0.77.2-test", Commit: "unknown", Date: time.Now(), Out: &out, Log: &log})
+	if err == nil || !strings.Contains(err.Error(), "have no name") {
+		t.Fatalf("want the update to stop for names, got %v", err)
+	}
+	mustContain(t, "the stopped report", out.String(), "run `make update-spec-continue`")
+	ov := readFile(t, tree, overlayFile)
+	paste := "  - target: $.paths['/api/users/{userId}/access-tokens'].get\n    update: {operationId: ListTokens, x-go-service: Tokens, x-go-method: List}\n" +
+		"  - target: $.paths['/api/users/{userId}/access-tokens'].post\n    update: {operationId: CreateToken, x-go-service: Tokens, x-go-method: Create}\n"
+	if err := os.WriteFile(filepath.Join(tree, overlayFile), []byte(strings.Replace(ov, "\n"+fixesLine, paste+"\n"+fixesLine, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	out.Reset()
+	log.Reset()
+	if err := runUpdate(updateOptions{Root: tree, Continue: true, Date: time.Now(), Out: &out, Log: &log}); err != nil {
+		t.Fatalf("continue: %v\n%s", err, log.String())
+	}
+	report := out.String()
+	mustContain(t, "the finished report", report,
+		"## v0.77.1 → v0.77.2-test",
+		"- `GET /api/users/{userId}/tokens`: `ListTokens` (`c.Tokens.List`)\n",
+		"- `GET /api/users/{userId}/access-tokens`: `ListTokens` (`c.Tokens.List`)\n",
+		"No exported identifier of `api` or `netbird` changed.",
+		"**Verdict:** Ready to commit",
+	)
+	mustNotContain(t, "the finished report", report, "no name yet", "Operations that need a name", "Not regenerated yet")
+	changes := readFile(t, tree, changesFile)
+	if n := strings.Count(changes, "## v0.77.1 → v0.77.2-test"); n != 1 {
+		t.Errorf("%s has %d entries for the update, want 1", changesFile, n)
+	}
+	mustNotContain(t, changesFile, changes, "Not regenerated yet")
+	if _, err := os.Stat(filepath.Join(tree, pendingDir)); !os.IsNotExist(err) {
+		t.Errorf("%s is still there after the update finished (%v)", pendingDir, err)
+	}
+	if err := runUpdate(updateOptions{Root: tree, Continue: true, Date: time.Now(), Out: &out, Log: &log}); err == nil || !strings.Contains(err.Error(), "no update to continue") {
+		t.Errorf("continuing again: got %v, want no update to continue", err)
+	}
+}
+
 // overlay.yaml and retired.yaml are in the layout the update writes, so a
 // round trip through another release restores them byte for byte.
 func TestNamingFilesAreCanonical(t *testing.T) {
