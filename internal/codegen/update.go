@@ -202,7 +202,7 @@ func runUpdate(o updateOptions) error {
 		rep.verdict = fmt.Sprintf("Not finished: %d operations need a name. Paste the entries above into `%s`, then run `make update-spec-continue`; or back out with `%s`.", n, overlayFile, backOut)
 		return finish(fmt.Errorf("%s and %s now hold %s, but %d operations have no name, so nothing was regenerated: "+
 			"paste the entries under \"Operations that need a name\" above into the naming section of %s (or reuse an old name where a rename is suggested), "+
-			"then run `make names generate`", specFile, versionFile, o.Version, n, overlayFile))
+			"then run `make update-spec-continue`", specFile, versionFile, o.Version, n, overlayFile))
 	}
 	fmt.Fprintf(o.Log, "update-spec: compared and checked the documents in %s; go generate ./...\n", time.Since(start).Round(time.Millisecond))
 	start = time.Now()
@@ -633,7 +633,7 @@ func (r *report) markdown() string {
 	}
 	if len(r.rec.unnamed) > 0 {
 		section("Operations that need a name", len(r.rec.unnamed))
-		p("Generation fails until every operation has a name. Paste these entries into the naming section of `%s`, change the names as you see fit, then run `make names generate` (`make names` puts the entries in their place):\n\n```yaml\n", overlayFile)
+		p("Generation fails until every operation has a name. Paste these entries into the naming section of `%s`, change the names as you see fit, then run `make update-spec-continue`, which puts them in their place and finishes this update:\n\n```yaml\n", overlayFile)
 		for _, k := range r.rec.unnamed {
 			p("%s\n", suggestEntry(k, r.newOps[k], r.rec.active.names))
 		}
