@@ -362,9 +362,12 @@ func TestNamingFilesAreCanonical(t *testing.T) {
 }
 
 func TestOverlayLayoutRefusesWhatItWouldLose(t *testing.T) {
-	b, err := os.ReadFile("overlay.yaml")
+	b, err := os.ReadFile("testdata/tiny-overlay.yaml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := readOverlayLayout("overlay.yaml", b); err != nil {
+		t.Fatalf("the fixture's layout is refused as it is: %v", err)
 	}
 	for _, tc := range []struct{ edit, want string }{
 		{"  # Jobs\n", "  # Jobs: the job queue\n"},
@@ -389,7 +392,7 @@ func TestOverlayLayoutRefusesWhatItWouldLose(t *testing.T) {
 // fails too: the lists stay exact.
 func TestDormantFixesAreExact(t *testing.T) {
 	dir := t.TempDir()
-	b, err := os.ReadFile("overlay.yaml")
+	b, err := os.ReadFile("testdata/tiny-overlay.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,10 +411,10 @@ func TestDormantFixesAreExact(t *testing.T) {
 		if err != nil || strings.Join(back.dormant, ",") != strings.Join(dormant, ",") {
 			t.Fatalf("retired.yaml does not read back: %v %v", back, err)
 		}
-		_, err = loadNamed("../../openapi.yaml", overlay, ret, dormant)
+		_, err = loadNamed("testdata/tiny.yaml", overlay, ret, dormant)
 		return err
 	}
-	if err := gen(); err == nil || !strings.Contains(err.Error(), bogus+" matches nothing in ../../openapi.yaml") {
+	if err := gen(); err == nil || !strings.Contains(err.Error(), bogus+" matches nothing in testdata/tiny.yaml") {
 		t.Errorf("want an unlisted fix that matches nothing refused, got %v", err)
 	}
 	if err := gen(bogus); err != nil {

@@ -16,7 +16,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
-	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
 )
 
 const tinyDoc = `openapi: 3.1.0
@@ -338,7 +337,13 @@ func TestValidatorsAreDeterministic(t *testing.T) {
 // The vendored document gives the committed output, which compiles with
 // the real models.
 func TestValidatorsOfVendoredDocument(t *testing.T) {
-	doc, err := util.LoadSwaggerWithOverlay("../../openapi.yaml", util.LoadSwaggerWithOverlayOpts{Path: "overlay.yaml", Strict: true})
+	// As the generator loads it, whichever release is vendored: the fixes
+	// retired.yaml lists as dormant are skipped.
+	ret, err := readRetired("retired.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := loadNamed("../../openapi.yaml", "overlay.yaml", "retired.yaml", ret.dormant)
 	if err != nil {
 		t.Fatal(err)
 	}
