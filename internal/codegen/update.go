@@ -431,15 +431,19 @@ func renderVersion(path string, v specVersion) ([]byte, error) {
 	return []byte(strings.Join(lines, "")), nil
 }
 
-// runGo runs the go command in dir, its output going to log, and returns
-// that output too.
+// runGo runs the go command in dir and returns its output. The output of a
+// success goes to log; that of a failure only back to the caller, whose
+// report shows it, so it is printed once.
 func runGo(dir string, log io.Writer, args ...string) (string, error) {
 	var buf bytes.Buffer
 	cmd := exec.CommandContext(context.Background(), "go", args...)
 	cmd.Dir = dir
-	cmd.Stdout = io.MultiWriter(log, &buf)
-	cmd.Stderr = cmd.Stdout
+	cmd.Stdout = &buf
+	cmd.Stderr = &buf
 	err := cmd.Run()
+	if err == nil {
+		_, _ = log.Write(buf.Bytes())
+	}
 	return buf.String(), err
 }
 
