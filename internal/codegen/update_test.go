@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -291,16 +292,31 @@ func TestSpecUpdateRenamedPathNeedsNames(t *testing.T) {
 	mustContain(t, retiredFile, readFile(t, tree, retiredFile), "names: []\n")
 }
 
-// After a stop for names, pasting them and continuing finishes the same
-// update: regenerated and checked, one complete SPEC_CHANGES.md entry in
-// place of the unfinished one, and nothing left to continue.
+// A document derived from the vendored one, with one operation added and
+// one path renamed: the update stops for names; pasting the suggested and
+// the kept names and continuing finishes the same update: regenerated and
+// checked, one complete SPEC_CHANGES.md entry in place of the unfinished
+// one, and nothing left to continue.
 func TestSpecUpdateContinuesAfterNames(t *testing.T) {
 	if testing.Short() {
 		t.Skip("continuing regenerates and builds the tree")
 	}
 	tree := copyTree(t)
 	spec := readFile(t, tree, specFile)
+	const added = `paths:
+  /api/peers/{peerId}/notes:
+    get:
+      summary: List the notes of a peer
+      tags: [Peers]
+      parameters:
+        - {name: peerId, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: the notes
+          content: {application/json: {schema: {type: array, items: {type: string}}}}
+`
 	renamed := strings.Replace(spec, "\n  /api/users/{userId}/tokens:\n", "\n  /api/users/{userId}/access-tokens:\n", 1)
+	renamed = strings.Replace(renamed, "\npaths:\n", "\n"+added, 1)
 	newDoc := filepath.Join(t.TempDir(), "renamed.yaml")
 	if err := os.WriteFile(newDoc, []byte(renamed), 0o644); err != nil {
 		t.Fatal(err)
@@ -310,9 +326,10 @@ func TestSpecUpdateContinuesAfterNames(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "have no name") {
 		t.Fatalf("want the update to stop for names, got %v", err)
 	}
-	mustContain(t, "the stopped report", out.String(), "run `make update-spec-continue`")
+	const suggested = "  - target: $.paths['/api/peers/{peerId}/notes'].get\n    update: {operationId: ListPeerNotes, x-go-service: Peers, x-go-method: ListNotes}\n"
+	mustContain(t, "the stopped report", out.String(), "run `make update-spec-continue`", suggested)
 	ov := readFile(t, tree, overlayFile)
-	paste := "  - target: $.paths['/api/users/{userId}/access-tokens'].get\n    update: {operationId: ListTokens, x-go-service: Tokens, x-go-method: List}\n" +
+	paste := suggested + "  - target: $.paths['/api/users/{userId}/access-tokens'].get\n    update: {operationId: ListTokens, x-go-service: Tokens, x-go-method: List}\n" +
 		"  - target: $.paths['/api/users/{userId}/access-tokens'].post\n    update: {operationId: CreateToken, x-go-service: Tokens, x-go-method: Create}\n"
 	if err := os.WriteFile(filepath.Join(tree, overlayFile), []byte(strings.Replace(ov, "\n"+fixesLine, paste+"\n"+fixesLine, 1)), 0o644); err != nil {
 		t.Fatal(err)
@@ -328,10 +345,15 @@ func TestSpecUpdateContinuesAfterNames(t *testing.T) {
 		"## v0.77.1 → v0.77.2-test",
 		"- `GET /api/users/{userId}/tokens`: `ListTokens` (`c.Tokens.List`)\n",
 		"- `GET /api/users/{userId}/access-tokens`: `ListTokens` (`c.Tokens.List`)\n",
-		"No exported identifier of `api` or `netbird` changed.",
+		"- `GET /api/peers/{peerId}/notes`: `ListPeerNotes` (`c.Peers.ListNotes`)\n",
+		"0 identifiers removed and 0 changed",
+		"- `netbird: type PeersService`: method ListNotes",
 		"**Verdict:** Ready to commit",
 	)
 	mustNotContain(t, "the finished report", report, "no name yet", "Operations that need a name", "Not regenerated yet")
+	if t.Failed() {
+		t.Log(report)
+	}
 	changes := readFile(t, tree, changesFile)
 	if n := strings.Count(changes, "## v0.77.1 → v0.77.2-test"); n != 1 {
 		t.Errorf("%s has %d entries for the update, want 1", changesFile, n)
@@ -342,6 +364,16 @@ func TestSpecUpdateContinuesAfterNames(t *testing.T) {
 	}
 	if err := runUpdate(updateOptions{Root: tree, Continue: true, Date: time.Now(), Out: &out, Log: &log}); err == nil || !strings.Contains(err.Error(), "no update to continue") {
 		t.Errorf("continuing again: got %v, want no update to continue", err)
+	}
+
+	// The tests that follow the document pass: the sandbox answers every
+	// operation, the new and the moved one included, and api's tests pass.
+	// (netbirdtest's hand-written tests of the token path, which this
+	// document moved, do not: they use what the document removed.)
+	for _, args := range [][]string{{"-run", "^TestEveryOperation$", "./netbirdtest/"}, {"./api/"}} {
+		if out, err := runGo(tree, io.Discard, append([]string{"test", "-count=1"}, args...)...); err != nil {
+			t.Errorf("go test %s after the update: %v\n%s", strings.Join(args, " "), err, tail(out, 40))
+		}
 	}
 
 	// The same document again: nothing changes, and the report says so.
