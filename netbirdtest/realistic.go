@@ -127,8 +127,7 @@ func (ds *departureSet) allows(op string, f finding) bool {
 }
 
 // apply makes value (a body for schema ref) look the way the real server
-// sends it: empty arrays of the table, and those the document says may be
-// null, become null; enum values are replaced.
+// sends it: empty arrays of the table become null, enum values are replaced.
 // It changes value in place and returns it.
 func (ds *departureSet) apply(ref *openapi3.SchemaRef, value any) any {
 	if ref == nil || ref.Value == nil {
@@ -142,7 +141,7 @@ func (ds *departureSet) apply(ref *openapi3.SchemaRef, value any) any {
 			if p == nil || p.Value == nil {
 				continue
 			}
-			if arr, ok := item.([]any); ok && len(arr) == 0 && (ds.nullArrays[p.Value] || p.Value.Type.Includes(openapi3.TypeNull)) {
+			if arr, ok := item.([]any); ok && len(arr) == 0 && ds.nullArrays[p.Value] {
 				v[k] = nil
 				continue
 			}
