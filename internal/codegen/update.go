@@ -66,6 +66,7 @@ type updateOptions struct {
 	Out             io.Writer // the report
 	Log             io.Writer // progress, and the output of the go command
 	Continue        bool      // finish an update that stopped for names (Spec, Version, Commit unset)
+	MoveContract    bool      // move the contract module to the new NetBird release (contract.go)
 }
 
 var (
@@ -81,6 +82,7 @@ func cmdUpdate(args []string) error {
 	fs.StringVar(&o.Version, "version", "", "the NetBird release of the document, e.g. v0.78.0")
 	fs.StringVar(&o.Commit, "commit", "unknown", "the NetBird repository commit of the document")
 	fs.BoolVar(&o.Continue, "continue", false, "finish the update that stopped for names, after pasting them")
+	fs.BoolVar(&o.MoveContract, "contract", true, "move the contract module to the new NetBird release, if the module proxy has it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -204,6 +206,13 @@ func runUpdate(o updateOptions) error {
 			"paste the entries under \"Operations that need a name\" above into the naming section of %s (or reuse an old name where a rename is suggested), "+
 			"then run `make update-spec-continue`", specFile, versionFile, o.Version, n, overlayFile))
 	}
+	switch {
+	case rep.same:
+	case o.MoveContract:
+		rep.contract = moveContract(o.Root, o.Version)
+	default:
+		rep.contract = "The contract module was left alone (the update was run without -contract)."
+	}
 	fmt.Fprintf(o.Log, "update-spec: compared and checked the documents in %s; go generate ./...\n", time.Since(start).Round(time.Millisecond))
 	start = time.Now()
 	if out, err := runGo(o.Root, o.Log, "generate", "./..."); err != nil {
@@ -232,6 +241,9 @@ func runUpdate(o updateOptions) error {
 	}
 	fmt.Fprintf(o.Log, "update-spec: vetted in %s\n", time.Since(start).Round(time.Millisecond))
 	rep.verdict = "Ready to commit: regenerated; `go build ./...` and `go vet ./...` pass. Run `make test` before you do."
+	if strings.HasPrefix(rep.contract, contractMoved) {
+		rep.verdict += " Tidy the contract module first, as said above."
+	}
 	if err := os.RemoveAll(at(pendingDir)); err != nil {
 		return err
 	}
@@ -569,6 +581,7 @@ type report struct {
 	surface        *surfaceDiff
 	goAPI          string   // why the Go API part is missing or incomplete
 	tests          []string // packages go vet refuses, with their first errors
+	contract       string   // what the update did to the contract module
 	verdict        string   // the last line: ready, or what to do next
 }
 
@@ -758,6 +771,9 @@ func (r *report) markdown() string {
 		p("Not compared.\n")
 	}
 	list("Tests that no longer compile", r.tests)
+	if r.contract != "" {
+		p("\n### The real server (`contract/`)\n\n%s\n", r.contract)
+	}
 	if r.verdict != "" {
 		p("\n**Verdict:** %s\n", r.verdict)
 	}
