@@ -3,6 +3,8 @@ package netbirdtest
 import (
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // TestRealisticAnswers checks that realistic mode sends the departures of the
@@ -22,6 +24,13 @@ func TestRealisticAnswers(t *testing.T) {
 		{"/networks/" + ids["networkId"] + "/resources/" + ids["resourceId"], `"groups":null`},
 		{"/accounts", `"ipv6_enabled_groups":null`},
 	} {
+		// A row about a field the vendored document lacks (another NetBird
+		// release) says so instead of failing.
+		field := strings.Trim(strings.SplitN(tc.contains, ":", 2)[0], `"`)
+		if !hasProperty(t, field) {
+			t.Logf("GET %s: skipped, the document has no property %q", tc.path, field)
+			continue
+		}
 		a := do(t, srv, "GET", tc.path, admin(srv), "")
 		if a.status != 200 || !strings.Contains(a.body, tc.contains) {
 			t.Errorf("GET %s: %d, want %s in %s", tc.path, a.status, tc.contains, a.body)
@@ -108,4 +117,35 @@ func TestDepartureTableResolves(t *testing.T) {
 			t.Errorf("departure %s without its observation", dep.Where)
 		}
 	}
+}
+
+// hasProperty reports whether a component schema of the document, or a
+// part of one, declares the property name.
+func hasProperty(t *testing.T, name string) bool {
+	t.Helper()
+	d, err := loadDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var has func(s *openapi3.Schema) bool
+	has = func(s *openapi3.Schema) bool {
+		if s == nil {
+			return false
+		}
+		if s.Properties[name] != nil {
+			return true
+		}
+		for _, part := range s.AllOf {
+			if has(part.Value) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, ref := range d.doc.Components.Schemas {
+		if has(ref.Value) {
+			return true
+		}
+	}
+	return false
 }
