@@ -306,14 +306,7 @@ func TestFaultHugeTrailingBody(t *testing.T) {
 	h := newHarness(t, netbird.WithoutRetries())
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, `{"id":"p1","name":"laptop"}`)
-		chunk := bytes.Repeat([]byte(" junk"), 6600)
-		for written.Load() < total {
-			n, err := w.Write(chunk)
-			written.Add(int64(n))
-			if err != nil {
-				return
-			}
-		}
+		stream(w, bytes.Repeat([]byte(" junk"), 6600), total, &written)
 	})
 	c := h.client
 	var before, after runtime.MemStats
@@ -357,14 +350,7 @@ func TestFaultHugeErrorBody(t *testing.T) {
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
-		chunk := bytes.Repeat([]byte("<p>upstream error</p>\n"), 1500) // 33 KB
-		for written.Load() < total {
-			n, err := w.Write(chunk)
-			written.Add(int64(n))
-			if err != nil {
-				return
-			}
-		}
+		stream(w, bytes.Repeat([]byte("<p>upstream error</p>\n"), 1500), total, &written) // 33 KB chunks
 	})
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -383,6 +369,18 @@ func TestFaultHugeErrorBody(t *testing.T) {
 	}
 	if written.Load() >= total {
 		t.Errorf("the whole 100 MB was sent: the client read it all")
+	}
+}
+
+// stream writes chunk to w until total bytes are written or the client
+// hangs up, counting them in written.
+func stream(w io.Writer, chunk []byte, total int64, written *atomic.Int64) {
+	for written.Load() < total {
+		n, err := w.Write(chunk)
+		written.Add(int64(n))
+		if err != nil {
+			return
+		}
 	}
 }
 
