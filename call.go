@@ -39,7 +39,7 @@ func WithRequestEditor(fn api.RequestEditorFn) RequestOption {
 // answer becomes an *APIError; on success the caller owns resp.Body, and
 // resp.Request is what was sent.
 func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []RequestOption) (*http.Response, error) {
-	req = req.WithContext(withCallState(ctx, c.pace)) // for the retry and pace layers
+	req = req.WithContext(ctx)
 	// Both values in one allocation; each slice is full, so an Add copies.
 	hv := &[2]string{c.userAgent, "application/json"}
 	req.Header["User-Agent"], req.Header["Accept"] = hv[0:1:1], hv[1:2:2]
@@ -51,10 +51,10 @@ func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []
 	if err := c.editor(ctx, req); err != nil { // last: nothing after it can touch the token
 		return nil, requestError(op, err)
 	}
-	// The retry layer is called directly: it wraps an http.Client per
-	// attempt, which follows redirects and applies the attempt timeout; a
-	// second http.Client around it would only copy headers again.
-	resp, err := c.rt.RoundTrip(req)
+	// The retry layer is called directly: it sends each attempt through an
+	// http.Client, which follows redirects and applies the attempt timeout;
+	// a second http.Client around it would only copy headers again.
+	resp, err := c.rt.do(req, c.pace)
 	if err != nil {
 		return nil, &TransportError{Op: op, Method: req.Method, Path: req.URL.EscapedPath(), Err: unwrapURLError(err)}
 	}

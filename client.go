@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/netbird-go/netbird/api"
@@ -24,7 +23,7 @@ type Client struct {
 	settings  *auth.Settings
 	server    string // the base URL without "/api", ending in "/"; see auth.Settings.Server
 	editor    api.RequestEditorFn
-	rt        http.RoundTripper // the retry layer; see options.transport
+	rt        *retrier // the transport chain; see options.transport
 	userAgent string
 	timeout   time.Duration // for one whole call, retries included
 	maxError  int64         // bytes of an error body read at most

@@ -42,12 +42,13 @@
 //
 // # Retries
 //
-// One transport layer (go-retryablehttp) retries failed attempts, at most
-// 3 times by default (see RetryPolicy; WithoutRetries turns it off):
+// One transport layer retries failed attempts, at most 3 times by default
+// (see RetryPolicy; WithoutRetries turns it off):
 // connections that could not be made and 429 answers for every method;
 // 502, 503, 504 and broken connections only for idempotent methods, so a
 // POST that may have created something is never repeated. Waits grow
-// exponentially from 500ms to at most 10s, with jitter, or follow
+// exponentially from 500ms to at most 10s, with jitter (computed by
+// github.com/sethvargo/go-retry), or follow
 // Retry-After when the server sends it. A cancelled context stops at once.
 // auth.Config.Timeout (default 30s) bounds a whole call, retries included;
 // WithAttemptTimeout bounds each attempt.

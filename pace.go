@@ -3,7 +3,6 @@ package netbird
 import (
 	"context"
 	"errors"
-	"net/http"
 	"sync"
 	"time"
 )
@@ -26,8 +25,8 @@ import (
 //     available again.
 //
 // Each client (and each client WithToken makes) has its own pacer, since
-// NetBird keeps one bucket per token. paceTransport applies it to every
-// attempt; callState carries it there.
+// NetBird keeps one bucket per token. The retry layer (retry.go) sends
+// every attempt in its slot.
 type pacer struct {
 	mu       sync.Mutex
 	interval time.Duration // learned time between attempts; 0: not pacing
@@ -147,29 +146,4 @@ func (p *pacer) allowed(sent, now time.Time, paced bool, epoch int) {
 		p.next = now.Add(p.interval)
 		p.first, p.longest = time.Time{}, 0
 	}
-}
-
-// paceTransport makes each attempt wait for its slot in the call's pacer,
-// and tells the pacer which attempts the server let through.
-type paceTransport struct{ next http.RoundTripper }
-
-func (t *paceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	s := stateOf(req.Context())
-	if s == nil {
-		return t.next.RoundTrip(req)
-	}
-	if s.probing { // a retry limited chose to send at once
-		s.probing, s.paced = false, false
-	} else {
-		var err error
-		if s.paced, s.epoch, err = s.pace.wait(req.Context()); err != nil {
-			return nil, err
-		}
-	}
-	sent := time.Now()
-	resp, err := t.next.RoundTrip(req)
-	if err == nil && resp.StatusCode != http.StatusTooManyRequests {
-		s.pace.allowed(sent, time.Now(), s.paced, s.epoch)
-	}
-	return resp, err
 }

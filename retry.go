@@ -5,15 +5,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
 	"syscall"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"github.com/sethvargo/go-retry"
 )
 
 // RetryPolicy says which failed attempts are tried again and how long to
@@ -28,10 +26,10 @@ import (
 //     DELETE, OPTIONS). A POST is never repeated after a 5xx: it may have
 //     created something.
 //
-// The wait grows exponentially from MinWait, capped at MaxWait, with random
-// jitter (between half and all of it) so that many clients do not retry in
-// step. A Retry-After header on a 429 or 503 is honoured instead (NetBird
-// sends none today). A cancelled context ends the wait at once.
+// The wait doubles from MinWait, with random jitter of ±50% so that many
+// clients do not retry in step, and never exceeds MaxWait. A Retry-After
+// header on a 429 or 503 is honoured instead (NetBird sends none today).
+// A cancelled context ends the wait at once.
 //
 // With WaitOutRateLimits (the default), 429s are not counted in MaxRetries:
 // a call meeting NetBird's rate limiter waits its turn for as long as its
@@ -63,71 +61,112 @@ func (p RetryPolicy) validate() error {
 	return nil
 }
 
-// transport is the retry layer around one attempt, built on go-retryablehttp.
-func (p RetryPolicy) transport(attempt *http.Client) http.RoundTripper {
-	if p.MaxRetries == 0 {
-		return attemptTransport{attempt}
-	}
-	return retryTransport{idempotent: p.retrier(attempt, true), other: p.retrier(attempt, false)}
+// retrier is the outermost layer of the transport chain: it sends each
+// attempt of a call through the attempt client (timeout, redirects, and
+// the layers below), in its slot of the token's pacer, and decides after
+// each whether to try again. A call that succeeds at once costs nothing
+// here beyond the attempt.
+type retrier struct {
+	attempt *http.Client
+	policy  RetryPolicy
 }
 
-// retrier is a go-retryablehttp round tripper for requests whose method is
-// idempotent, or not: its CheckRetry needs to know, and sees only the
-// context when an attempt failed without an answer.
-func (p RetryPolicy) retrier(attempt *http.Client, idempotent bool) *retryablehttp.RoundTripper {
-	retryMax := p.MaxRetries
-	if p.WaitOutRateLimits {
-		retryMax = math.MaxInt32 // retryCheck counts: MaxRetries, or the deadline for 429s
-	}
-	return &retryablehttp.RoundTripper{Client: &retryablehttp.Client{
-		HTTPClient:   attempt,
-		Logger:       nil, // no retry chatter on stderr; WithLogger logs attempts
-		RetryWaitMin: p.MinWait,
-		RetryWaitMax: p.MaxWait,
-		RetryMax:     retryMax,
-		CheckRetry:   retryCheck(idempotent, p),
-		Backoff:      backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler, // the last answer becomes an *APIError
-	}}
-}
-
-// callState is what the retry and pace layers keep for one call: the
-// client's pacer, and what the retry rules count. send puts it in the
-// request's context; go-retryablehttp hands that context to retryCheck,
-// and the answer's request to backoff.
+// callState is what one call counts across its attempts.
 type callState struct {
-	pace       *pacer
-	retries    int           // retries counted in MaxRetries
-	probes     int           // 429s waited out
-	paced      bool          // this attempt was sent in a slot of the pacer
-	epoch      int           // the pacer's epoch when it gave out the slot
-	probing    bool          // the next attempt goes at once, without a slot
-	wait       time.Duration // the wait rateLimited chose for a 429, for backoff
-	waitChosen bool
+	retries  int           // retries counted in MaxRetries
+	probes   int           // 429s waited out
+	paced    bool          // the last attempt was sent in a slot of the pacer
+	epoch    int           // the pacer's epoch when it gave out that slot
+	probing  bool          // the next attempt goes at once, without a slot
+	backoff  retry.Backoff // the exponential waits, made on the first one
+	rateWait time.Duration // the wait rateLimited chose for a 429
 }
 
-type callStateKey struct{}
-
-// withCallState returns ctx carrying a new callState for pace.
-func withCallState(ctx context.Context, pace *pacer) context.Context {
-	return context.WithValue(ctx, callStateKey{}, &callState{pace: pace})
+// do sends req, and again while the policy says so. It returns a response
+// or an error, never both; the caller owns the response's body.
+func (r *retrier) do(req *http.Request, pace *pacer) (*http.Response, error) {
+	ctx := req.Context()
+	var s callState
+	for {
+		resp, err := r.try(req, pace, &s)
+		if ctx.Err() != nil {
+			if resp != nil {
+				closeBody(resp)
+			}
+			return nil, ctx.Err()
+		}
+		if r.policy.MaxRetries == 0 || !r.again(ctx, req.Method, resp, err, &s, pace) {
+			return resp, err
+		}
+		if req.Body != nil && req.Body != http.NoBody {
+			if req.GetBody == nil { // a body that cannot be sent twice
+				return resp, err
+			}
+			body, gerr := req.GetBody()
+			if gerr != nil {
+				return resp, err
+			}
+			req.Body = body
+		}
+		wait := r.wait(resp, &s)
+		if resp != nil {
+			closeBody(resp)
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
 }
 
-func stateOf(ctx context.Context) *callState {
-	s, _ := ctx.Value(callStateKey{}).(*callState)
-	return s
+// try sends one attempt, in its slot of the pacer, and tells the pacer
+// when the server let it through.
+func (r *retrier) try(req *http.Request, pace *pacer, s *callState) (*http.Response, error) {
+	if s.probing { // a retry rateLimited chose to send at once
+		s.probing, s.paced = false, false
+	} else {
+		var err error
+		if s.paced, s.epoch, err = pace.wait(req.Context()); err != nil {
+			return nil, err
+		}
+	}
+	sent := time.Now()
+	resp, err := r.attempt.Do(req)
+	if err != nil {
+		// Only a refused redirect returns both, with the body already closed.
+		return nil, unwrapURLError(err)
+	}
+	if resp.StatusCode != http.StatusTooManyRequests {
+		pace.allowed(sent, time.Now(), s.paced, s.epoch)
+	}
+	return resp, nil
+}
+
+// again applies the policy to one attempt's outcome.
+func (r *retrier) again(ctx context.Context, method string, resp *http.Response, err error, s *callState, pace *pacer) bool {
+	p := r.policy
+	// A server that asks for a longer wait than MaxWait gets its answer
+	// passed on at once, rather than a call that hangs for its deadline.
+	if d, ok := retryAfter(resp); ok && d > p.MaxWait {
+		return false
+	}
+	if p.WaitOutRateLimits && err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		return s.rateLimited(ctx, resp, p, pace)
+	}
+	if !retryable(idempotent(method), resp, err) {
+		return false
+	}
+	s.retries++
+	return s.retries <= p.MaxRetries
 }
 
 // rateLimited decides whether to wait out a 429, and for how long: until
 // the pacer's next slot (or the Retry-After), if that is before the
 // deadline.
-func (s *callState) rateLimited(ctx context.Context, resp *http.Response, p RetryPolicy) bool {
+func (s *callState) rateLimited(ctx context.Context, resp *http.Response, p RetryPolicy, pace *pacer) bool {
 	now := time.Now()
-	var wait time.Duration
-	if resp.Header.Get("Retry-After") != "" {
-		wait = retryablehttp.DefaultBackoff(p.MinWait, p.MaxWait, s.probes, resp)
-	} else {
-		wait = s.pace.limited(now, s, p.MinWait, p.MaxWait)
+	wait, ok := retryAfter(resp)
+	if !ok {
+		wait = pace.limited(now, s, p.MinWait, p.MaxWait)
 	}
 	s.probes++
 	if deadline, ok := ctx.Deadline(); !ok {
@@ -135,70 +174,42 @@ func (s *callState) rateLimited(ctx context.Context, resp *http.Response, p Retr
 		if s.retries > p.MaxRetries {
 			return false
 		}
-	} else if now.Add(max(wait, s.pace.until(now))).After(deadline) {
+	} else if now.Add(max(wait, pace.until(now))).After(deadline) {
 		return false
 	}
-	s.wait, s.waitChosen = wait, true
+	s.rateWait = wait
 	return true
 }
 
-// retryTransport keeps the RoundTripper contract: a response or an error,
-// never both (go-retryablehttp can pass both through when giving up).
-type retryTransport struct{ idempotent, other *retryablehttp.RoundTripper }
-
-func (t retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if stateOf(req.Context()) == nil { // retryCheck needs one to count
-		req = req.WithContext(withCallState(req.Context(), &pacer{}))
+// wait is how long to wait before the next attempt: what rateLimited
+// chose for a 429, the server's Retry-After, or the exponential backoff.
+func (r *retrier) wait(resp *http.Response, s *callState) time.Duration {
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests && r.policy.WaitOutRateLimits {
+		return s.rateWait
 	}
-	rt := t.other
-	if idempotent(req.Method) {
-		rt = t.idempotent
+	if d, ok := retryAfter(resp); ok {
+		return d
 	}
-	resp, err := rt.RoundTrip(req)
-	if err != nil && resp != nil {
-		closeBody(resp)
-		resp = nil
+	if s.backoff == nil {
+		p := r.policy
+		s.backoff = retry.WithCappedDuration(p.MaxWait, retry.WithJitterPercent(50, retry.NewExponential(p.MinWait)))
 	}
-	return resp, err
+	d, _ := s.backoff.Next() // never stops: MaxRetries and the deadline end the retries
+	return d
 }
 
-// attemptTransport sends each request once through the attempt client, so
-// both paths share its timeout and redirect rules.
-type attemptTransport struct{ c *http.Client }
-
-func (t attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.c.Do(req)
-	if err != nil {
-		// Only a refused redirect returns both, with the body already closed.
-		return nil, unwrapURLError(err)
+// sleep waits for d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
 	}
-	return resp, nil
-}
-
-// retryCheck applies RetryPolicy's rules to one attempt's outcome, for a
-// request whose method is idempotent or not.
-func retryCheck(idempotent bool, p RetryPolicy) retryablehttp.CheckRetry {
-	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
-		// A server that asks for a longer wait than MaxWait gets its answer
-		// passed on at once, rather than a call that hangs for its deadline.
-		if err == nil && tooLong(resp, p.MaxWait) {
-			return false, nil
-		}
-		if !p.WaitOutRateLimits {
-			return retryable(idempotent, resp, err), nil
-		}
-		s := stateOf(ctx)
-		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
-			return s.rateLimited(ctx, resp, p), nil
-		}
-		if !retryable(idempotent, resp, err) {
-			return false, nil
-		}
-		s.retries++
-		return s.retries <= p.MaxRetries, nil
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 
@@ -216,40 +227,28 @@ func retryable(idempotent bool, resp *http.Response, err error) bool {
 	return false
 }
 
-// tooLong reports a 429 or 503 whose Retry-After asks for more than maxWait.
-// It reads the header itself: go-retryablehttp multiplies the seconds into
-// a Duration, which overflows (to a negative wait, an immediate retry) for
-// values past about 292 years.
-func tooLong(resp *http.Response, maxWait time.Duration) bool {
-	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
-		return false
+// retryAfter reads the Retry-After of a 429 or 503: seconds or a date.
+// Seconds are compared before they become a Duration, which would
+// overflow (to a negative wait) for values past about 292 years.
+func retryAfter(resp *http.Response) (time.Duration, bool) {
+	if resp == nil || resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+		return 0, false
 	}
 	v := resp.Header.Get("Retry-After")
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return s > int64(maxWait/time.Second) // in whole seconds: cannot overflow
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil && s >= 0 {
+		if s > int64(time.Duration(1<<62)/time.Second) {
+			return 1 << 62, true
+		}
+		return time.Duration(s) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return time.Until(t) > maxWait
+		return max(0, time.Until(t)), true
 	}
-	return false
+	return 0, false
 }
-
-// backoff is exponential (go-retryablehttp's DefaultBackoff, which also
-// reads Retry-After) with jitter added when the server gave no Retry-After.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-		if s := stateOf(resp.Request.Context()); s != nil && s.waitChosen {
-			s.waitChosen = false
-			return s.wait
-		}
-	}
-	d := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
-	if resp != nil && resp.Header.Get("Retry-After") != "" {
-		return d
-	}
-	return d/2 + rand.N(d/2+1) //nolint:gosec // jitter needs no cryptographic randomness
-}
-
 func idempotent(method string) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:

@@ -13,13 +13,13 @@ import (
 )
 
 // The transport chain every call goes through, outermost first: retries
-// (retry.go), the attempt's http.Client (timeout, redirects), the pace
-// after 429s (pace.go), the rate limit, logging, and the base transport.
+// and the pace after 429s (retry.go, pace.go), the attempt's http.Client
+// (timeout, redirects), the rate limit, logging, and the base transport.
 
 // transport builds the transport chain:
-// retries → attempt (timeout, redirects) → pace (after 429s) → rate limit
-// → logging → base transport (TLS from the config).
-func (o *options) transport(s *auth.Settings) http.RoundTripper {
+// retries and pace → attempt (timeout, redirects) → rate limit → logging
+// → base transport (TLS from the config).
+func (o *options) transport(s *auth.Settings) *retrier {
 	base := o.baseTransport
 	if base == nil {
 		base = &http.Transport{
@@ -41,9 +41,8 @@ func (o *options) transport(s *auth.Settings) http.RoundTripper {
 	if o.limitLayer != nil {
 		rt = o.limitLayer(rt)
 	}
-	rt = &paceTransport{next: rt}
 	attempt := &http.Client{Transport: rt, Timeout: o.attemptTimeout, CheckRedirect: sameHostRedirects}
-	return o.retry.transport(attempt)
+	return &retrier{attempt: attempt, policy: o.retry}
 }
 
 // sameHostRedirects follows a redirect only to the same scheme and host:
