@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"reflect"
+	"sync"
 
 	"github.com/netbird-go/netbird/api"
 )
@@ -76,10 +78,7 @@ func callJSON[T any](ctx context.Context, c *Client, op string, req *http.Reques
 	}
 	method := req.Method
 	defer closeBody(resp)
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		if err == io.EOF {
-			err = errNoBody
-		}
+	if err := decodeJSON(resp, &out); err != nil {
 		var zero T // never half a result
 		return zero, &DecodeError{Op: op, Method: method, Path: resp.Request.URL.EscapedPath(), Status: resp.StatusCode, Err: err}
 	}
@@ -90,6 +89,48 @@ func callJSON[T any](ctx context.Context, c *Client, op string, req *http.Reques
 		return out, &DecodeError{Op: op, Method: method, Path: resp.Request.URL.EscapedPath(), Status: resp.StatusCode, Err: errNullBody}
 	}
 	return out, nil
+}
+
+// errTrailingData marks an answer with more after its JSON value.
+var errTrailingData = errors.New("more data after the JSON value")
+
+// pooledBody is the largest answer decodeJSON reads into a pooled buffer.
+const pooledBody = 64 << 10
+
+var bodyPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// decodeJSON decodes resp's JSON body into v. An answer whose
+// Content-Length is known and modest (most single objects) is read at once
+// into a pooled buffer and unmarshalled: no decoder, no buffer grown by
+// doubling. Others (long lists, sent chunked) stream through a decoder.
+func decodeJSON(resp *http.Response, v any) error {
+	n := resp.ContentLength
+	if n < 0 || n > pooledBody {
+		dec := json.NewDecoder(resp.Body)
+		err := dec.Decode(v)
+		if err == io.EOF {
+			err = errNoBody
+		}
+		if err == nil && dec.More() { // as strict as json.Unmarshal below
+			err = errTrailingData
+		}
+		return err
+	}
+	if n == 0 {
+		return errNoBody
+	}
+	bp := bodyPool.Get().(*[]byte)
+	defer bodyPool.Put(bp)
+	if int64(cap(*bp)) < n {
+		*bp = make([]byte, n)
+	}
+	b := (*bp)[:n]
+	if _, err := io.ReadFull(resp.Body, b); err != nil {
+		return err
+	}
+	// Safe to reuse b afterwards: encoding/json copies what it keeps, and
+	// UnmarshalJSON methods must copy the data they retain.
+	return json.Unmarshal(b, v)
 }
 
 // callNoContent sends a request whose answer carries nothing we need.

@@ -170,7 +170,7 @@ func TestFaultAnswers(t *testing.T) {
 		retries bool
 		want    want
 	}{
-		{"truncated JSON", 200, "application/json", `{"id":"p1","name":"lap`, false, want{decode: "unexpected EOF", attempts: 1}},
+		{"truncated JSON", 200, "application/json", `{"id":"p1","name":"lap`, false, want{decode: "unexpected end of JSON input", attempts: 1}},
 		{"invalid JSON", 200, "application/json", `{"id":"p1",}`, false, want{decode: "invalid character '}'", attempts: 1}},
 		{"empty 200", 200, "application/json", ``, false, want{decode: "empty response body", attempts: 1}},
 		{"null where an object belongs", 200, "application/json", `null`, false, want{decode: "null", attempts: 1}},
@@ -298,8 +298,8 @@ func TestFaultResetMidBody(t *testing.T) {
 	}
 }
 
-// A 200 whose valid JSON is followed by 100 MB of junk: the value is
-// decoded, the rest is not read.
+// A 200 whose valid JSON is followed by 100 MB of junk: a DecodeError
+// (the answer is not what NetBird sends), and the junk is not read.
 func TestFaultHugeTrailingBody(t *testing.T) {
 	const total = 100 << 20
 	var written atomic.Int64
@@ -319,8 +319,12 @@ func TestFaultHugeTrailingBody(t *testing.T) {
 	r := returnsWithin(t, 30*time.Second, func() result { p, err := c.Peers.Get(context.Background(), "p1"); return result{p, err} })
 	p, err := r.p, r.err
 	runtime.ReadMemStats(&after)
-	if err != nil || p == nil || p.Name != "laptop" {
-		t.Fatalf("got %+v, %v", p, err)
+	var de *netbird.DecodeError
+	if !errors.As(err, &de) || p != nil || !strings.Contains(err.Error(), "more data after the JSON value") {
+		t.Fatalf("got %+v, %v; want no peer and a DecodeError about the data after the value", p, err)
+	}
+	if n := written.Load(); n >= total {
+		t.Errorf("the server wrote all %d bytes: the client read the junk", n)
 	}
 	if d := after.TotalAlloc - before.TotalAlloc; d > 8<<20 {
 		t.Errorf("allocated %d bytes", d)
