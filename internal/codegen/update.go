@@ -36,7 +36,8 @@ import (
 //     will: on any error here nothing in the tree has changed;
 //  4. writes openapi.yaml, openapi.version, overlay.yaml and retired.yaml;
 //  5. stops if an operation has no name, with the entries to paste;
-//     otherwise runs `go generate ./...` and `go build ./...`;
+//     otherwise runs `go generate ./...`, `go build ./...`, `go vet ./...`
+//     and the fast tests;
 //  6. reports what changed (report.go, surfacediff.go) on stdout and at
 //     the top of SPEC_CHANGES.md.
 
@@ -239,8 +240,15 @@ func runUpdate(o updateOptions) error {
 		rep.verdict = fmt.Sprintf("Not ready: `go vet ./...` fails in %d packages (under Tests): change the tests that use what the document removed, or back out with `%s`.", len(rep.tests), backOut)
 		return finish(fmt.Errorf("go vet ./...: %d packages do not compile or vet (see the report)", len(rep.tests)))
 	}
-	fmt.Fprintf(o.Log, "update-spec: vetted in %s\n", time.Since(start).Round(time.Millisecond))
-	rep.verdict = "Ready to commit: regenerated; `go build ./...` and `go vet ./...` pass. Run `make test` before you do."
+	fmt.Fprintf(o.Log, "update-spec: vetted in %s; go test %s\n", time.Since(start).Round(time.Millisecond), strings.Join(fastPackages, " "))
+	start = time.Now()
+	if out, err := runGo(o.Root, o.Log, append([]string{"test", "-count=1"}, fastPackages...)...); err != nil {
+		rep.failing = failingTests(out)
+		rep.verdict = fmt.Sprintf("Not ready: tests fail in %d packages (under Tests): change the tests or the hand-written code that relies on what the document changed, or back out with `%s`.", len(rep.failing), backOut)
+		return finish(fmt.Errorf("go test: %d packages fail (see the report)", len(rep.failing)))
+	}
+	fmt.Fprintf(o.Log, "update-spec: tested in %s\n", time.Since(start).Round(time.Millisecond))
+	rep.verdict = "Ready to commit: regenerated; `go build ./...`, `go vet ./...` and the fast tests pass. Run `make test` before you do."
 	if strings.HasPrefix(rep.contract, contractMoved) {
 		rep.verdict += " Tidy the contract module first, as said above."
 	}
@@ -555,6 +563,40 @@ func brokenPackages(out string) []string {
 	return pkgs
 }
 
+// fastPackages are the test packages an update runs: the client, the
+// models, auth and the sandbox (the generator's own tests and the
+// benchmarks take minutes).
+var fastPackages = []string{".", "./api/", "./auth/", "./netbirdtest/", "./internal/spec/"}
+
+// failingTests reads go test's output: one line a package that fails,
+// with the tests that failed in it.
+func failingTests(out string) []string {
+	var pkgs, tests []string
+	for line := range strings.Lines(out) {
+		switch {
+		case strings.HasPrefix(line, "--- FAIL: "): // a top-level test; subtests are indented
+			name, _, _ := strings.Cut(strings.TrimPrefix(line, "--- FAIL: "), " ")
+			tests = append(tests, name)
+		case strings.HasPrefix(line, "FAIL\t"):
+			f := strings.Fields(line)
+			s := "`" + f[1] + "`"
+			switch {
+			case strings.Contains(line, "[build failed]"), strings.Contains(line, "[setup failed]"):
+				s += ": does not build"
+			case len(tests) > 8:
+				s += fmt.Sprintf(": %s and %d more", strings.Join(tests[:8], ", "), len(tests)-8)
+			case len(tests) > 0:
+				s += ": " + strings.Join(tests, ", ")
+			}
+			pkgs, tests = append(pkgs, s), nil
+		}
+	}
+	if len(pkgs) == 0 {
+		pkgs = []string{"(go test named no package)\n\n```\n" + tail(out, 20) + "```"}
+	}
+	return pkgs
+}
+
 // tail returns the last n lines of s, ending with a newline.
 func tail(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
@@ -581,6 +623,7 @@ type report struct {
 	surface        *surfaceDiff
 	goAPI          string   // why the Go API part is missing or incomplete
 	tests          []string // packages go vet refuses, with their first errors
+	failing        []string // packages whose tests fail, with the tests
 	contract       string   // what the update did to the contract module
 	verdict        string   // the last line: ready, or what to do next
 }
@@ -771,6 +814,7 @@ func (r *report) markdown() string {
 		p("Not compared.\n")
 	}
 	list("Tests that no longer compile", r.tests)
+	list("Tests that fail", r.failing)
 	if r.contract != "" {
 		p("\n### The real server (`contract/`)\n\n%s\n", r.contract)
 	}
