@@ -224,6 +224,8 @@ func Build(a Account) *Topology {
 		out := b.peers[p.ID]
 		for _, g := range p.Groups {
 			out.Groups = append(out.Groups, b.group(g.ID, g.Name))
+			// As for resources: some answers fill only one side.
+			b.groups[g.ID].Peers = append(b.groups[g.ID].Peers, p.ID)
 		}
 	}
 	for _, n := range a.Networks {
@@ -232,8 +234,8 @@ func Build(a Account) *Topology {
 			out := b.resources[r.ID]
 			for _, g := range r.Groups {
 				out.Groups = append(out.Groups, b.group(g.ID, g.Name))
-				// Membership is told on both sides; some servers fill
-				// only the resource's.
+				// Membership is told on both sides; some answers fill
+				// only one.
 				b.groups[g.ID].Resources = append(b.groups[g.ID].Resources, Ref{Kind: KindResource, ID: r.ID})
 			}
 			net.Resources = append(net.Resources, r.ID)
