@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,12 @@ import (
 	"github.com/netbird-go/netbird/netbirdtest"
 	"github.com/netbird-go/netbird/netmap"
 )
+
+var update = flag.Bool("update", false, "rewrite docs/netmap-sandbox.mmd")
+
+// sandboxMap is the map of the sandbox account the README shows, as
+// Mermaid; docs/netmap-sandbox.svg is drawn from the same account.
+const sandboxMap = "../../docs/netmap-sandbox.mmd"
 
 // The netbird-netmap binary, run end to end: against the sandbox it starts
 // itself, and against a server given through the environment.
@@ -62,6 +69,15 @@ func TestNetmapCommand(t *testing.T) {
 		}
 		if !strings.Contains(r.stderr, "No NETBIRD_API_TOKEN set: drawing a local NetBird sandbox") {
 			t.Errorf("stderr does not say it draws the sandbox:\n%s", r.stderr)
+		}
+		if *update {
+			if err := os.WriteFile(sandboxMap, []byte(r.stdout), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if committed, err := os.ReadFile(sandboxMap); err != nil || string(committed) != r.stdout {
+			t.Errorf("%s is not the sandbox's map (%v): run go test ./cmd/netbird-netmap -update, and redraw the SVG:\n"+
+				"go run ./cmd/netbird-netmap -format svg -o docs/netmap-sandbox.svg", sandboxMap, err)
 		}
 	})
 
