@@ -137,7 +137,7 @@ func picture(t *Topology, opts RenderOptions) *graph {
 	g := &graph{}
 	for _, x := range t.Groups {
 		if used[Ref{KindGroup, x.ID}] {
-			g.nodes = append(g.nodes, ix.groupNode(x))
+			g.nodes = append(g.nodes, groupNode(x))
 		}
 	}
 	for _, p := range t.Peers {
@@ -313,7 +313,7 @@ func (ix *index) accessLabel(a Access) string {
 	return b.String()
 }
 
-func (ix *index) groupNode(g Group) node {
+func groupNode(g Group) node {
 	if g.Unknown {
 		return node{id: nodeID(Ref{KindGroup, g.ID}), kind: nodeGroup, unknown: true,
 			lines: []string{"unknown group", cmp.Or(g.Name, g.ID)}}
