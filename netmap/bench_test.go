@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"testing"
-	"time"
 
 	"github.com/netbird-go/netbird/api"
 	"github.com/netbird-go/netbird/netmap"
@@ -83,20 +82,14 @@ func BenchmarkRender2000Peers(b *testing.B) {
 	}
 }
 
-// The large account renders well under the 2 s goal (a loose bound here:
-// the race detector slows this down several times).
+// The large account builds with every reference resolved and renders in
+// every format (how fast: BenchmarkRender2000Peers).
 func TestLargeAccountRenders(t *testing.T) {
 	a := largeAccount()
-	start := time.Now()
 	top := netmap.Build(a)
 	if len(top.Peers) != 2000 || len(top.Policies) != 500 {
 		t.Fatalf("%d peers, %d policies", len(top.Peers), len(top.Policies))
 	}
 	refsResolve(t, top)
 	renderLarge(t, a, false)
-	if d := time.Since(start); d > 2*time.Second*raceSlowdown {
-		t.Errorf("build and render took %v", d)
-	} else {
-		t.Logf("build and render: %v, %d access edges", d, len(top.Access))
-	}
 }
