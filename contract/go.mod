@@ -7,6 +7,7 @@ require (
 	github.com/netbird-go/netbird v0.0.0
 	github.com/netbirdio/netbird v0.77.1
 	github.com/sirupsen/logrus v1.9.4
+	gonum.org/v1/gonum v0.17.0
 )
 
 require (

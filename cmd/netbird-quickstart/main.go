@@ -20,13 +20,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"time"
 
 	"github.com/netbird-go/netbird"
 	"github.com/netbird-go/netbird/api"
-	"github.com/netbird-go/netbird/auth"
-	"github.com/netbird-go/netbird/netbirdtest"
+	"github.com/netbird-go/netbird/internal/cmdenv"
 )
 
 func main() {
@@ -53,20 +51,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	if err := auth.LoadDotEnv(); err != nil {
-		fmt.Fprintln(stderr, "error:", err)
-		return 1
-	}
-	cfg, sandbox, err := configure(stdout)
+	target, err := cmdenv.FromEnvOrSandbox()
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return 1
 	}
-	if sandbox != nil {
-		defer sandbox.Close()
+	defer target.Close()
+	if target.Sandbox != nil {
+		fmt.Fprintf(stdout, "No NETBIRD_API_TOKEN set: using a local NetBird sandbox at %s\n"+
+			"(an in-process fake server that checks every request and answer against NetBird's API document; nothing leaves this machine).\n",
+			target.Sandbox.BaseURL())
 		*write = true
+	} else {
+		fmt.Fprintf(stdout, "Using your NetBird server (NETBIRD_HOST %s) with the token in NETBIRD_API_TOKEN.\n", target.Config.Host)
 	}
-	c, err := netbird.New(cfg)
+	c, err := netbird.New(target.Config)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return 1
@@ -82,26 +81,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "\nDone.")
 	return 0
-}
-
-// configure picks the real server from the environment, or starts the sandbox.
-func configure(out io.Writer) (auth.Config, *netbirdtest.Server, error) {
-	if strings.TrimSpace(os.Getenv("NETBIRD_API_TOKEN")) != "" {
-		cfg, err := auth.FromEnv()
-		if err != nil {
-			return cfg, nil, err
-		}
-		fmt.Fprintf(out, "Using your NetBird server (NETBIRD_HOST %s) with the token in NETBIRD_API_TOKEN.\n", cfg.Host)
-		return cfg, nil, nil
-	}
-	srv, err := netbirdtest.Start()
-	if err != nil {
-		return auth.Config{}, nil, fmt.Errorf("starting the local sandbox: %w", err)
-	}
-	fmt.Fprintf(out, "No NETBIRD_API_TOKEN set: using a local NetBird sandbox at %s\n"+
-		"(an in-process fake server that checks every request and answer against NetBird's API document; nothing leaves this machine).\n",
-		srv.BaseURL())
-	return auth.Config{Host: srv.URL(), Token: srv.Token()}, srv, nil
 }
 
 // walk is the walkthrough; undo holds what to delete at the end, newest first.
