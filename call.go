@@ -36,9 +36,8 @@ func WithRequestEditor(fn api.RequestEditorFn) RequestOption {
 
 // send prepares req, built by one of api's request builders, and sends it:
 // the call's context, user agent, the account parameter (ForAccount), call
-// options, then the token. A non-2xx
-// answer becomes an *APIError; on success the caller owns resp.Body, and
-// resp.Request is what was sent.
+// options, then the token. A non-2xx answer becomes an *APIError; on
+// success the caller owns resp.Body, and resp.Request is what was sent.
 func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []RequestOption) (*http.Response, error) {
 	req = req.WithContext(withCallState(ctx, c.pace)) // for the retry and pace layers
 	// Both values in one allocation; each slice is full, so an Add copies.

@@ -46,7 +46,7 @@ func (s *Server) AddChildAccount(name string) Account {
 	if slug == "" {
 		slug = "child"
 	}
-	st := newState(accountID(uint64(len(s.accounts)+1)), name, slug+".example.com", &s.seq)
+	st := newState(accountID(uint64(len(s.accounts)+1)), slug+".example.com", &s.seq)
 	st.managedBy = s.accounts[0].id
 	s.accounts = append(s.accounts, st)
 	acc := Account{ID: st.id, Name: name, Token: auth.GeneratePAT()}

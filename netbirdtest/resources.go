@@ -439,7 +439,7 @@ func (s *Server) put(kindName, opID, parent string, fields map[string]any) *reco
 // default policy, a route, a network with a resource and a router, a
 // nameserver group, a posture check and the DNS settings.
 func (s *Server) seed() {
-	s.st = newState(accountID(1), "Sandbox", "example.com", &s.seq)
+	s.st = newState(accountID(1), "example.com", &s.seq)
 	s.accounts = []*state{s.st}
 	now := s.now().UTC().Truncate(time.Second).Format(time.RFC3339)
 	put := s.put

@@ -18,7 +18,7 @@ import (
 // JSON objects the server answers with (map[string]any), shaped by the
 // document's response schemas. The Server's mutex guards it.
 type state struct {
-	id, name, domain string
+	id, domain string
 	// managedBy is the account that manages this one (an MSP's child
 	// account, see AddChildAccount), "" for none.
 	managedBy string
@@ -41,8 +41,8 @@ type token struct {
 	created, expires, lastUsed        time.Time
 }
 
-func newState(id, name, domain string, seq *uint64) *state {
-	return &state{id: id, name: name, domain: domain, seq: seq, records: map[string][]*record{}, dns: map[string]any{}}
+func newState(id, domain string, seq *uint64) *state {
+	return &state{id: id, domain: domain, seq: seq, records: map[string][]*record{}, dns: map[string]any{}}
 }
 
 // newID returns the next id: 20 characters of lowercase base32hex, the
