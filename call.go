@@ -37,14 +37,24 @@ func WithRequestEditor(fn api.RequestEditorFn) RequestOption {
 }
 
 // send prepares req, built by one of api's request builders, and sends it:
-// the call's context, user agent, call options, then the token. A non-2xx
-// answer becomes an *APIError; on success the caller owns resp.Body, and
-// resp.Request is what was sent.
+// the call's context, user agent, the account parameter (ForAccount), call
+// options, then the token. A non-2xx answer becomes an *APIError; on
+// success the caller owns resp.Body, and resp.Request is what was sent.
 func (c *Client) send(ctx context.Context, op string, req *http.Request, opts []RequestOption) (*http.Response, error) {
 	req = req.WithContext(ctx)
 	// Both values in one allocation; each slice is full, so an Add copies.
 	hv := &[2]string{c.userAgent, "application/json"}
 	req.Header["User-Agent"], req.Header["Accept"] = hv[0:1:1], hv[1:2:2]
+	if c.accountQuery != "" {
+		// Here, before the call's options, so that WithRequestEditor sees it
+		// and nothing rewrites the URL after the editors ran. No operation
+		// of the document has a query parameter of that name (a test checks).
+		if req.URL.RawQuery == "" {
+			req.URL.RawQuery = c.accountQuery
+		} else {
+			req.URL.RawQuery += "&" + c.accountQuery
+		}
+	}
 	for _, o := range opts {
 		if err := o(req); err != nil {
 			return nil, err

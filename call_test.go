@@ -10,9 +10,12 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +26,8 @@ import (
 	"github.com/netbird-go/netbird"
 	"github.com/netbird-go/netbird/api"
 	"github.com/netbird-go/netbird/auth"
+	"github.com/netbird-go/netbird/internal/opcall"
+	"github.com/netbird-go/netbird/internal/spec"
 )
 
 func TestTypedSuccessAndRequestShape(t *testing.T) {
@@ -447,5 +452,161 @@ func TestResponseBodiesAreClosed(t *testing.T) {
 	}
 	if o, c := ct.opened.Load(), ct.closed.Load(); o != 5 || c != o {
 		t.Errorf("%d bodies opened, %d closed; want 5 and 5", o, c)
+	}
+}
+
+// recorder is a transport that records every request and answers 418.
+type recorder struct {
+	mu   sync.Mutex
+	reqs []*http.Request
+}
+
+func (rec *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec.mu.Lock()
+	rec.reqs = append(rec.reqs, r)
+	rec.mu.Unlock()
+	return &http.Response{StatusCode: http.StatusTeapot, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("{}")), Request: r}, nil
+}
+
+// ForAccount: every operation of the document, called through its service
+// method, sends account=<id> exactly once, after its own query parameters,
+// which are kept as the parent client sends them.
+func TestForAccountParameterOnEveryOperation(t *testing.T) {
+	const child = "d1ca0000000000000002"
+	rec := &recorder{}
+	parent, err := netbird.New(auth.Config{Host: "https://netbird.example.com", Token: testPAT}, netbird.WithTransport(rec), netbird.WithoutRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := parent.ForAccount(child)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// send returns the query of the one request cl sent for o.
+	send := func(cl *netbird.Client, o opcall.Op) (string, bool) {
+		rec.mu.Lock()
+		rec.reqs = nil
+		rec.mu.Unlock()
+		callErr, err := opcall.Call(context.Background(), cl, o, map[string]string{"userId": "u1", "peerId": "p1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var apiErr *netbird.APIError
+		if !errors.As(callErr, &apiErr) || apiErr.StatusCode != http.StatusTeapot {
+			t.Errorf("%s: %v, want the recorder's 418", o.ID, callErr)
+			return "", false
+		}
+		if len(rec.reqs) != 1 {
+			t.Errorf("%s: %d requests sent, want 1", o.ID, len(rec.reqs))
+			return "", false
+		}
+		return rec.reqs[0].URL.RawQuery, true
+	}
+	ops := operations(t)
+	withQuery := 0
+	for _, o := range ops {
+		own, ok1 := send(parent, o)
+		if own != "" {
+			withQuery++
+		}
+		got, ok2 := send(c, o)
+		if !ok1 || !ok2 {
+			continue
+		}
+		want := "account=" + child
+		if own != "" {
+			want = own + "&" + want
+		}
+		if got != want {
+			t.Errorf("%s: query %q, want %q", o.ID, got, want)
+		}
+		if q, _ := url.ParseQuery(own); q.Has("account") {
+			t.Errorf("%s: the parent client sent account=%v", o.ID, q["account"])
+		}
+	}
+	if withQuery == 0 {
+		t.Error("no operation sent a query parameter of its own: the test proves less than it claims")
+	}
+	t.Logf("%d operations checked, %d with query parameters of their own", len(ops), withQuery)
+}
+
+// send appends account=<id> without looking at the operation's own query
+// parameters: no operation of the document may have one of that name.
+func TestNoOperationHasAnAccountQueryParameter(t *testing.T) {
+	doc, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			for _, p := range slices.Concat(item.Parameters, op.Parameters) {
+				if p.Value != nil && p.Value.In == "query" && p.Value.Name == "account" {
+					t.Errorf("%s %s has a query parameter \"account\", which ForAccount also sends: send must merge them", method, path)
+				}
+			}
+		}
+	}
+}
+
+// ForAccount's parameter is escaped, sits next to the operation's own
+// query parameters, is in the URL that WithRequestEditor sees (which is
+// what is sent), is sent again on every retry, and never reaches the debug
+// log, which logs no query string.
+func TestForAccountRequestShape(t *testing.T) {
+	const child = "acc/1 2&x=y#z?é"
+	var logged bytes.Buffer
+	h := newHarness(t, netbird.WithLogger(slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	var mu sync.Mutex
+	var queries []string
+	h.mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		queries = append(queries, r.URL.RawQuery)
+		n := len(queries)
+		mu.Unlock()
+		if n == 1 {
+			writeJSON(w, http.StatusServiceUnavailable, `{"message":"try again","code":503}`)
+			return
+		}
+		if got := r.URL.Query(); n == 2 && (len(got["account"]) != 1 || got.Get("account") != child || got.Get("name") != "db server") {
+			t.Errorf("the server read %v", got)
+		}
+		writeJSON(w, 200, `[]`)
+	})
+	c, err := h.client.ForAccount(child)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen string
+	name := "db server"
+	_, err = c.Peers.List(context.Background(), &api.ListPeersParams{Name: &name}, netbird.WithRequestEditor(func(_ context.Context, r *http.Request) error {
+		seen = r.URL.RawQuery
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "name=db+server&account=acc%2F1+2%26x%3Dy%23z%3F%C3%A9"
+	if seen != want {
+		t.Errorf("WithRequestEditor saw the query %q, want %q", seen, want)
+	}
+	if len(queries) != 2 || queries[0] != want || queries[1] != want {
+		t.Errorf("the server got the queries %q, want %q twice (the first attempt and its retry)", queries, want)
+	}
+	if strings.Contains(logged.String(), "account") || strings.Contains(logged.String(), "acc%2F1") {
+		t.Errorf("the debug log shows the query string:\n%s", logged.String())
+	}
+	if !strings.Contains(logged.String(), "path=/netbird/api/peers") {
+		t.Errorf("the debug log did not log the requests:\n%s", logged.String())
+	}
+	// An editor may still see and change it: the caller's choice.
+	_, err = c.Peers.List(context.Background(), nil, netbird.WithRequestEditor(func(_ context.Context, r *http.Request) error {
+		r.URL.RawQuery = ""
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := queries[len(queries)-1]; last != "" {
+		t.Errorf("an editor removed the query, yet the server got %q", last)
 	}
 }

@@ -10,7 +10,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -356,5 +358,233 @@ func TestContractRateLimit(t *testing.T) {
 		if _, err := paced.Peers.List(ctx, nil); err != nil {
 			t.Fatalf("request %d with the client's limiter below the server's rate: %v", i, err)
 		}
+	}
+}
+
+// servedAccount is the account GET /api/accounts answers with for c.
+func servedAccount(t *testing.T, c *netbird.Client) string {
+	t.Helper()
+	accs, err := c.Accounts.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(accs) != 1 {
+		t.Fatalf("%d accounts, want 1", len(accs))
+	}
+	return accs[0].ID
+}
+
+// groupNames lists the names of the groups c sees.
+func groupNames(t *testing.T, c *netbird.Client) []string {
+	t.Helper()
+	gs, err := c.Groups.List(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, g := range gs {
+		out = append(out, g.Name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// An MSP's client acting on a child account (ForAccount), against the
+// sandbox's parent and child accounts: reads show the child's objects and
+// writes land there, through plain calls, iterators, WithToken in either
+// order and Rotate; the parent client is unchanged.
+func TestContractForAccount(t *testing.T) {
+	for _, realistic := range []bool{false, true} {
+		var opts []netbirdtest.Option
+		if realistic {
+			opts = append(opts, netbirdtest.WithRealistic())
+		}
+		srv, c := sandbox(t, opts...)
+		ctx := context.Background()
+		acme := srv.AddChildAccount("Acme")
+		child, err := c.ForAccount(acme.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if child.ChildAccount() != acme.ID || c.ChildAccount() != "" {
+			t.Errorf("ChildAccount: %q and the parent's %q", child.ChildAccount(), c.ChildAccount())
+		}
+
+		// Reads.
+		if got := servedAccount(t, child); got != acme.ID {
+			t.Errorf("the child client is served %s, want %s", got, acme.ID)
+		}
+		if got := servedAccount(t, c); got != srv.AccountID() {
+			t.Errorf("the parent client is served %s, want %s", got, srv.AccountID())
+		}
+		peers, err := child.Peers.List(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(peers) != 2 || !strings.HasPrefix(peers[0].Name, "acme-") || !strings.HasPrefix(peers[1].Name, "acme-") {
+			t.Errorf("the child's peers: %+v", peers)
+		}
+		name := "acme-laptop"
+		if found, err := child.Peers.List(ctx, &api.ListPeersParams{Name: &name}); err != nil || len(found) != 1 {
+			t.Errorf("the child's peers named %s: %v, %v", name, found, err)
+		}
+
+		// Writes.
+		g, err := child.Groups.Create(ctx, api.GroupRequest{Name: "acme-ops"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := groupNames(t, child); !slices.Equal(got, []string{"All", "acme-ops"}) {
+			t.Errorf("the child's groups: %v", got)
+		}
+		if got := groupNames(t, c); slices.Contains(got, "acme-ops") {
+			t.Errorf("the parent sees the child's group: %v", got)
+		}
+		if _, err := c.Groups.Get(ctx, g.ID); !netbird.IsNotFound(err) {
+			t.Errorf("the child's group through the parent client: %v, want a 404", err)
+		}
+
+		// Iterators: every page is asked for the child account.
+		if !realistic { // a self-hosted NetBird has no network traffic events
+			n := 0
+			for _, err := range child.Events.ListNetworkTrafficAll(ctx, &api.ListNetworkTrafficEventsParams{PageSize: ptr(10)}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				n++
+			}
+			pages := 0
+			for _, r := range srv.Requests() {
+				if r.OperationID == "ListNetworkTrafficEvents" {
+					pages++
+					if q, _ := url.ParseQuery(r.Query); q.Get("account") != acme.ID {
+						t.Errorf("page request %q lacks the account", r.Query)
+					}
+				}
+			}
+			if n == 0 || pages < 2 {
+				t.Errorf("the iterator yielded %d events from %d pages", n, pages)
+			}
+		}
+
+		// A service user of the child account, made through the child client,
+		// and its token: the token's own account is the child.
+		bot, err := child.Users.Create(ctx, api.UserCreateRequest{Name: ptr("acme-ci"), Role: "admin", IsServiceUser: true, AutoGroups: []string{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := child.Tokens.Create(ctx, bot.ID, api.PersonalAccessTokenRequest{Name: "ci", ExpiresIn: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Tokens.List(ctx, bot.ID); !netbird.IsNotFound(err) {
+			t.Errorf("the child's service user through the parent client: %v, want a 404", err)
+		}
+
+		// WithToken keeps the account, in either order: here with an admin
+		// service user of the parent account, who may manage the child.
+		pbot, err := c.Users.Create(ctx, api.UserCreateRequest{Name: ptr("msp-ci"), Role: "admin", IsServiceUser: true, AutoGroups: []string{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ptok, err := c.Tokens.Create(ctx, pbot.ID, api.PersonalAccessTokenRequest{Name: "msp", ExpiresIn: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		childThenToken, err := child.WithToken(ptok.PlainToken.Reveal())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokenThenChild, err := c.WithToken(ptok.PlainToken.Reveal())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tokenThenChild, err = tokenThenChild.ForAccount(acme.ID); err != nil {
+			t.Fatal(err)
+		}
+		for name, cl := range map[string]*netbird.Client{"ForAccount then WithToken": childThenToken, "WithToken then ForAccount": tokenThenChild} {
+			if got := servedAccount(t, cl); got != acme.ID {
+				t.Errorf("%s: served %s, want %s", name, got, acme.ID)
+			}
+			if got := groupNames(t, cl); !slices.Equal(got, []string{"All", "acme-ops"}) {
+				t.Errorf("%s: groups %v", name, got)
+			}
+		}
+
+		// Rotate the child's service user's token through the child client:
+		// create, verify (with the new token, still for the child) and delete
+		// all act on the child account.
+		before := len(srv.Requests())
+		rotated, err := child.Tokens.Rotate(ctx, bot.ID, tok.PersonalAccessToken.ID, "ci-rotated", 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := child.Tokens.List(ctx, bot.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 1 || list[0].ID != rotated.PersonalAccessToken.ID {
+			t.Errorf("the child's service user's tokens after Rotate: %+v", list)
+		}
+		for _, r := range srv.Requests()[before:] {
+			if q, _ := url.ParseQuery(r.Query); q.Get("account") != acme.ID {
+				t.Errorf("%s %s?%s: no account", r.Method, r.Path, r.Query)
+			}
+		}
+		bc, err := netbird.New(auth.Config{Host: srv.URL(), Token: rotated.PlainToken.Reveal()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := servedAccount(t, bc); got != acme.ID {
+			t.Errorf("the rotated token, without ForAccount, is served %s, want %s", got, acme.ID)
+		}
+	}
+}
+
+// A user who may not manage the account it names is served its own
+// account, without an error, as by NetBird: the child's own owner naming
+// its parent or a sibling.
+func TestContractForAccountIgnored(t *testing.T) {
+	srv := netbirdtest.NewServer(t)
+	acme := srv.AddChildAccount("Acme")
+	globex := srv.AddChildAccount("Globex")
+	owner, err := netbird.New(auth.Config{Host: srv.URL(), Token: acme.Token}, fastRetries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := groupNames(t, owner)
+	for _, id := range []string{srv.AccountID(), globex.ID, "d1cazzzzzzzzzzzzzzzz"} {
+		cl, err := owner.ForAccount(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := servedAccount(t, cl); got != acme.ID {
+			t.Errorf("account=%s: served %s, want the user's own %s", id, got, acme.ID)
+		}
+		if got := groupNames(t, cl); !slices.Equal(got, own) {
+			t.Errorf("account=%s: groups %v, want the user's own %v", id, got, own)
+		}
+	}
+}
+
+// A client acting on a child account says so when printed; the account id
+// is not a secret, the token still never shows.
+func TestForAccountString(t *testing.T) {
+	c, err := netbird.New(auth.Config{Host: "api.netbird.io", Token: testPAT})
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, err := c.ForAccount("d1ca0000000000000002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `netbird.Client{https://api.netbird.io/api account="d1ca0000000000000002"}`
+	for _, got := range []string{child.String(), fmt.Sprint(child), fmt.Sprintf("%+v", *child), fmt.Sprintf("%#v", child)} {
+		if got != want {
+			t.Errorf("printed %s, want %s", got, want)
+		}
+	}
+	if got := c.String(); got != "netbird.Client{https://api.netbird.io/api}" {
+		t.Errorf("the parent printed %s", got)
 	}
 }

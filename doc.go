@@ -29,6 +29,14 @@
 // out-of-range numbers are kept as they are, and any 2xx status counts as
 // success.
 //
+// # Child accounts (MSP)
+//
+// c.ForAccount(accountID) returns a client whose every request carries
+// account=<accountID>, so that a managed service provider's token acts on
+// a customer's (child) account. NetBird ignores the parameter without an
+// error when the token's user may not manage that account; c.Accounts.List
+// on the new client says which account is served.
+//
 // # Errors
 //
 // Every non-2xx answer is an *APIError with the status, NetBird's message

@@ -121,6 +121,38 @@ func ExampleTokensService_Rotate() {
 	// Output: now using deploy-2
 }
 
+// An MSP acts on a customer's (child) account with its own token. NetBird
+// ignores the account without an error when the token's user may not
+// manage it, so check which account answers before changing anything.
+func ExampleClient_ForAccount() {
+	srv, c := exampleClient()
+	defer srv.Close()
+	ctx := context.Background()
+	acme := srv.AddChildAccount("Acme") // in real code: the id of your customer's account
+
+	customer, err := c.ForAccount(acme.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	accounts, err := customer.Accounts.List(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if len(accounts) != 1 || accounts[0].ID != acme.ID {
+		log.Fatalf("not acting on %s: this user may not manage it", acme.ID)
+	}
+	peers, err := customer.Peers.List(ctx, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range peers {
+		fmt.Println(p.Name)
+	}
+	// Output:
+	// acme-gateway
+	// acme-laptop
+}
+
 func ExampleIsNotFound() {
 	srv, c := exampleClient()
 	defer srv.Close()

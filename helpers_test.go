@@ -122,3 +122,6 @@ func sandbox(t *testing.T, opts ...netbirdtest.Option) (*netbirdtest.Server, *ne
 	}
 	return srv, c
 }
+
+// ptr returns a pointer to v, for optional fields and parameters.
+func ptr[T any](v T) *T { return &v }

@@ -161,6 +161,13 @@ func TestTokenLeakAudit(t *testing.T) {
 	if _, err := c2.Users.Current(ctx); err != nil {
 		t.Fatal(err)
 	}
+	c4, err := c2.ForAccount(srv.AddChildAccount("Audit").ID) // a client acting on a child account, printed below
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c4.Groups.List(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
 	rotated, err := c.Tokens.Rotate(ctx, me.ID, created.PersonalAccessToken.ID, "audit-rotated", 1)
 	if err != nil {
 		t.Fatal(err)
@@ -299,7 +306,7 @@ func TestTokenLeakAudit(t *testing.T) {
 	for name, v := range map[string]any{
 		"auth.Config": cfg, "*auth.Config": &cfg, "auth.Settings": *settings, "*auth.Settings": settings,
 		"auth.Token": parsed, "*auth.Token": &parsed,
-		"*netbird.Client": c, "netbird.Client": *c, "*netbird.Client (WithToken)": c2, "*netbird.Client (short-lived)": c3,
+		"*netbird.Client": c, "netbird.Client": *c, "*netbird.Client (WithToken)": c2, "*netbird.Client (short-lived)": c3, "*netbird.Client (ForAccount)": c4,
 		"*api.PersonalAccessTokenGenerated": created, "api.PersonalAccessTokenGenerated": *created,
 		"api.Secret": created.PlainToken, "*api.Secret": &created.PlainToken,
 		"netbird.Services": c.Services,

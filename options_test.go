@@ -95,6 +95,11 @@ func option(opt netbird.Option) func(*badInputEnv) error {
 	}
 }
 
+// forAccount asks for a client acting on the child account id.
+func forAccount(id string) func(*badInputEnv) error {
+	return func(e *badInputEnv) error { _, err := e.client.ForAccount(id); return err }
+}
+
 func validRoute() api.RouteRequest {
 	network := "10.0.0.0/24"
 	return api.RouteRequest{NetworkID: "net", Metric: 9999, Groups: []string{"g"}, Network: &network, Enabled: true, PeerGroups: &[]string{"pg"}}
@@ -219,6 +224,13 @@ var badInputs = []badInput{
 		// "DELETE /api/users/u1/": deleting the user, not a token.
 		return e.client.Tokens.Delete(context.Background(), "u1", "..")
 	}, field: "tokenID", rule: `".."`},
+	// Child account ids (ForAccount): NetBird would ignore a bad one and act
+	// on the token's own account, so they are refused (ids that merely need
+	// escaping are escaped: TestForAccountRequestShape).
+	{name: "account/empty", run: forAccount(""), field: "ForAccount: accountID", rule: "is empty"},
+	{name: "account/only spaces", run: forAccount(" \t "), field: "ForAccount: accountID", rule: "is empty"},
+	{name: "account/space around", run: forAccount(" d1ca0000000000000002"), field: `accountID " d1ca0000000000000002"`, rule: "starts or ends with a space"},
+	{name: "account/line break inside", run: forAccount("d1ca\r\nX-Evil: 1"), field: "accountID", rule: "holds a control character"},
 	// Options.
 	{name: "option/negative retries", run: option(netbird.WithRetryPolicy(netbird.RetryPolicy{MaxRetries: -1})),
 		field: "RetryPolicy.MaxRetries -1", rule: "must be between 0 and 20"},

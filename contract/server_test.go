@@ -61,10 +61,15 @@ type realServer struct {
 	expired string // the admin's, expired a year ago
 }
 
-// serverOptions put NetBird's own per-token rate limiter in front of the handler.
+// serverOptions put NetBird's own per-token rate limiter in front of the
+// handler (when rpm is set), or build the handler with an
+// IsValidChildAccountFunc (msp_test.go).
 type serverOptions struct {
 	rpm   float64
 	burst int
+	// childAccounts decides whether a user may act on the account named by
+	// ?account=; NetBird's harness passes none (see buildHandler).
+	childAccounts middleware.IsValidChildAccountFunc
 }
 
 func TestMain(m *testing.M) {
@@ -94,9 +99,18 @@ func startServer(t *testing.T, opts ...serverOptions) *realServer {
 	if err := os.WriteFile(sql, append(fixture(t), extra.String()...), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h, _, _ := channel.BuildApiBlackBoxWithDBState(t, sql, nil, false)
+	var o serverOptions
 	if len(opts) > 0 {
-		h = rateLimited(t, h, opts[0])
+		o = opts[0]
+	}
+	var h http.Handler
+	if o.childAccounts != nil {
+		h = buildHandler(t, sql, o.childAccounts)
+	} else {
+		h, _, _ = channel.BuildApiBlackBoxWithDBState(t, sql, nil, false)
+	}
+	if o.rpm > 0 {
+		h = rateLimited(t, h, o)
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

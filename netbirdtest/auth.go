@@ -11,7 +11,8 @@ import (
 
 // authenticate checks the Authorization header the way NetBird does for
 // personal access tokens. It returns the refusal to send when the
-// credentials are not good; otherwise it sets c.userID.
+// credentials are not good; otherwise it sets c.userID, the user's account
+// c.home and the account the call acts on, c.acting (see actingAccount).
 //
 //   - no header, or a scheme other than Token and Bearer: 401 "no valid
 //     authentication provided";
@@ -34,7 +35,13 @@ func (s *Server) authenticate(c *call) (response, bool) {
 	hash := hashToken(value)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tok := s.st.tokenByHash(hash)
+	var tok *token
+	for _, st := range s.accounts {
+		if tok = st.tokenByHash(hash); tok != nil {
+			c.home = st
+			break
+		}
+	}
 	if tok == nil {
 		if s.opts.realistic {
 			return errorResponse(http.StatusNotFound, "invalid token: pat: %s not found", hash), false
@@ -47,6 +54,7 @@ func (s *Server) authenticate(c *call) (response, bool) {
 	}
 	tok.lastUsed = now
 	c.userID = tok.userID
+	c.acting = s.actingAccount(c)
 	return response{}, true
 }
 
@@ -70,7 +78,7 @@ var tokenOps = map[string]bool{"ListTokens": true, "CreateToken": true, "GetToke
 func (s *Server) permitted(c *call) (response, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.st.find("user", c.userID)
+	u := c.home.find("user", c.userID)
 	if u == nil {
 		return response{}, true
 	}
@@ -80,7 +88,7 @@ func (s *Server) permitted(c *call) (response, bool) {
 	case u.obj["is_service_user"] == true && c.op.id == "GetCurrentUser":
 		return errorResponse(http.StatusForbidden, "permission denied"), false
 	case tokenOps[c.op.id] && c.params["userId"] != c.userID:
-		if target := s.st.find("user", c.params["userId"]); target != nil && target.obj["is_service_user"] != true {
+		if target := c.acting.find("user", c.params["userId"]); target != nil && target.obj["is_service_user"] != true {
 			return errorResponse(http.StatusForbidden, "admin role required to perform this action"), false
 		}
 	}
@@ -91,7 +99,7 @@ func (s *Server) permitted(c *call) (response, bool) {
 // user with the role "user" sees itself among the users and only its own
 // peers.
 func (s *Server) onlyOwn(c *call, owner any) bool {
-	u := s.st.find("user", c.userID)
+	u := c.home.find("user", c.userID)
 	return u == nil || u.obj["role"] != "user" || owner == c.userID
 }
 

@@ -78,6 +78,19 @@
 // service user who it is); another regular user's tokens are refused with
 // 403 "admin role required to perform this action", even to the owner.
 //
+// # Child accounts (MSP)
+//
+// A managed service provider manages its customers' accounts with its own
+// users' tokens: NetBird's auth middleware reads the query parameter
+// account=<id> of any request and, when the token's user may manage that
+// account, acts on it instead of the user's own. [Server.AddChildAccount]
+// adds such an account, managed by the seeded one, with its own owner,
+// token, peers, group and policy; [Server.AccountID] is the seeded
+// account's id. Owners and admins of the seeded account act on its child
+// accounts; for anyone else, and for an unknown id or the parameter given
+// twice, the parameter is ignored without an error, as NetBird does. GET
+// /api/accounts answers with the account being acted on.
+//
 // # Failures on purpose
 //
 // [Server.InjectFault] makes an operation (or all) answer with an error

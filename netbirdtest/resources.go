@@ -103,7 +103,7 @@ func (s *Server) kinds() []*kind {
 				body, _ := c.body.(map[string]any)
 				now := s.now().UTC().Truncate(time.Second)
 				seconds, _ := toFloat(body["expires_in"])
-				obj["key"] = setupKey(s.st.seq)
+				obj["key"] = setupKey(*s.st.seq)
 				obj["expires"] = now.Add(time.Duration(seconds) * time.Second).Format(time.RFC3339)
 				obj["valid"], obj["revoked"], obj["used_times"], obj["state"] = true, false, 0, "valid"
 				obj["last_used"] = time.Time{}.Format(time.RFC3339)
@@ -207,7 +207,7 @@ func (s *Server) kinds() []*kind {
 func (s *Server) special() map[string]handler {
 	return map[string]handler{
 		"GetCurrentUser": func(c *call) response {
-			u := s.st.find("user", c.userID)
+			u := c.home.find("user", c.userID) // the caller, also when acting on a child account
 			if u == nil {
 				return notFound("user", c.userID)
 			}
@@ -263,6 +263,7 @@ func (s *Server) special() map[string]handler {
 			s.st.tokens = kept
 			return s.deleted(c)
 		},
+		"ListAccounts":   s.listAccounts,
 		"GetDNSSettings": func(c *call) response { return jsonResponse(c.op.success, deepCopy(s.st.dns)) },
 		"UpdateDNSSettings": func(c *call) response {
 			if body, ok := c.body.(map[string]any); ok {
@@ -304,11 +305,17 @@ func tokenJSON(t *token) map[string]any {
 }
 
 // ExpireToken makes the token with the given id expire now, so that it is
-// refused with 401 "token invalid". It panics if there is no such token.
+// refused with 401 "token invalid". The token may be of any account. It
+// panics if there is no such token.
 func (s *Server) ExpireToken(tokenID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := s.st.tokenByID(tokenID)
+	var t *token
+	for _, st := range s.accounts {
+		if t = st.tokenByID(tokenID); t != nil {
+			break
+		}
+	}
 	if t == nil {
 		panic(fmt.Sprintf("netbirdtest: ExpireToken: no token with id %q", tokenID))
 	}
@@ -416,22 +423,26 @@ func setupKey(n uint64) string {
 	return fmt.Sprintf("A2C8E62B-38F5-4553-B31E-%012X", n)
 }
 
+// put stores an object of kind in the account being served, shaped like
+// the answer of operation opID: fields over its smallest valid value.
+func (s *Server) put(kindName, opID, parent string, fields map[string]any) *record {
+	schema := s.doc.ops[opID].body
+	r := &record{id: s.st.newID(), parent: parent}
+	r.obj = s.merge(schema, s.minimal(schema, ""), jsonValue(fields)).(map[string]any)
+	r.obj["id"] = r.id
+	s.st.add(kindName, r)
+	return r
+}
+
 // seed fills a new server's store with a small account: the admin user
 // (owner) and its token, three peers, the "All" group, a setup key, the
 // default policy, a route, a network with a resource and a router, a
 // nameserver group, a posture check and the DNS settings.
 func (s *Server) seed() {
-	s.st = newState()
+	s.st = newState(accountID(1), "example.com", &s.seq)
+	s.accounts = []*state{s.st}
 	now := s.now().UTC().Truncate(time.Second).Format(time.RFC3339)
-	doc := s.doc
-	put := func(kindName, opID, parent string, fields map[string]any) *record {
-		schema := doc.ops[opID].body
-		r := &record{id: s.st.newID(), parent: parent}
-		r.obj = s.merge(schema, s.minimal(schema, ""), jsonValue(fields)).(map[string]any)
-		r.obj["id"] = r.id
-		s.st.add(kindName, r)
-		return r
-	}
+	put := s.put
 
 	admin := put("user", "CreateUser", "", map[string]any{
 		"email": "admin@example.com", "name": "Sandbox Admin", "role": "owner", "auto_groups": []any{},
@@ -461,7 +472,7 @@ func (s *Server) seed() {
 	}
 	all := put("group", "CreateGroup", "", map[string]any{"name": "All", "peers": peers, "resources": []any{}, "issued": "api"})
 	put("setup key", "CreateSetupKey", "", map[string]any{
-		"name": "Default key", "type": "reusable", "key": setupKey(s.st.seq + 1),
+		"name": "Default key", "type": "reusable", "key": setupKey(*s.st.seq + 1),
 		"expires": s.now().UTC().Truncate(time.Second).Add(30 * 24 * time.Hour).Format(time.RFC3339),
 		"valid":   true, "revoked": false, "used_times": 0, "last_used": time.Time{}.Format(time.RFC3339),
 		"state": "valid", "auto_groups": []any{all.id}, "updated_at": now, "usage_limit": 0,

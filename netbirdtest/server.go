@@ -97,8 +97,13 @@ type Server struct {
 	token string       // the seeded admin's PAT
 	synth sample.Synth // for synthesized answers
 
-	mu         sync.Mutex
+	mu sync.Mutex
+	// st is the account being served: the seeded one, except while a
+	// handler runs for a call that acts on a child account (see answer and
+	// on). Everything reading it holds mu, so nothing else sees the switch.
 	st         *state
+	accounts   []*state // every account, the seeded one first
+	seq        uint64   // the last id given, in any account
 	handlers   map[string]handler
 	overrides  map[string]http.HandlerFunc
 	faults     map[string]*faultState
@@ -268,6 +273,8 @@ type call struct {
 	raw    []byte // the request body
 	body   any    // the request body decoded as JSON, nil when there is none
 	userID string // the authenticated user
+	home   *state // the authenticated user's account
+	acting *state // the account the call acts on: home, or a child account of it
 	// input is what request validation used; response validation reuses it.
 	input *openapi3filter.RequestValidationInput
 	// refused is set when the server answers a refusal of the request
@@ -370,14 +377,22 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	s.send(r.Context(), w, c, s.answer(c))
 }
 
-// answer runs the operation's handler, or synthesizes an answer.
-func (s *Server) answer(c *call) response {
+// answer runs the operation's handler, or synthesizes an answer, on the
+// account the call acts on.
+func (s *Server) answer(c *call) (resp response) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if h := s.handlers[c.op.id]; h != nil {
-		return h(c)
+	if c.acting == nil { // an operation without authentication
+		c.home, c.acting = s.accounts[0], s.accounts[0]
 	}
-	return s.synthesized(c)
+	s.on(c.acting, func() {
+		if h := s.handlers[c.op.id]; h != nil {
+			resp = h(c)
+		} else {
+			resp = s.synthesized(c)
+		}
+	})
+	return resp
 }
 
 // send encodes resp (applying realistic mode's departures to success

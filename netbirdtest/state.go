@@ -14,14 +14,18 @@ import (
 	"github.com/netbird-go/netbird/internal/sample"
 )
 
-// state is the server's in-memory store. Objects are kept as the JSON
-// objects the server answers with (map[string]any), shaped by the
+// state is the in-memory store of one account. Objects are kept as the
+// JSON objects the server answers with (map[string]any), shaped by the
 // document's response schemas. The Server's mutex guards it.
 type state struct {
-	seq     uint64
-	records map[string][]*record // by kind name, in creation order
-	tokens  []*token
-	dns     map[string]any // the account's DNS settings
+	id, domain string
+	// managedBy is the account that manages this one (an MSP's child
+	// account, see AddChildAccount), "" for none.
+	managedBy string
+	seq       *uint64              // shared by the server's accounts: ids are unique across them
+	records   map[string][]*record // by kind name, in creation order
+	tokens    []*token             // of this account's users
+	dns       map[string]any       // the account's DNS settings
 }
 
 // record is one stored object.
@@ -37,15 +41,15 @@ type token struct {
 	created, expires, lastUsed        time.Time
 }
 
-func newState() *state {
-	return &state{records: map[string][]*record{}, dns: map[string]any{}}
+func newState(id, domain string, seq *uint64) *state {
+	return &state{id: id, domain: domain, seq: seq, records: map[string][]*record{}, dns: map[string]any{}}
 }
 
 // newID returns the next id: 20 characters of lowercase base32hex, the
 // shape of NetBird's xid ids, e.g. "d1c00000000000000001".
 func (st *state) newID() string {
-	st.seq++
-	n := strconv.FormatUint(st.seq, 32)
+	*st.seq++
+	n := strconv.FormatUint(*st.seq, 32)
 	return "d1c0" + strings.Repeat("0", 16-len(n)) + n
 }
 
