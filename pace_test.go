@@ -114,6 +114,11 @@ func TestRateLimitPaced(t *testing.T) {
 	hammered := run(backoff)
 	backoff.WaitOutRateLimits = true
 	paced := run(backoff)
+	if hammered < workers*calls {
+		// A machine too busy to send 20 requests a second barely meets
+		// the limiter: then the comparison says nothing.
+		t.Skipf("the client that only backs off met 429 only %d times in %d calls: too slow to compare", hammered, workers*calls)
+	}
 	if paced*2 > hammered {
 		t.Errorf("%d calls: the paced client met 429 %d times, the one that only backs off %d times; want at most half", workers*calls, paced, hammered)
 	}
