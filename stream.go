@@ -67,17 +67,18 @@ func callSeq[T any](ctx context.Context, c *Client, op string, opts []RequestOpt
 			fail(fmt.Errorf("want a JSON array, got %v", tok))
 			return
 		}
+		v := new(T) // one allocation for the loop, not one per element
 		for dec.More() {
 			if ctx.Err() != nil { // data already buffered would decode
 				fail(nil)
 				return
 			}
-			var v T
-			if err := dec.Decode(&v); err != nil {
+			*v = zero // decoding merges into what is there
+			if err := dec.Decode(v); err != nil {
 				fail(unexpectedEOF(err))
 				return
 			}
-			if !yield(v, nil) {
+			if !yield(*v, nil) {
 				return
 			}
 		}
