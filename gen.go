@@ -160,7 +160,7 @@ func (s *AccountsService) List(ctx context.Context, opts ...RequestOption) ([]ap
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *AccountsService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Account, error] {
 	return callSeq[api.Account](ctx, s.c, "ListAccounts", opts, func() (*http.Request, error) {
 		return api.NewListAccountsRequest(s.c.server)
@@ -545,7 +545,7 @@ func (s *AgentNetworkService) GetUsageOverview(ctx context.Context, params *api.
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as GetUsageOverview's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *AgentNetworkService) GetUsageOverviewSeq(ctx context.Context, params *api.GetAgentNetworkUsageOverviewParams, opts ...RequestOption) iter.Seq2[api.AgentNetworkUsageBucket, error] {
 	return callSeq[api.AgentNetworkUsageBucket](ctx, s.c, "GetAgentNetworkUsageOverview", opts, func() (*http.Request, error) {
 		return api.NewGetAgentNetworkUsageOverviewRequest(s.c.server, params)
@@ -640,7 +640,7 @@ func (s *AgentNetworkService) ListBudgetRules(ctx context.Context, opts ...Reque
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListBudgetRules's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *AgentNetworkService) ListBudgetRulesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkBudgetRule, error] {
 	return callSeq[api.AgentNetworkBudgetRule](ctx, s.c, "ListAgentNetworkBudgetRules", opts, func() (*http.Request, error) {
 		return api.NewListAgentNetworkBudgetRulesRequest(s.c.server)
@@ -667,7 +667,7 @@ func (s *AgentNetworkService) ListCatalogProviders(ctx context.Context, opts ...
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListCatalogProviders's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *AgentNetworkService) ListCatalogProvidersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkCatalogProvider, error] {
 	return callSeq[api.AgentNetworkCatalogProvider](ctx, s.c, "ListAgentNetworkCatalogProviders", opts, func() (*http.Request, error) {
 		return api.NewListAgentNetworkCatalogProvidersRequest(s.c.server)
@@ -694,7 +694,7 @@ func (s *AgentNetworkService) ListConsumption(ctx context.Context, opts ...Reque
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListConsumption's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *AgentNetworkService) ListConsumptionSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkConsumption, error] {
 	return callSeq[api.AgentNetworkConsumption](ctx, s.c, "ListAgentNetworkConsumption", opts, func() (*http.Request, error) {
 		return api.NewListAgentNetworkConsumptionRequest(s.c.server)
@@ -721,7 +721,7 @@ func (s *AgentNetworkService) ListGuardrails(ctx context.Context, opts ...Reques
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListGuardrails's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *AgentNetworkService) ListGuardrailsSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkGuardrail, error] {
 	return callSeq[api.AgentNetworkGuardrail](ctx, s.c, "ListAgentNetworkGuardrails", opts, func() (*http.Request, error) {
 		return api.NewListAgentNetworkGuardrailsRequest(s.c.server)
@@ -748,7 +748,7 @@ func (s *AgentNetworkService) ListPolicies(ctx context.Context, opts ...RequestO
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListPolicies's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *AgentNetworkService) ListPoliciesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkPolicy, error] {
 	return callSeq[api.AgentNetworkPolicy](ctx, s.c, "ListAgentNetworkPolicies", opts, func() (*http.Request, error) {
 		return api.NewListAgentNetworkPoliciesRequest(s.c.server)
@@ -775,7 +775,7 @@ func (s *AgentNetworkService) ListProviders(ctx context.Context, opts ...Request
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListProviders's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *AgentNetworkService) ListProvidersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkProvider, error] {
 	return callSeq[api.AgentNetworkProvider](ctx, s.c, "ListAgentNetworkProviders", opts, func() (*http.Request, error) {
 		return api.NewListAgentNetworkProvidersRequest(s.c.server)
@@ -1114,7 +1114,7 @@ func (s *BillingService) ListInvoices(ctx context.Context, opts ...RequestOption
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListInvoices's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *BillingService) ListInvoicesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.InvoiceResponse, error] {
 	return callSeq[api.InvoiceResponse](ctx, s.c, "ListInvoices", opts, func() (*http.Request, error) {
 		return api.NewListInvoicesRequest(s.c.server)
@@ -1141,7 +1141,7 @@ func (s *BillingService) ListPlans(ctx context.Context, opts ...RequestOption) (
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListPlans's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *BillingService) ListPlansSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Product, error] {
 	return callSeq[api.Product](ctx, s.c, "ListPlans", opts, func() (*http.Request, error) {
 		return api.NewListPlansRequest(s.c.server)
@@ -1256,7 +1256,7 @@ func (s *DNSService) ListNameserverGroups(ctx context.Context, opts ...RequestOp
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListNameserverGroups's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *DNSService) ListNameserverGroupsSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.NameserverGroup, error] {
 	return callSeq[api.NameserverGroup](ctx, s.c, "ListNameserverGroups", opts, func() (*http.Request, error) {
 		return api.NewListNameserverGroupsRequest(s.c.server)
@@ -1474,7 +1474,7 @@ func (s *DNSZonesService) List(ctx context.Context, opts ...RequestOption) ([]ap
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *DNSZonesService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Zone, error] {
 	return callSeq[api.Zone](ctx, s.c, "ListDNSZones", opts, func() (*http.Request, error) {
 		return api.NewListDNSZonesRequest(s.c.server)
@@ -1504,7 +1504,7 @@ func (s *DNSZonesService) ListRecords(ctx context.Context, zoneID string, opts .
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListRecords's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *DNSZonesService) ListRecordsSeq(ctx context.Context, zoneID string, opts ...RequestOption) iter.Seq2[api.DNSRecord, error] {
 	return callSeq[api.DNSRecord](ctx, s.c, "ListDNSRecords", opts, func() (*http.Request, error) {
 		if err := checkPathParam("zoneID", zoneID); err != nil {
@@ -1938,7 +1938,7 @@ func (s *EDRService) ListBypassedPeers(ctx context.Context, opts ...RequestOptio
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListBypassedPeers's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *EDRService) ListBypassedPeersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.BypassResponse, error] {
 	return callSeq[api.BypassResponse](ctx, s.c, "ListBypassedPeers", opts, func() (*http.Request, error) {
 		return api.NewListBypassedPeersRequest(s.c.server)
@@ -2181,7 +2181,7 @@ func (s *EventStreamingService) List(ctx context.Context, opts ...RequestOption)
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *EventStreamingService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.IntegrationResponse, error] {
 	return callSeq[api.IntegrationResponse](ctx, s.c, "ListEventStreamingIntegrations", opts, func() (*http.Request, error) {
 		return api.NewListEventStreamingIntegrationsRequest(s.c.server)
@@ -2247,7 +2247,7 @@ func (s *EventsService) ListAudit(ctx context.Context, opts ...RequestOption) ([
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListAudit's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *EventsService) ListAuditSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Event, error] {
 	return callSeq[api.Event](ctx, s.c, "ListAuditEvents", opts, func() (*http.Request, error) {
 		return api.NewListAuditEventsRequest(s.c.server)
@@ -2356,7 +2356,7 @@ func (s *GeoLocationsService) ListCities(ctx context.Context, country string, op
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListCities's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *GeoLocationsService) ListCitiesSeq(ctx context.Context, country string, opts ...RequestOption) iter.Seq2[api.City, error] {
 	return callSeq[api.City](ctx, s.c, "ListCountryCities", opts, func() (*http.Request, error) {
 		if err := checkPathParam("country", country); err != nil {
@@ -2386,7 +2386,7 @@ func (s *GeoLocationsService) ListCountries(ctx context.Context, opts ...Request
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListCountries's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *GeoLocationsService) ListCountriesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[string, error] {
 	return callSeq[string](ctx, s.c, "ListCountries", opts, func() (*http.Request, error) {
 		return api.NewListCountriesRequest(s.c.server)
@@ -2483,7 +2483,7 @@ func (s *GroupsService) List(ctx context.Context, params *api.ListGroupsParams, 
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *GroupsService) ListSeq(ctx context.Context, params *api.ListGroupsParams, opts ...RequestOption) iter.Seq2[api.Group, error] {
 	return callSeq[api.Group](ctx, s.c, "ListGroups", opts, func() (*http.Request, error) {
 		return api.NewListGroupsRequest(s.c.server, params)
@@ -2817,7 +2817,7 @@ func (s *IDPIntegrationsService) ListAzure(ctx context.Context, opts ...RequestO
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListAzure's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *IDPIntegrationsService) ListAzureSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AzureIntegration, error] {
 	return callSeq[api.AzureIntegration](ctx, s.c, "ListAzureIDPIntegrations", opts, func() (*http.Request, error) {
 		return api.NewListAzureIDPIntegrationsRequest(s.c.server)
@@ -2846,7 +2846,7 @@ func (s *IDPIntegrationsService) ListAzureLogs(ctx context.Context, id int64, op
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListAzureLogs's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *IDPIntegrationsService) ListAzureLogsSeq(ctx context.Context, id int64, opts ...RequestOption) iter.Seq2[api.IDPIntegrationSyncLog, error] {
 	return callSeq[api.IDPIntegrationSyncLog](ctx, s.c, "ListAzureIDPIntegrationLogs", opts, func() (*http.Request, error) {
 		return api.NewListAzureIDPIntegrationLogsRequest(s.c.server, id)
@@ -2875,7 +2875,7 @@ func (s *IDPIntegrationsService) ListGoogle(ctx context.Context, opts ...Request
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListGoogle's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *IDPIntegrationsService) ListGoogleSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.GoogleIntegration, error] {
 	return callSeq[api.GoogleIntegration](ctx, s.c, "ListGoogleIDPIntegrations", opts, func() (*http.Request, error) {
 		return api.NewListGoogleIDPIntegrationsRequest(s.c.server)
@@ -2904,7 +2904,7 @@ func (s *IDPIntegrationsService) ListGoogleLogs(ctx context.Context, id int64, o
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListGoogleLogs's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *IDPIntegrationsService) ListGoogleLogsSeq(ctx context.Context, id int64, opts ...RequestOption) iter.Seq2[api.IDPIntegrationSyncLog, error] {
 	return callSeq[api.IDPIntegrationSyncLog](ctx, s.c, "ListGoogleIDPIntegrationLogs", opts, func() (*http.Request, error) {
 		return api.NewListGoogleIDPIntegrationLogsRequest(s.c.server, id)
@@ -2933,7 +2933,7 @@ func (s *IDPIntegrationsService) ListOktaSCIM(ctx context.Context, opts ...Reque
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListOktaSCIM's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *IDPIntegrationsService) ListOktaSCIMSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.OktaSCIMIntegration, error] {
 	return callSeq[api.OktaSCIMIntegration](ctx, s.c, "ListOktaSCIMIntegrations", opts, func() (*http.Request, error) {
 		return api.NewListOktaSCIMIntegrationsRequest(s.c.server)
@@ -2962,7 +2962,7 @@ func (s *IDPIntegrationsService) ListOktaSCIMLogs(ctx context.Context, id int64,
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListOktaSCIMLogs's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *IDPIntegrationsService) ListOktaSCIMLogsSeq(ctx context.Context, id int64, opts ...RequestOption) iter.Seq2[api.IDPIntegrationSyncLog, error] {
 	return callSeq[api.IDPIntegrationSyncLog](ctx, s.c, "ListOktaSCIMIntegrationLogs", opts, func() (*http.Request, error) {
 		return api.NewListOktaSCIMIntegrationLogsRequest(s.c.server, id)
@@ -2991,7 +2991,7 @@ func (s *IDPIntegrationsService) ListSCIM(ctx context.Context, opts ...RequestOp
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListSCIM's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *IDPIntegrationsService) ListSCIMSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.SCIMIntegration, error] {
 	return callSeq[api.SCIMIntegration](ctx, s.c, "ListSCIMIntegrations", opts, func() (*http.Request, error) {
 		return api.NewListSCIMIntegrationsRequest(s.c.server)
@@ -3020,7 +3020,7 @@ func (s *IDPIntegrationsService) ListSCIMLogs(ctx context.Context, id int64, opt
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListSCIMLogs's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *IDPIntegrationsService) ListSCIMLogsSeq(ctx context.Context, id int64, opts ...RequestOption) iter.Seq2[api.IDPIntegrationSyncLog, error] {
 	return callSeq[api.IDPIntegrationSyncLog](ctx, s.c, "ListSCIMIntegrationLogs", opts, func() (*http.Request, error) {
 		return api.NewListSCIMIntegrationLogsRequest(s.c.server, id)
@@ -3283,7 +3283,7 @@ func (s *IdentityProvidersService) List(ctx context.Context, opts ...RequestOpti
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *IdentityProvidersService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.IdentityProvider, error] {
 	return callSeq[api.IdentityProvider](ctx, s.c, "ListIdentityProviders", opts, func() (*http.Request, error) {
 		return api.NewListIdentityProvidersRequest(s.c.server)
@@ -3496,7 +3496,7 @@ func (s *IngressPortsService) ListPeers(ctx context.Context, opts ...RequestOpti
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListPeers's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *IngressPortsService) ListPeersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.IngressPeer, error] {
 	return callSeq[api.IngressPeer](ctx, s.c, "ListIngressPeers", opts, func() (*http.Request, error) {
 		return api.NewListIngressPeersRequest(s.c.server)
@@ -3528,7 +3528,7 @@ func (s *IngressPortsService) ListPortAllocations(ctx context.Context, peerID st
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListPortAllocations's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *IngressPortsService) ListPortAllocationsSeq(ctx context.Context, peerID string, params *api.ListPortAllocationsParams, opts ...RequestOption) iter.Seq2[api.IngressPortAllocation, error] {
 	return callSeq[api.IngressPortAllocation](ctx, s.c, "ListPortAllocations", opts, func() (*http.Request, error) {
 		if err := checkPathParam("peerID", peerID); err != nil {
@@ -3744,7 +3744,7 @@ func (s *JobsService) List(ctx context.Context, peerID string, opts ...RequestOp
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *JobsService) ListSeq(ctx context.Context, peerID string, opts ...RequestOption) iter.Seq2[api.JobResponse, error] {
 	return callSeq[api.JobResponse](ctx, s.c, "ListPeerJobs", opts, func() (*http.Request, error) {
 		if err := checkPathParam("peerID", peerID); err != nil {
@@ -4178,7 +4178,7 @@ func (s *NetworksService) List(ctx context.Context, opts ...RequestOption) ([]ap
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *NetworksService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Network, error] {
 	return callSeq[api.Network](ctx, s.c, "ListNetworks", opts, func() (*http.Request, error) {
 		return api.NewListNetworksRequest(s.c.server)
@@ -4205,7 +4205,7 @@ func (s *NetworksService) ListAllRouters(ctx context.Context, opts ...RequestOpt
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListAllRouters's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *NetworksService) ListAllRoutersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.NetworkRouter, error] {
 	return callSeq[api.NetworkRouter](ctx, s.c, "ListAllNetworkRouters", opts, func() (*http.Request, error) {
 		return api.NewListAllNetworkRoutersRequest(s.c.server)
@@ -4235,7 +4235,7 @@ func (s *NetworksService) ListResources(ctx context.Context, networkID string, o
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListResources's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *NetworksService) ListResourcesSeq(ctx context.Context, networkID string, opts ...RequestOption) iter.Seq2[api.NetworkResource, error] {
 	return callSeq[api.NetworkResource](ctx, s.c, "ListNetworkResources", opts, func() (*http.Request, error) {
 		if err := checkPathParam("networkID", networkID); err != nil {
@@ -4268,7 +4268,7 @@ func (s *NetworksService) ListRouters(ctx context.Context, networkID string, opt
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListRouters's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *NetworksService) ListRoutersSeq(ctx context.Context, networkID string, opts ...RequestOption) iter.Seq2[api.NetworkRouter, error] {
 	return callSeq[api.NetworkRouter](ctx, s.c, "ListNetworkRouters", opts, func() (*http.Request, error) {
 		if err := checkPathParam("networkID", networkID); err != nil {
@@ -4456,7 +4456,7 @@ func (s *NotificationsService) ListChannels(ctx context.Context, opts ...Request
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListChannels's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *NotificationsService) ListChannelsSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.NotificationChannelResponse, error] {
 	return callSeq[api.NotificationChannelResponse](ctx, s.c, "ListNotificationChannels", opts, func() (*http.Request, error) {
 		return api.NewListNotificationChannelsRequest(s.c.server)
@@ -4604,7 +4604,7 @@ func (s *PeersService) List(ctx context.Context, params *api.ListPeersParams, op
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *PeersService) ListSeq(ctx context.Context, params *api.ListPeersParams, opts ...RequestOption) iter.Seq2[api.PeerBatch, error] {
 	return callSeq[api.PeerBatch](ctx, s.c, "ListPeers", opts, func() (*http.Request, error) {
 		return api.NewListPeersRequest(s.c.server, params)
@@ -4634,7 +4634,7 @@ func (s *PeersService) ListAccessible(ctx context.Context, peerID string, opts .
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListAccessible's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *PeersService) ListAccessibleSeq(ctx context.Context, peerID string, opts ...RequestOption) iter.Seq2[api.AccessiblePeer, error] {
 	return callSeq[api.AccessiblePeer](ctx, s.c, "ListAccessiblePeers", opts, func() (*http.Request, error) {
 		if err := checkPathParam("peerID", peerID); err != nil {
@@ -4758,7 +4758,7 @@ func (s *PoliciesService) List(ctx context.Context, opts ...RequestOption) ([]ap
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *PoliciesService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Policy, error] {
 	return callSeq[api.Policy](ctx, s.c, "ListPolicies", opts, func() (*http.Request, error) {
 		return api.NewListPoliciesRequest(s.c.server)
@@ -4879,7 +4879,7 @@ func (s *PostureChecksService) List(ctx context.Context, opts ...RequestOption) 
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *PostureChecksService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.PostureCheck, error] {
 	return callSeq[api.PostureCheck](ctx, s.c, "ListPostureChecks", opts, func() (*http.Request, error) {
 		return api.NewListPostureChecksRequest(s.c.server)
@@ -5094,7 +5094,7 @@ func (s *ReverseProxiesService) ListClusters(ctx context.Context, opts ...Reques
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListClusters's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *ReverseProxiesService) ListClustersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.ProxyCluster, error] {
 	return callSeq[api.ProxyCluster](ctx, s.c, "ListProxyClusters", opts, func() (*http.Request, error) {
 		return api.NewListProxyClustersRequest(s.c.server)
@@ -5121,7 +5121,7 @@ func (s *ReverseProxiesService) ListDomains(ctx context.Context, opts ...Request
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListDomains's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *ReverseProxiesService) ListDomainsSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.ReverseProxyDomain, error] {
 	return callSeq[api.ReverseProxyDomain](ctx, s.c, "ListProxyDomains", opts, func() (*http.Request, error) {
 		return api.NewListProxyDomainsRequest(s.c.server)
@@ -5148,7 +5148,7 @@ func (s *ReverseProxiesService) ListServices(ctx context.Context, opts ...Reques
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListServices's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *ReverseProxiesService) ListServicesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Service, error] {
 	return callSeq[api.Service](ctx, s.c, "ListProxyServices", opts, func() (*http.Request, error) {
 		return api.NewListProxyServicesRequest(s.c.server)
@@ -5175,7 +5175,7 @@ func (s *ReverseProxiesService) ListTokens(ctx context.Context, opts ...RequestO
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListTokens's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *ReverseProxiesService) ListTokensSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.ProxyToken, error] {
 	return callSeq[api.ProxyToken](ctx, s.c, "ListProxyTokens", opts, func() (*http.Request, error) {
 		return api.NewListProxyTokensRequest(s.c.server)
@@ -5334,7 +5334,7 @@ func (s *RoutesService) List(ctx context.Context, opts ...RequestOption) ([]api.
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *RoutesService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Route, error] {
 	return callSeq[api.Route](ctx, s.c, "ListRoutes", opts, func() (*http.Request, error) {
 		return api.NewListRoutesRequest(s.c.server)
@@ -5455,7 +5455,7 @@ func (s *SetupKeysService) List(ctx context.Context, opts ...RequestOption) ([]a
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *SetupKeysService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.SetupKey, error] {
 	return callSeq[api.SetupKey](ctx, s.c, "ListSetupKeys", opts, func() (*http.Request, error) {
 		return api.NewListSetupKeysRequest(s.c.server)
@@ -5589,7 +5589,7 @@ func (s *TokensService) List(ctx context.Context, userID string, opts ...Request
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *TokensService) ListSeq(ctx context.Context, userID string, opts ...RequestOption) iter.Seq2[api.PersonalAccessToken, error] {
 	return callSeq[api.PersonalAccessToken](ctx, s.c, "ListTokens", opts, func() (*http.Request, error) {
 		if err := checkPathParam("userID", userID); err != nil {
@@ -5842,7 +5842,7 @@ func (s *UsersService) List(ctx context.Context, params *api.ListUsersParams, op
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as List's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *UsersService) ListSeq(ctx context.Context, params *api.ListUsersParams, opts ...RequestOption) iter.Seq2[api.User, error] {
 	return callSeq[api.User](ctx, s.c, "ListUsers", opts, func() (*http.Request, error) {
 		return api.NewListUsersRequest(s.c.server, params)
@@ -5869,7 +5869,7 @@ func (s *UsersService) ListInvites(ctx context.Context, opts ...RequestOption) (
 // answer one at a time, decoding each as the loop asks for it, so a long
 // list is never held whole. Each range sends the request again. An error
 // (the same as ListInvites's) is yielded once and ends the loop; breaking
-// out closes the answer.
+// out closes the answer. The client's timeout covers the whole loop.
 func (s *UsersService) ListInvitesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.UserInvite, error] {
 	return callSeq[api.UserInvite](ctx, s.c, "ListUserInvites", opts, func() (*http.Request, error) {
 		return api.NewListUserInvitesRequest(s.c.server)
