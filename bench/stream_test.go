@@ -7,6 +7,7 @@ import (
 	"runtime/metrics"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/netbird-go/netbird"
 )
@@ -54,7 +55,8 @@ func listForms(c *netbird.Client) []struct {
 // one extra call after the timed loop, peak-live-MB (see peakLiveHeap:
 // what the program must keep, the streaming form's target is ≤ 10% of the
 // slice form's) and peak-heap-MB (see peakHeap: what the process holds,
-// garbage not yet collected included).
+// garbage not yet collected included). The two forms' times are measured
+// minutes apart here; BenchmarkListPeersStreamPaired measures them in pairs.
 func BenchmarkListPeersStream(b *testing.B) {
 	srv := newServer(b)
 	srv.serveList(streamSize)
@@ -148,4 +150,35 @@ func peakLiveHeap(fn func(sample func())) uint64 {
 	close(stop)
 	<-done
 	return peak - base
+}
+
+// BenchmarkListPeersStreamPaired is the time of the two forms measured in
+// pairs: each round lists the 10 000 peers once with each form, the form
+// that goes first alternating, so that a slower moment of the machine
+// weighs on both. It reports each form's ms per call and seq/slice, the
+// ratio of their totals.
+func BenchmarkListPeersStreamPaired(b *testing.B) {
+	srv := newServer(b)
+	srv.serveList(streamSize)
+	c := newNetbird(b, srv.URL)
+	forms := listForms(c)
+	ctx := context.Background()
+	var spent [2]time.Duration
+	runtime.GC()
+	round := 0
+	for b.Loop() {
+		for k := range 2 {
+			i := (round + k) % 2
+			start := time.Now()
+			n, err := forms[i].list(ctx, func() {})
+			spent[i] += time.Since(start)
+			if err != nil || n != streamSize {
+				b.Fatalf("%s: %d peers, %v", forms[i].name, n, err)
+			}
+		}
+		round++
+	}
+	b.ReportMetric(spent[0].Seconds()*1e3/float64(round), "slice-ms/call")
+	b.ReportMetric(spent[1].Seconds()*1e3/float64(round), "seq-ms/call")
+	b.ReportMetric(spent[1].Seconds()/spent[0].Seconds(), "seq/slice")
 }
