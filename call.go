@@ -86,17 +86,16 @@ func callJSON[T any](ctx context.Context, c *Client, op string, req *http.Reques
 	if err != nil {
 		return out, err
 	}
-	method := req.Method
 	defer closeBody(resp)
 	if err := decodeJSON(resp, &out); err != nil {
 		var zero T // never half a result
-		return zero, &DecodeError{Op: op, Method: method, Path: resp.Request.URL.EscapedPath(), Status: resp.StatusCode, Err: err}
+		return zero, decodeError(op, resp, err)
 	}
 	// JSON null decodes to a nil pointer without error: an object was
 	// promised, so say so rather than hand the caller a nil *T. (A null list
 	// is fine: NetBird sends null for empty arrays, and nil is empty.)
 	if v := reflect.ValueOf(&out).Elem(); v.Kind() == reflect.Pointer && v.IsNil() {
-		return out, &DecodeError{Op: op, Method: method, Path: resp.Request.URL.EscapedPath(), Status: resp.StatusCode, Err: errNullBody}
+		return out, decodeError(op, resp, errNullBody)
 	}
 	return out, nil
 }
@@ -141,6 +140,11 @@ func decodeJSON(resp *http.Response, v any) error {
 	// Safe to reuse b afterwards: encoding/json copies what it keeps, and
 	// UnmarshalJSON methods must copy the data they retain.
 	return json.Unmarshal(b, v)
+}
+
+// decodeError is a 2xx answer whose body could not be decoded.
+func decodeError(op string, resp *http.Response, err error) *DecodeError {
+	return &DecodeError{Op: op, Method: resp.Request.Method, Path: resp.Request.URL.EscapedPath(), Status: resp.StatusCode, Err: err}
 }
 
 // callNoContent sends a request whose answer carries nothing we need.

@@ -182,3 +182,20 @@ func ExampleEventsService_ListNetworkTrafficAll() {
 	fmt.Println(n, "events")
 	// Output: 25 events
 }
+
+func ExamplePeersService_ListSeq() {
+	srv, c := exampleClient()
+	defer srv.Close()
+	for p, err := range c.Peers.ListSeq(context.Background(), nil) {
+		if err != nil {
+			log.Fatal(err) // what List would return; the loop ends here
+		}
+		fmt.Println(p.Name, p.IP)
+		if p.Name == "db-server" {
+			break // closes the answer
+		}
+	}
+	// Output:
+	// alice-laptop 100.64.0.1
+	// db-server 100.64.0.2
+}

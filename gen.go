@@ -5,6 +5,7 @@ package netbird
 import (
 	"context"
 	"iter"
+	"net/http"
 
 	"github.com/netbird-go/netbird/api"
 )
@@ -116,6 +117,7 @@ type AccountsService struct{ c *Client }
 type AccountsAPI interface {
 	Delete(ctx context.Context, accountID string, opts ...RequestOption) error
 	List(ctx context.Context, opts ...RequestOption) ([]api.Account, error)
+	ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Account, error]
 	Update(ctx context.Context, accountID string, body api.AccountRequest, opts ...RequestOption) (*api.Account, error)
 }
 
@@ -152,6 +154,17 @@ func (s *AccountsService) List(ctx context.Context, opts ...RequestOption) ([]ap
 		return nil, requestError("ListAccounts", err)
 	}
 	return callJSON[[]api.Account](ctx, s.c, "ListAccounts", req, opts)
+}
+
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *AccountsService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Account, error] {
+	return callSeq[api.Account](ctx, s.c, "ListAccounts", opts, func() (*http.Request, error) {
+		return api.NewListAccountsRequest(s.c.server)
+	})
 }
 
 // Update sends PUT /api/accounts/{accountId}, NetBird's "Update an Account".
@@ -199,16 +212,23 @@ type AgentNetworkAPI interface {
 	GetProvider(ctx context.Context, providerID string, opts ...RequestOption) (*api.AgentNetworkProvider, error)
 	GetSettings(ctx context.Context, opts ...RequestOption) (*api.AgentNetworkSettings, error)
 	GetUsageOverview(ctx context.Context, params *api.GetAgentNetworkUsageOverviewParams, opts ...RequestOption) ([]api.AgentNetworkUsageBucket, error)
+	GetUsageOverviewSeq(ctx context.Context, params *api.GetAgentNetworkUsageOverviewParams, opts ...RequestOption) iter.Seq2[api.AgentNetworkUsageBucket, error]
 	ListAccessLogSessions(ctx context.Context, params *api.ListAgentNetworkAccessLogSessionsParams, opts ...RequestOption) (*api.AgentNetworkAccessLogSessionsResponse, error)
 	ListAccessLogSessionsAll(ctx context.Context, params *api.ListAgentNetworkAccessLogSessionsParams, opts ...RequestOption) iter.Seq2[api.AgentNetworkAccessLogSession, error]
 	ListAccessLogs(ctx context.Context, params *api.ListAgentNetworkAccessLogsParams, opts ...RequestOption) (*api.AgentNetworkAccessLogsResponse, error)
 	ListAccessLogsAll(ctx context.Context, params *api.ListAgentNetworkAccessLogsParams, opts ...RequestOption) iter.Seq2[api.AgentNetworkAccessLog, error]
 	ListBudgetRules(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkBudgetRule, error)
+	ListBudgetRulesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkBudgetRule, error]
 	ListCatalogProviders(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkCatalogProvider, error)
+	ListCatalogProvidersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkCatalogProvider, error]
 	ListConsumption(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkConsumption, error)
+	ListConsumptionSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkConsumption, error]
 	ListGuardrails(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkGuardrail, error)
+	ListGuardrailsSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkGuardrail, error]
 	ListPolicies(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkPolicy, error)
+	ListPoliciesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkPolicy, error]
 	ListProviders(ctx context.Context, opts ...RequestOption) ([]api.AgentNetworkProvider, error)
+	ListProvidersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkProvider, error]
 	UpdateBudgetRule(ctx context.Context, ruleID string, body api.AgentNetworkBudgetRuleRequest, opts ...RequestOption) (*api.AgentNetworkBudgetRule, error)
 	UpdateGuardrail(ctx context.Context, guardrailID string, body api.AgentNetworkGuardrailRequest, opts ...RequestOption) (*api.AgentNetworkGuardrail, error)
 	UpdatePolicy(ctx context.Context, policyID string, body api.AgentNetworkPolicyRequest, opts ...RequestOption) (*api.AgentNetworkPolicy, error)
@@ -521,6 +541,17 @@ func (s *AgentNetworkService) GetUsageOverview(ctx context.Context, params *api.
 	return callJSON[[]api.AgentNetworkUsageBucket](ctx, s.c, "GetAgentNetworkUsageOverview", req, opts)
 }
 
+// GetUsageOverviewSeq is GetUsageOverview as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as GetUsageOverview's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *AgentNetworkService) GetUsageOverviewSeq(ctx context.Context, params *api.GetAgentNetworkUsageOverviewParams, opts ...RequestOption) iter.Seq2[api.AgentNetworkUsageBucket, error] {
+	return callSeq[api.AgentNetworkUsageBucket](ctx, s.c, "GetAgentNetworkUsageOverview", opts, func() (*http.Request, error) {
+		return api.NewGetAgentNetworkUsageOverviewRequest(s.c.server, params)
+	})
+}
+
 // ListAccessLogSessions sends GET /api/agent-network/access-log-sessions, NetBird's "List Agent Network access logs grouped by session".
 //
 // Returns a paginated, server-side-filtered list of agent-network (LLM) access logs grouped by session. The page unit is a session (total_records counts sessions); each session carries an aggregate summary and its ordered entries. Requests the client sent no session id for each form their own singleton group. Accepts the same filters as the flat access-logs endpoint. Available only when the account has log collection enabled.
@@ -605,6 +636,17 @@ func (s *AgentNetworkService) ListBudgetRules(ctx context.Context, opts ...Reque
 	return callJSON[[]api.AgentNetworkBudgetRule](ctx, s.c, "ListAgentNetworkBudgetRules", req, opts)
 }
 
+// ListBudgetRulesSeq is ListBudgetRules as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListBudgetRules's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *AgentNetworkService) ListBudgetRulesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkBudgetRule, error] {
+	return callSeq[api.AgentNetworkBudgetRule](ctx, s.c, "ListAgentNetworkBudgetRules", opts, func() (*http.Request, error) {
+		return api.NewListAgentNetworkBudgetRulesRequest(s.c.server)
+	})
+}
+
 // ListCatalogProviders sends GET /api/agent-network/catalog/providers, NetBird's "List Agent Network catalog providers".
 //
 // Returns the static catalog of supported Agent Network providers (OpenAI, Anthropic, …) along with their default upstream host, auth header template, brand color, and known models.
@@ -619,6 +661,17 @@ func (s *AgentNetworkService) ListCatalogProviders(ctx context.Context, opts ...
 		return nil, requestError("ListAgentNetworkCatalogProviders", err)
 	}
 	return callJSON[[]api.AgentNetworkCatalogProvider](ctx, s.c, "ListAgentNetworkCatalogProviders", req, opts)
+}
+
+// ListCatalogProvidersSeq is ListCatalogProviders as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListCatalogProviders's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *AgentNetworkService) ListCatalogProvidersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkCatalogProvider, error] {
+	return callSeq[api.AgentNetworkCatalogProvider](ctx, s.c, "ListAgentNetworkCatalogProviders", opts, func() (*http.Request, error) {
+		return api.NewListAgentNetworkCatalogProvidersRequest(s.c.server)
+	})
 }
 
 // ListConsumption sends GET /api/agent-network/consumption, NetBird's "List Agent Network consumption counters".
@@ -637,6 +690,17 @@ func (s *AgentNetworkService) ListConsumption(ctx context.Context, opts ...Reque
 	return callJSON[[]api.AgentNetworkConsumption](ctx, s.c, "ListAgentNetworkConsumption", req, opts)
 }
 
+// ListConsumptionSeq is ListConsumption as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListConsumption's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *AgentNetworkService) ListConsumptionSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkConsumption, error] {
+	return callSeq[api.AgentNetworkConsumption](ctx, s.c, "ListAgentNetworkConsumption", opts, func() (*http.Request, error) {
+		return api.NewListAgentNetworkConsumptionRequest(s.c.server)
+	})
+}
+
 // ListGuardrails sends GET /api/agent-network/guardrails, NetBird's "List all Agent Network Guardrails".
 //
 // Returns a list of all Agent Network guardrails for the account.
@@ -651,6 +715,17 @@ func (s *AgentNetworkService) ListGuardrails(ctx context.Context, opts ...Reques
 		return nil, requestError("ListAgentNetworkGuardrails", err)
 	}
 	return callJSON[[]api.AgentNetworkGuardrail](ctx, s.c, "ListAgentNetworkGuardrails", req, opts)
+}
+
+// ListGuardrailsSeq is ListGuardrails as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListGuardrails's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *AgentNetworkService) ListGuardrailsSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkGuardrail, error] {
+	return callSeq[api.AgentNetworkGuardrail](ctx, s.c, "ListAgentNetworkGuardrails", opts, func() (*http.Request, error) {
+		return api.NewListAgentNetworkGuardrailsRequest(s.c.server)
+	})
 }
 
 // ListPolicies sends GET /api/agent-network/policies, NetBird's "List all Agent Network Policies".
@@ -669,6 +744,17 @@ func (s *AgentNetworkService) ListPolicies(ctx context.Context, opts ...RequestO
 	return callJSON[[]api.AgentNetworkPolicy](ctx, s.c, "ListAgentNetworkPolicies", req, opts)
 }
 
+// ListPoliciesSeq is ListPolicies as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListPolicies's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *AgentNetworkService) ListPoliciesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkPolicy, error] {
+	return callSeq[api.AgentNetworkPolicy](ctx, s.c, "ListAgentNetworkPolicies", opts, func() (*http.Request, error) {
+		return api.NewListAgentNetworkPoliciesRequest(s.c.server)
+	})
+}
+
 // ListProviders sends GET /api/agent-network/providers, NetBird's "List all Agent Network Providers".
 //
 // Returns a list of all Agent Network AI providers configured for the account.
@@ -683,6 +769,17 @@ func (s *AgentNetworkService) ListProviders(ctx context.Context, opts ...Request
 		return nil, requestError("ListAgentNetworkProviders", err)
 	}
 	return callJSON[[]api.AgentNetworkProvider](ctx, s.c, "ListAgentNetworkProviders", req, opts)
+}
+
+// ListProvidersSeq is ListProviders as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListProviders's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *AgentNetworkService) ListProvidersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AgentNetworkProvider, error] {
+	return callSeq[api.AgentNetworkProvider](ctx, s.c, "ListAgentNetworkProviders", opts, func() (*http.Request, error) {
+		return api.NewListAgentNetworkProvidersRequest(s.c.server)
+	})
 }
 
 // UpdateBudgetRule sends PUT /api/agent-network/budget-rules/{ruleId}, NetBird's "Update an Agent Network budget rule".
@@ -819,7 +916,9 @@ type BillingAPI interface {
 	GetSubscription(ctx context.Context, opts ...RequestOption) (*api.Subscription, error)
 	GetUsage(ctx context.Context, opts ...RequestOption) (*api.UsageStats, error)
 	ListInvoices(ctx context.Context, opts ...RequestOption) ([]api.InvoiceResponse, error)
+	ListInvoicesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.InvoiceResponse, error]
 	ListPlans(ctx context.Context, opts ...RequestOption) ([]api.Product, error)
+	ListPlansSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Product, error]
 }
 
 // ActivateAWSMarketplace sends POST /api/integrations/billing/aws/marketplace/activate, NetBird's "Activate AWS Marketplace subscription".
@@ -1011,6 +1110,17 @@ func (s *BillingService) ListInvoices(ctx context.Context, opts ...RequestOption
 	return callJSON[[]api.InvoiceResponse](ctx, s.c, "ListInvoices", req, opts)
 }
 
+// ListInvoicesSeq is ListInvoices as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListInvoices's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *BillingService) ListInvoicesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.InvoiceResponse, error] {
+	return callSeq[api.InvoiceResponse](ctx, s.c, "ListInvoices", opts, func() (*http.Request, error) {
+		return api.NewListInvoicesRequest(s.c.server)
+	})
+}
+
 // ListPlans sends GET /api/integrations/billing/plans, NetBird's "Get available plans".
 //
 // It returns the answer decoded as []api.Product on success;
@@ -1027,6 +1137,17 @@ func (s *BillingService) ListPlans(ctx context.Context, opts ...RequestOption) (
 	return callJSON[[]api.Product](ctx, s.c, "ListPlans", req, opts)
 }
 
+// ListPlansSeq is ListPlans as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListPlans's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *BillingService) ListPlansSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Product, error] {
+	return callSeq[api.Product](ctx, s.c, "ListPlans", opts, func() (*http.Request, error) {
+		return api.NewListPlansRequest(s.c.server)
+	})
+}
+
 // DNSService calls NetBird's DNS operations. Reach it as Client.DNS.
 type DNSService struct{ c *Client }
 
@@ -1037,6 +1158,7 @@ type DNSAPI interface {
 	GetNameserverGroup(ctx context.Context, nsgroupID string, opts ...RequestOption) (*api.NameserverGroup, error)
 	GetSettings(ctx context.Context, opts ...RequestOption) (*api.DNSSettings, error)
 	ListNameserverGroups(ctx context.Context, opts ...RequestOption) ([]api.NameserverGroup, error)
+	ListNameserverGroupsSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.NameserverGroup, error]
 	UpdateNameserverGroup(ctx context.Context, nsgroupID string, body api.NameserverGroupRequest, opts ...RequestOption) (*api.NameserverGroup, error)
 	UpdateSettings(ctx context.Context, body api.DNSSettings, opts ...RequestOption) (*api.DNSSettings, error)
 }
@@ -1130,6 +1252,17 @@ func (s *DNSService) ListNameserverGroups(ctx context.Context, opts ...RequestOp
 	return callJSON[[]api.NameserverGroup](ctx, s.c, "ListNameserverGroups", req, opts)
 }
 
+// ListNameserverGroupsSeq is ListNameserverGroups as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListNameserverGroups's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *DNSService) ListNameserverGroupsSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.NameserverGroup, error] {
+	return callSeq[api.NameserverGroup](ctx, s.c, "ListNameserverGroups", opts, func() (*http.Request, error) {
+		return api.NewListNameserverGroupsRequest(s.c.server)
+	})
+}
+
 // UpdateNameserverGroup sends PUT /api/dns/nameservers/{nsgroupId}, NetBird's "Update a Nameserver Group".
 //
 // Update/Replace a Nameserver Group.
@@ -1187,7 +1320,9 @@ type DNSZonesAPI interface {
 	Get(ctx context.Context, zoneID string, opts ...RequestOption) (*api.Zone, error)
 	GetRecord(ctx context.Context, zoneID string, recordID string, opts ...RequestOption) (*api.DNSRecord, error)
 	List(ctx context.Context, opts ...RequestOption) ([]api.Zone, error)
+	ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Zone, error]
 	ListRecords(ctx context.Context, zoneID string, opts ...RequestOption) ([]api.DNSRecord, error)
+	ListRecordsSeq(ctx context.Context, zoneID string, opts ...RequestOption) iter.Seq2[api.DNSRecord, error]
 	Update(ctx context.Context, zoneID string, body api.ZoneRequest, opts ...RequestOption) (*api.Zone, error)
 	UpdateRecord(ctx context.Context, zoneID string, recordID string, body api.DNSRecordRequest, opts ...RequestOption) (*api.DNSRecord, error)
 }
@@ -1335,6 +1470,17 @@ func (s *DNSZonesService) List(ctx context.Context, opts ...RequestOption) ([]ap
 	return callJSON[[]api.Zone](ctx, s.c, "ListDNSZones", req, opts)
 }
 
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *DNSZonesService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Zone, error] {
+	return callSeq[api.Zone](ctx, s.c, "ListDNSZones", opts, func() (*http.Request, error) {
+		return api.NewListDNSZonesRequest(s.c.server)
+	})
+}
+
 // ListRecords sends GET /api/dns/zones/{zoneId}/records, NetBird's "List all DNS Records".
 //
 // Returns a list of all DNS records in a zone.
@@ -1352,6 +1498,20 @@ func (s *DNSZonesService) ListRecords(ctx context.Context, zoneID string, opts .
 		return nil, requestError("ListDNSRecords", err)
 	}
 	return callJSON[[]api.DNSRecord](ctx, s.c, "ListDNSRecords", req, opts)
+}
+
+// ListRecordsSeq is ListRecords as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListRecords's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *DNSZonesService) ListRecordsSeq(ctx context.Context, zoneID string, opts ...RequestOption) iter.Seq2[api.DNSRecord, error] {
+	return callSeq[api.DNSRecord](ctx, s.c, "ListDNSRecords", opts, func() (*http.Request, error) {
+		if err := checkPathParam("zoneID", zoneID); err != nil {
+			return nil, err
+		}
+		return api.NewListDNSRecordsRequest(s.c.server, zoneID)
+	})
 }
 
 // Update sends PUT /api/dns/zones/{zoneId}, NetBird's "Update a DNS Zone".
@@ -1429,6 +1589,7 @@ type EDRAPI interface {
 	GetIntune(ctx context.Context, opts ...RequestOption) (*api.EDRIntuneResponse, error)
 	GetSentinelOne(ctx context.Context, opts ...RequestOption) (*api.EDRSentinelOneResponse, error)
 	ListBypassedPeers(ctx context.Context, opts ...RequestOption) ([]api.BypassResponse, error)
+	ListBypassedPeersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.BypassResponse, error]
 	RevokePeerComplianceBypass(ctx context.Context, peerID string, opts ...RequestOption) error
 	UpdateFalcon(ctx context.Context, body api.EDRFalconRequest, opts ...RequestOption) (*api.EDRFalconResponse, error)
 	UpdateFleetDM(ctx context.Context, body api.EDRFleetDMRequest, opts ...RequestOption) (*api.EDRFleetDMResponse, error)
@@ -1773,6 +1934,17 @@ func (s *EDRService) ListBypassedPeers(ctx context.Context, opts ...RequestOptio
 	return callJSON[[]api.BypassResponse](ctx, s.c, "ListBypassedPeers", req, opts)
 }
 
+// ListBypassedPeersSeq is ListBypassedPeers as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListBypassedPeers's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *EDRService) ListBypassedPeersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.BypassResponse, error] {
+	return callSeq[api.BypassResponse](ctx, s.c, "ListBypassedPeers", opts, func() (*http.Request, error) {
+		return api.NewListBypassedPeersRequest(s.c.server)
+	})
+}
+
 // RevokePeerComplianceBypass sends DELETE /api/peers/{peer-id}/edr/bypass, NetBird's "Revoke compliance bypass for a peer".
 //
 // Removes the compliance bypass, subjecting the peer to normal EDR validation.
@@ -1920,6 +2092,7 @@ type EventStreamingAPI interface {
 	Delete(ctx context.Context, id int64, opts ...RequestOption) error
 	Get(ctx context.Context, id int64, opts ...RequestOption) (*api.IntegrationResponse, error)
 	List(ctx context.Context, opts ...RequestOption) ([]api.IntegrationResponse, error)
+	ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.IntegrationResponse, error]
 	Update(ctx context.Context, id int64, body api.CreateIntegrationRequest, opts ...RequestOption) (*api.IntegrationResponse, error)
 }
 
@@ -2004,6 +2177,17 @@ func (s *EventStreamingService) List(ctx context.Context, opts ...RequestOption)
 	return callJSON[[]api.IntegrationResponse](ctx, s.c, "ListEventStreamingIntegrations", req, opts)
 }
 
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *EventStreamingService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.IntegrationResponse, error] {
+	return callSeq[api.IntegrationResponse](ctx, s.c, "ListEventStreamingIntegrations", opts, func() (*http.Request, error) {
+		return api.NewListEventStreamingIntegrationsRequest(s.c.server)
+	})
+}
+
 // Update sends PUT /api/event-streaming/{id}, NetBird's "Update Event Streaming Integration".
 //
 // Updates an existing event streaming integration. The request body structure is `CreateIntegrationRequest`.
@@ -2036,6 +2220,7 @@ type EventsService struct{ c *Client }
 // EventsAPI is the interface of EventsService, for mocks in users' tests.
 type EventsAPI interface {
 	ListAudit(ctx context.Context, opts ...RequestOption) ([]api.Event, error)
+	ListAuditSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Event, error]
 	ListNetworkTraffic(ctx context.Context, params *api.ListNetworkTrafficEventsParams, opts ...RequestOption) (*api.NetworkTrafficEventsResponse, error)
 	ListNetworkTrafficAll(ctx context.Context, params *api.ListNetworkTrafficEventsParams, opts ...RequestOption) iter.Seq2[api.NetworkTrafficEvent, error]
 	ListProxyAccessLogs(ctx context.Context, params *api.ListProxyAccessLogsParams, opts ...RequestOption) (*api.ProxyAccessLogsResponse, error)
@@ -2056,6 +2241,17 @@ func (s *EventsService) ListAudit(ctx context.Context, opts ...RequestOption) ([
 		return nil, requestError("ListAuditEvents", err)
 	}
 	return callJSON[[]api.Event](ctx, s.c, "ListAuditEvents", req, opts)
+}
+
+// ListAuditSeq is ListAudit as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListAudit's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *EventsService) ListAuditSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Event, error] {
+	return callSeq[api.Event](ctx, s.c, "ListAuditEvents", opts, func() (*http.Request, error) {
+		return api.NewListAuditEventsRequest(s.c.server)
+	})
 }
 
 // ListNetworkTraffic sends GET /api/events/network-traffic, NetBird's "List all Traffic Events".
@@ -2132,7 +2328,9 @@ type GeoLocationsService struct{ c *Client }
 // GeoLocationsAPI is the interface of GeoLocationsService, for mocks in users' tests.
 type GeoLocationsAPI interface {
 	ListCities(ctx context.Context, country string, opts ...RequestOption) ([]api.City, error)
+	ListCitiesSeq(ctx context.Context, country string, opts ...RequestOption) iter.Seq2[api.City, error]
 	ListCountries(ctx context.Context, opts ...RequestOption) ([]string, error)
+	ListCountriesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[string, error]
 }
 
 // ListCities sends GET /api/locations/countries/{country}/cities, NetBird's "List all city names by country".
@@ -2154,6 +2352,20 @@ func (s *GeoLocationsService) ListCities(ctx context.Context, country string, op
 	return callJSON[[]api.City](ctx, s.c, "ListCountryCities", req, opts)
 }
 
+// ListCitiesSeq is ListCities as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListCities's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *GeoLocationsService) ListCitiesSeq(ctx context.Context, country string, opts ...RequestOption) iter.Seq2[api.City, error] {
+	return callSeq[api.City](ctx, s.c, "ListCountryCities", opts, func() (*http.Request, error) {
+		if err := checkPathParam("country", country); err != nil {
+			return nil, err
+		}
+		return api.NewListCountryCitiesRequest(s.c.server, country)
+	})
+}
+
 // ListCountries sends GET /api/locations/countries, NetBird's "List all country codes".
 //
 // Get list of all country in 2-letter ISO 3166-1 alpha-2 codes.
@@ -2170,6 +2382,17 @@ func (s *GeoLocationsService) ListCountries(ctx context.Context, opts ...Request
 	return callJSON[[]string](ctx, s.c, "ListCountries", req, opts)
 }
 
+// ListCountriesSeq is ListCountries as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListCountries's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *GeoLocationsService) ListCountriesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[string, error] {
+	return callSeq[string](ctx, s.c, "ListCountries", opts, func() (*http.Request, error) {
+		return api.NewListCountriesRequest(s.c.server)
+	})
+}
+
 // GroupsService calls NetBird's Groups operations. Reach it as Client.Groups.
 type GroupsService struct{ c *Client }
 
@@ -2179,6 +2402,7 @@ type GroupsAPI interface {
 	Delete(ctx context.Context, groupID string, opts ...RequestOption) error
 	Get(ctx context.Context, groupID string, opts ...RequestOption) (*api.Group, error)
 	List(ctx context.Context, params *api.ListGroupsParams, opts ...RequestOption) ([]api.Group, error)
+	ListSeq(ctx context.Context, params *api.ListGroupsParams, opts ...RequestOption) iter.Seq2[api.Group, error]
 	Update(ctx context.Context, groupID string, body api.GroupRequest, opts ...RequestOption) (*api.Group, error)
 }
 
@@ -2255,6 +2479,17 @@ func (s *GroupsService) List(ctx context.Context, params *api.ListGroupsParams, 
 	return callJSON[[]api.Group](ctx, s.c, "ListGroups", req, opts)
 }
 
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *GroupsService) ListSeq(ctx context.Context, params *api.ListGroupsParams, opts ...RequestOption) iter.Seq2[api.Group, error] {
+	return callSeq[api.Group](ctx, s.c, "ListGroups", opts, func() (*http.Request, error) {
+		return api.NewListGroupsRequest(s.c.server, params)
+	})
+}
+
 // Update sends PUT /api/groups/{groupId}, NetBird's "Update a Group".
 //
 // Update/Replace a group.
@@ -2299,13 +2534,21 @@ type IDPIntegrationsAPI interface {
 	GetOktaSCIM(ctx context.Context, id int64, opts ...RequestOption) (*api.OktaSCIMIntegration, error)
 	GetSCIM(ctx context.Context, id int64, opts ...RequestOption) (*api.SCIMIntegration, error)
 	ListAzure(ctx context.Context, opts ...RequestOption) ([]api.AzureIntegration, error)
+	ListAzureSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AzureIntegration, error]
 	ListAzureLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error)
+	ListAzureLogsSeq(ctx context.Context, id int64, opts ...RequestOption) iter.Seq2[api.IDPIntegrationSyncLog, error]
 	ListGoogle(ctx context.Context, opts ...RequestOption) ([]api.GoogleIntegration, error)
+	ListGoogleSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.GoogleIntegration, error]
 	ListGoogleLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error)
+	ListGoogleLogsSeq(ctx context.Context, id int64, opts ...RequestOption) iter.Seq2[api.IDPIntegrationSyncLog, error]
 	ListOktaSCIM(ctx context.Context, opts ...RequestOption) ([]api.OktaSCIMIntegration, error)
+	ListOktaSCIMSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.OktaSCIMIntegration, error]
 	ListOktaSCIMLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error)
+	ListOktaSCIMLogsSeq(ctx context.Context, id int64, opts ...RequestOption) iter.Seq2[api.IDPIntegrationSyncLog, error]
 	ListSCIM(ctx context.Context, opts ...RequestOption) ([]api.SCIMIntegration, error)
+	ListSCIMSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.SCIMIntegration, error]
 	ListSCIMLogs(ctx context.Context, id int64, opts ...RequestOption) ([]api.IDPIntegrationSyncLog, error)
+	ListSCIMLogsSeq(ctx context.Context, id int64, opts ...RequestOption) iter.Seq2[api.IDPIntegrationSyncLog, error]
 	RegenerateOktaSCIMToken(ctx context.Context, id int64, opts ...RequestOption) (*api.SCIMTokenResponse, error)
 	RegenerateSCIMToken(ctx context.Context, id int64, opts ...RequestOption) (*api.SCIMTokenResponse, error)
 	SyncAzure(ctx context.Context, id int64, opts ...RequestOption) (*api.SyncResult, error)
@@ -2570,6 +2813,17 @@ func (s *IDPIntegrationsService) ListAzure(ctx context.Context, opts ...RequestO
 	return callJSON[[]api.AzureIntegration](ctx, s.c, "ListAzureIDPIntegrations", req, opts)
 }
 
+// ListAzureSeq is ListAzure as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListAzure's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *IDPIntegrationsService) ListAzureSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.AzureIntegration, error] {
+	return callSeq[api.AzureIntegration](ctx, s.c, "ListAzureIDPIntegrations", opts, func() (*http.Request, error) {
+		return api.NewListAzureIDPIntegrationsRequest(s.c.server)
+	})
+}
+
 // ListAzureLogs sends GET /api/integrations/azure-idp/{id}/logs, NetBird's "Get Azure Integration Sync Logs".
 //
 // Retrieves synchronization logs for an Azure IDP integration.
@@ -2586,6 +2840,17 @@ func (s *IDPIntegrationsService) ListAzureLogs(ctx context.Context, id int64, op
 		return nil, requestError("ListAzureIDPIntegrationLogs", err)
 	}
 	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListAzureIDPIntegrationLogs", req, opts)
+}
+
+// ListAzureLogsSeq is ListAzureLogs as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListAzureLogs's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *IDPIntegrationsService) ListAzureLogsSeq(ctx context.Context, id int64, opts ...RequestOption) iter.Seq2[api.IDPIntegrationSyncLog, error] {
+	return callSeq[api.IDPIntegrationSyncLog](ctx, s.c, "ListAzureIDPIntegrationLogs", opts, func() (*http.Request, error) {
+		return api.NewListAzureIDPIntegrationLogsRequest(s.c.server, id)
+	})
 }
 
 // ListGoogle sends GET /api/integrations/google-idp, NetBird's "Get All Google IDP Integrations".
@@ -2606,6 +2871,17 @@ func (s *IDPIntegrationsService) ListGoogle(ctx context.Context, opts ...Request
 	return callJSON[[]api.GoogleIntegration](ctx, s.c, "ListGoogleIDPIntegrations", req, opts)
 }
 
+// ListGoogleSeq is ListGoogle as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListGoogle's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *IDPIntegrationsService) ListGoogleSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.GoogleIntegration, error] {
+	return callSeq[api.GoogleIntegration](ctx, s.c, "ListGoogleIDPIntegrations", opts, func() (*http.Request, error) {
+		return api.NewListGoogleIDPIntegrationsRequest(s.c.server)
+	})
+}
+
 // ListGoogleLogs sends GET /api/integrations/google-idp/{id}/logs, NetBird's "Get Google Integration Sync Logs".
 //
 // Retrieves synchronization logs for a Google IDP integration.
@@ -2622,6 +2898,17 @@ func (s *IDPIntegrationsService) ListGoogleLogs(ctx context.Context, id int64, o
 		return nil, requestError("ListGoogleIDPIntegrationLogs", err)
 	}
 	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListGoogleIDPIntegrationLogs", req, opts)
+}
+
+// ListGoogleLogsSeq is ListGoogleLogs as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListGoogleLogs's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *IDPIntegrationsService) ListGoogleLogsSeq(ctx context.Context, id int64, opts ...RequestOption) iter.Seq2[api.IDPIntegrationSyncLog, error] {
+	return callSeq[api.IDPIntegrationSyncLog](ctx, s.c, "ListGoogleIDPIntegrationLogs", opts, func() (*http.Request, error) {
+		return api.NewListGoogleIDPIntegrationLogsRequest(s.c.server, id)
+	})
 }
 
 // ListOktaSCIM sends GET /api/integrations/okta-scim-idp, NetBird's "Get All Okta SCIM IDP Integrations".
@@ -2642,6 +2929,17 @@ func (s *IDPIntegrationsService) ListOktaSCIM(ctx context.Context, opts ...Reque
 	return callJSON[[]api.OktaSCIMIntegration](ctx, s.c, "ListOktaSCIMIntegrations", req, opts)
 }
 
+// ListOktaSCIMSeq is ListOktaSCIM as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListOktaSCIM's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *IDPIntegrationsService) ListOktaSCIMSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.OktaSCIMIntegration, error] {
+	return callSeq[api.OktaSCIMIntegration](ctx, s.c, "ListOktaSCIMIntegrations", opts, func() (*http.Request, error) {
+		return api.NewListOktaSCIMIntegrationsRequest(s.c.server)
+	})
+}
+
 // ListOktaSCIMLogs sends GET /api/integrations/okta-scim-idp/{id}/logs, NetBird's "Get Okta SCIM Integration Sync Logs".
 //
 // Retrieves synchronization logs for an Okta SCIM IDP integration.
@@ -2658,6 +2956,17 @@ func (s *IDPIntegrationsService) ListOktaSCIMLogs(ctx context.Context, id int64,
 		return nil, requestError("ListOktaSCIMIntegrationLogs", err)
 	}
 	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListOktaSCIMIntegrationLogs", req, opts)
+}
+
+// ListOktaSCIMLogsSeq is ListOktaSCIMLogs as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListOktaSCIMLogs's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *IDPIntegrationsService) ListOktaSCIMLogsSeq(ctx context.Context, id int64, opts ...RequestOption) iter.Seq2[api.IDPIntegrationSyncLog, error] {
+	return callSeq[api.IDPIntegrationSyncLog](ctx, s.c, "ListOktaSCIMIntegrationLogs", opts, func() (*http.Request, error) {
+		return api.NewListOktaSCIMIntegrationLogsRequest(s.c.server, id)
+	})
 }
 
 // ListSCIM sends GET /api/integrations/scim-idp, NetBird's "Get All SCIM IDP Integrations".
@@ -2678,6 +2987,17 @@ func (s *IDPIntegrationsService) ListSCIM(ctx context.Context, opts ...RequestOp
 	return callJSON[[]api.SCIMIntegration](ctx, s.c, "ListSCIMIntegrations", req, opts)
 }
 
+// ListSCIMSeq is ListSCIM as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListSCIM's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *IDPIntegrationsService) ListSCIMSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.SCIMIntegration, error] {
+	return callSeq[api.SCIMIntegration](ctx, s.c, "ListSCIMIntegrations", opts, func() (*http.Request, error) {
+		return api.NewListSCIMIntegrationsRequest(s.c.server)
+	})
+}
+
 // ListSCIMLogs sends GET /api/integrations/scim-idp/{id}/logs, NetBird's "Get SCIM Integration Sync Logs".
 //
 // Retrieves synchronization logs for a SCIM IDP integration.
@@ -2694,6 +3014,17 @@ func (s *IDPIntegrationsService) ListSCIMLogs(ctx context.Context, id int64, opt
 		return nil, requestError("ListSCIMIntegrationLogs", err)
 	}
 	return callJSON[[]api.IDPIntegrationSyncLog](ctx, s.c, "ListSCIMIntegrationLogs", req, opts)
+}
+
+// ListSCIMLogsSeq is ListSCIMLogs as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListSCIMLogs's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *IDPIntegrationsService) ListSCIMLogsSeq(ctx context.Context, id int64, opts ...RequestOption) iter.Seq2[api.IDPIntegrationSyncLog, error] {
+	return callSeq[api.IDPIntegrationSyncLog](ctx, s.c, "ListSCIMIntegrationLogs", opts, func() (*http.Request, error) {
+		return api.NewListSCIMIntegrationLogsRequest(s.c.server, id)
+	})
 }
 
 // RegenerateOktaSCIMToken sends POST /api/integrations/okta-scim-idp/{id}/token, NetBird's "Regenerate Okta SCIM Token".
@@ -2869,6 +3200,7 @@ type IdentityProvidersAPI interface {
 	Delete(ctx context.Context, idpid string, opts ...RequestOption) error
 	Get(ctx context.Context, idpid string, opts ...RequestOption) (*api.IdentityProvider, error)
 	List(ctx context.Context, opts ...RequestOption) ([]api.IdentityProvider, error)
+	ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.IdentityProvider, error]
 	Update(ctx context.Context, idpid string, body api.IdentityProviderRequest, opts ...RequestOption) (*api.IdentityProvider, error)
 }
 
@@ -2947,6 +3279,17 @@ func (s *IdentityProvidersService) List(ctx context.Context, opts ...RequestOpti
 	return callJSON[[]api.IdentityProvider](ctx, s.c, "ListIdentityProviders", req, opts)
 }
 
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *IdentityProvidersService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.IdentityProvider, error] {
+	return callSeq[api.IdentityProvider](ctx, s.c, "ListIdentityProviders", opts, func() (*http.Request, error) {
+		return api.NewListIdentityProvidersRequest(s.c.server)
+	})
+}
+
 // Update sends PUT /api/identity-providers/{idpId}, NetBird's "Update an Identity Provider".
 //
 // Update an existing identity provider configuration.
@@ -2985,7 +3328,9 @@ type IngressPortsAPI interface {
 	GetPeer(ctx context.Context, ingressPeerID string, opts ...RequestOption) (*api.IngressPeer, error)
 	GetPortAllocation(ctx context.Context, peerID string, allocationID string, opts ...RequestOption) (*api.IngressPortAllocation, error)
 	ListPeers(ctx context.Context, opts ...RequestOption) ([]api.IngressPeer, error)
+	ListPeersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.IngressPeer, error]
 	ListPortAllocations(ctx context.Context, peerID string, params *api.ListPortAllocationsParams, opts ...RequestOption) ([]api.IngressPortAllocation, error)
+	ListPortAllocationsSeq(ctx context.Context, peerID string, params *api.ListPortAllocationsParams, opts ...RequestOption) iter.Seq2[api.IngressPortAllocation, error]
 	UpdatePeer(ctx context.Context, ingressPeerID string, body api.IngressPeerUpdateRequest, opts ...RequestOption) (*api.IngressPeer, error)
 	UpdatePortAllocation(ctx context.Context, peerID string, allocationID string, body api.IngressPortAllocationRequest, opts ...RequestOption) (*api.IngressPortAllocation, error)
 }
@@ -3147,6 +3492,17 @@ func (s *IngressPortsService) ListPeers(ctx context.Context, opts ...RequestOpti
 	return callJSON[[]api.IngressPeer](ctx, s.c, "ListIngressPeers", req, opts)
 }
 
+// ListPeersSeq is ListPeers as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListPeers's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *IngressPortsService) ListPeersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.IngressPeer, error] {
+	return callSeq[api.IngressPeer](ctx, s.c, "ListIngressPeers", opts, func() (*http.Request, error) {
+		return api.NewListIngressPeersRequest(s.c.server)
+	})
+}
+
 // ListPortAllocations sends GET /api/peers/{peerId}/ingress/ports, NetBird's "List all Port Allocations".
 //
 // Returns a list of all ingress port allocations for a peer.
@@ -3166,6 +3522,20 @@ func (s *IngressPortsService) ListPortAllocations(ctx context.Context, peerID st
 		return nil, requestError("ListPortAllocations", err)
 	}
 	return callJSON[[]api.IngressPortAllocation](ctx, s.c, "ListPortAllocations", req, opts)
+}
+
+// ListPortAllocationsSeq is ListPortAllocations as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListPortAllocations's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *IngressPortsService) ListPortAllocationsSeq(ctx context.Context, peerID string, params *api.ListPortAllocationsParams, opts ...RequestOption) iter.Seq2[api.IngressPortAllocation, error] {
+	return callSeq[api.IngressPortAllocation](ctx, s.c, "ListPortAllocations", opts, func() (*http.Request, error) {
+		if err := checkPathParam("peerID", peerID); err != nil {
+			return nil, err
+		}
+		return api.NewListPortAllocationsRequest(s.c.server, peerID, params)
+	})
 }
 
 // UpdatePeer sends PUT /api/ingress/peers/{ingressPeerId}, NetBird's "Update a Ingress Peer".
@@ -3296,6 +3666,7 @@ type JobsAPI interface {
 	Create(ctx context.Context, peerID string, body api.JobRequest, opts ...RequestOption) (*api.JobResponse, error)
 	Get(ctx context.Context, peerID string, jobID string, opts ...RequestOption) (*api.JobResponse, error)
 	List(ctx context.Context, peerID string, opts ...RequestOption) ([]api.JobResponse, error)
+	ListSeq(ctx context.Context, peerID string, opts ...RequestOption) iter.Seq2[api.JobResponse, error]
 }
 
 // Create sends POST /api/peers/{peerId}/jobs, NetBird's "Create Job".
@@ -3367,6 +3738,20 @@ func (s *JobsService) List(ctx context.Context, peerID string, opts ...RequestOp
 		return nil, requestError("ListPeerJobs", err)
 	}
 	return callJSON[[]api.JobResponse](ctx, s.c, "ListPeerJobs", req, opts)
+}
+
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *JobsService) ListSeq(ctx context.Context, peerID string, opts ...RequestOption) iter.Seq2[api.JobResponse, error] {
+	return callSeq[api.JobResponse](ctx, s.c, "ListPeerJobs", opts, func() (*http.Request, error) {
+		if err := checkPathParam("peerID", peerID); err != nil {
+			return nil, err
+		}
+		return api.NewListPeerJobsRequest(s.c.server, peerID)
+	})
 }
 
 // MSPService calls NetBird's MSP operations. Reach it as Client.MSP.
@@ -3572,9 +3957,13 @@ type NetworksAPI interface {
 	GetResource(ctx context.Context, networkID string, resourceID string, opts ...RequestOption) (*api.NetworkResource, error)
 	GetRouter(ctx context.Context, networkID string, routerID string, opts ...RequestOption) (*api.NetworkRouter, error)
 	List(ctx context.Context, opts ...RequestOption) ([]api.Network, error)
+	ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Network, error]
 	ListAllRouters(ctx context.Context, opts ...RequestOption) ([]api.NetworkRouter, error)
+	ListAllRoutersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.NetworkRouter, error]
 	ListResources(ctx context.Context, networkID string, opts ...RequestOption) ([]api.NetworkResource, error)
+	ListResourcesSeq(ctx context.Context, networkID string, opts ...RequestOption) iter.Seq2[api.NetworkResource, error]
 	ListRouters(ctx context.Context, networkID string, opts ...RequestOption) ([]api.NetworkRouter, error)
+	ListRoutersSeq(ctx context.Context, networkID string, opts ...RequestOption) iter.Seq2[api.NetworkRouter, error]
 	Update(ctx context.Context, networkID string, body api.NetworkRequest, opts ...RequestOption) (*api.Network, error)
 	UpdateResource(ctx context.Context, networkID string, resourceID string, body api.NetworkResourceRequest, opts ...RequestOption) (*api.NetworkResource, error)
 	UpdateRouter(ctx context.Context, networkID string, routerID string, body api.NetworkRouterRequest, opts ...RequestOption) (*api.NetworkRouter, error)
@@ -3785,6 +4174,17 @@ func (s *NetworksService) List(ctx context.Context, opts ...RequestOption) ([]ap
 	return callJSON[[]api.Network](ctx, s.c, "ListNetworks", req, opts)
 }
 
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *NetworksService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Network, error] {
+	return callSeq[api.Network](ctx, s.c, "ListNetworks", opts, func() (*http.Request, error) {
+		return api.NewListNetworksRequest(s.c.server)
+	})
+}
+
 // ListAllRouters sends GET /api/networks/routers, NetBird's "List all Network Routers".
 //
 // Returns a list of all routers in a network.
@@ -3799,6 +4199,17 @@ func (s *NetworksService) ListAllRouters(ctx context.Context, opts ...RequestOpt
 		return nil, requestError("ListAllNetworkRouters", err)
 	}
 	return callJSON[[]api.NetworkRouter](ctx, s.c, "ListAllNetworkRouters", req, opts)
+}
+
+// ListAllRoutersSeq is ListAllRouters as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListAllRouters's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *NetworksService) ListAllRoutersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.NetworkRouter, error] {
+	return callSeq[api.NetworkRouter](ctx, s.c, "ListAllNetworkRouters", opts, func() (*http.Request, error) {
+		return api.NewListAllNetworkRoutersRequest(s.c.server)
+	})
 }
 
 // ListResources sends GET /api/networks/{networkId}/resources, NetBird's "List all Network Resources".
@@ -3820,6 +4231,20 @@ func (s *NetworksService) ListResources(ctx context.Context, networkID string, o
 	return callJSON[[]api.NetworkResource](ctx, s.c, "ListNetworkResources", req, opts)
 }
 
+// ListResourcesSeq is ListResources as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListResources's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *NetworksService) ListResourcesSeq(ctx context.Context, networkID string, opts ...RequestOption) iter.Seq2[api.NetworkResource, error] {
+	return callSeq[api.NetworkResource](ctx, s.c, "ListNetworkResources", opts, func() (*http.Request, error) {
+		if err := checkPathParam("networkID", networkID); err != nil {
+			return nil, err
+		}
+		return api.NewListNetworkResourcesRequest(s.c.server, networkID)
+	})
+}
+
 // ListRouters sends GET /api/networks/{networkId}/routers, NetBird's "List all Network Routers".
 //
 // Returns a list of all routers in a network.
@@ -3837,6 +4262,20 @@ func (s *NetworksService) ListRouters(ctx context.Context, networkID string, opt
 		return nil, requestError("ListNetworkRouters", err)
 	}
 	return callJSON[[]api.NetworkRouter](ctx, s.c, "ListNetworkRouters", req, opts)
+}
+
+// ListRoutersSeq is ListRouters as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListRouters's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *NetworksService) ListRoutersSeq(ctx context.Context, networkID string, opts ...RequestOption) iter.Seq2[api.NetworkRouter, error] {
+	return callSeq[api.NetworkRouter](ctx, s.c, "ListNetworkRouters", opts, func() (*http.Request, error) {
+		if err := checkPathParam("networkID", networkID); err != nil {
+			return nil, err
+		}
+		return api.NewListNetworkRoutersRequest(s.c.server, networkID)
+	})
 }
 
 // Update sends PUT /api/networks/{networkId}, NetBird's "Update a Network".
@@ -3924,6 +4363,7 @@ type NotificationsAPI interface {
 	DeleteChannel(ctx context.Context, channelID string, opts ...RequestOption) error
 	GetChannel(ctx context.Context, channelID string, opts ...RequestOption) (*api.NotificationChannelResponse, error)
 	ListChannels(ctx context.Context, opts ...RequestOption) ([]api.NotificationChannelResponse, error)
+	ListChannelsSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.NotificationChannelResponse, error]
 	ListEventTypes(ctx context.Context, opts ...RequestOption) (*api.NotificationTypeEntry, error)
 	UpdateChannel(ctx context.Context, channelID string, body api.NotificationChannelRequest, opts ...RequestOption) (*api.NotificationChannelResponse, error)
 }
@@ -4012,6 +4452,17 @@ func (s *NotificationsService) ListChannels(ctx context.Context, opts ...Request
 	return callJSON[[]api.NotificationChannelResponse](ctx, s.c, "ListNotificationChannels", req, opts)
 }
 
+// ListChannelsSeq is ListChannels as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListChannels's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *NotificationsService) ListChannelsSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.NotificationChannelResponse, error] {
+	return callSeq[api.NotificationChannelResponse](ctx, s.c, "ListNotificationChannels", opts, func() (*http.Request, error) {
+		return api.NewListNotificationChannelsRequest(s.c.server)
+	})
+}
+
 // ListEventTypes sends GET /api/integrations/notifications/types, NetBird's "List Notification Event Types".
 //
 // Returns a map of all supported activity event type codes to their
@@ -4067,7 +4518,9 @@ type PeersAPI interface {
 	Delete(ctx context.Context, peerID string, opts ...RequestOption) error
 	Get(ctx context.Context, peerID string, opts ...RequestOption) (*api.Peer, error)
 	List(ctx context.Context, params *api.ListPeersParams, opts ...RequestOption) ([]api.PeerBatch, error)
+	ListSeq(ctx context.Context, params *api.ListPeersParams, opts ...RequestOption) iter.Seq2[api.PeerBatch, error]
 	ListAccessible(ctx context.Context, peerID string, opts ...RequestOption) ([]api.AccessiblePeer, error)
+	ListAccessibleSeq(ctx context.Context, peerID string, opts ...RequestOption) iter.Seq2[api.AccessiblePeer, error]
 	Update(ctx context.Context, peerID string, body api.PeerRequest, opts ...RequestOption) (*api.Peer, error)
 }
 
@@ -4147,6 +4600,17 @@ func (s *PeersService) List(ctx context.Context, params *api.ListPeersParams, op
 	return callJSON[[]api.PeerBatch](ctx, s.c, "ListPeers", req, opts)
 }
 
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *PeersService) ListSeq(ctx context.Context, params *api.ListPeersParams, opts ...RequestOption) iter.Seq2[api.PeerBatch, error] {
+	return callSeq[api.PeerBatch](ctx, s.c, "ListPeers", opts, func() (*http.Request, error) {
+		return api.NewListPeersRequest(s.c.server, params)
+	})
+}
+
 // ListAccessible sends GET /api/peers/{peerId}/accessible-peers, NetBird's "List accessible Peers".
 //
 // Returns a list of peers that the specified peer can connect to within the network.
@@ -4164,6 +4628,20 @@ func (s *PeersService) ListAccessible(ctx context.Context, peerID string, opts .
 		return nil, requestError("ListAccessiblePeers", err)
 	}
 	return callJSON[[]api.AccessiblePeer](ctx, s.c, "ListAccessiblePeers", req, opts)
+}
+
+// ListAccessibleSeq is ListAccessible as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListAccessible's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *PeersService) ListAccessibleSeq(ctx context.Context, peerID string, opts ...RequestOption) iter.Seq2[api.AccessiblePeer, error] {
+	return callSeq[api.AccessiblePeer](ctx, s.c, "ListAccessiblePeers", opts, func() (*http.Request, error) {
+		if err := checkPathParam("peerID", peerID); err != nil {
+			return nil, err
+		}
+		return api.NewListAccessiblePeersRequest(s.c.server, peerID)
+	})
 }
 
 // Update sends PUT /api/peers/{peerId}, NetBird's "Update a Peer".
@@ -4199,6 +4677,7 @@ type PoliciesAPI interface {
 	Delete(ctx context.Context, policyID string, opts ...RequestOption) error
 	Get(ctx context.Context, policyID string, opts ...RequestOption) (*api.Policy, error)
 	List(ctx context.Context, opts ...RequestOption) ([]api.Policy, error)
+	ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Policy, error]
 	Update(ctx context.Context, policyID string, body api.PolicyUpdate, opts ...RequestOption) (*api.Policy, error)
 }
 
@@ -4275,6 +4754,17 @@ func (s *PoliciesService) List(ctx context.Context, opts ...RequestOption) ([]ap
 	return callJSON[[]api.Policy](ctx, s.c, "ListPolicies", req, opts)
 }
 
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *PoliciesService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Policy, error] {
+	return callSeq[api.Policy](ctx, s.c, "ListPolicies", opts, func() (*http.Request, error) {
+		return api.NewListPoliciesRequest(s.c.server)
+	})
+}
+
 // Update sends PUT /api/policies/{policyId}, NetBird's "Update a Policy".
 //
 // Update/Replace a Policy.
@@ -4308,6 +4798,7 @@ type PostureChecksAPI interface {
 	Delete(ctx context.Context, postureCheckID string, opts ...RequestOption) error
 	Get(ctx context.Context, postureCheckID string, opts ...RequestOption) (*api.PostureCheck, error)
 	List(ctx context.Context, opts ...RequestOption) ([]api.PostureCheck, error)
+	ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.PostureCheck, error]
 	Update(ctx context.Context, postureCheckID string, body api.PostureCheckRequest, opts ...RequestOption) (*api.PostureCheck, error)
 }
 
@@ -4384,6 +4875,17 @@ func (s *PostureChecksService) List(ctx context.Context, opts ...RequestOption) 
 	return callJSON[[]api.PostureCheck](ctx, s.c, "ListPostureChecks", req, opts)
 }
 
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *PostureChecksService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.PostureCheck, error] {
+	return callSeq[api.PostureCheck](ctx, s.c, "ListPostureChecks", opts, func() (*http.Request, error) {
+		return api.NewListPostureChecksRequest(s.c.server)
+	})
+}
+
 // Update sends PUT /api/posture-checks/{postureCheckId}, NetBird's "Update a Posture Check".
 //
 // Update/Replace a posture check.
@@ -4421,9 +4923,13 @@ type ReverseProxiesAPI interface {
 	DeleteService(ctx context.Context, serviceID string, opts ...RequestOption) error
 	GetService(ctx context.Context, serviceID string, opts ...RequestOption) (*api.Service, error)
 	ListClusters(ctx context.Context, opts ...RequestOption) ([]api.ProxyCluster, error)
+	ListClustersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.ProxyCluster, error]
 	ListDomains(ctx context.Context, opts ...RequestOption) ([]api.ReverseProxyDomain, error)
+	ListDomainsSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.ReverseProxyDomain, error]
 	ListServices(ctx context.Context, opts ...RequestOption) ([]api.Service, error)
+	ListServicesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Service, error]
 	ListTokens(ctx context.Context, opts ...RequestOption) ([]api.ProxyToken, error)
+	ListTokensSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.ProxyToken, error]
 	RevokeToken(ctx context.Context, tokenID string, opts ...RequestOption) error
 	UpdateService(ctx context.Context, serviceID string, body api.ServiceRequest, opts ...RequestOption) (*api.Service, error)
 	ValidateDomain(ctx context.Context, domainID string, opts ...RequestOption) error
@@ -4584,6 +5090,17 @@ func (s *ReverseProxiesService) ListClusters(ctx context.Context, opts ...Reques
 	return callJSON[[]api.ProxyCluster](ctx, s.c, "ListProxyClusters", req, opts)
 }
 
+// ListClustersSeq is ListClusters as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListClusters's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *ReverseProxiesService) ListClustersSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.ProxyCluster, error] {
+	return callSeq[api.ProxyCluster](ctx, s.c, "ListProxyClusters", opts, func() (*http.Request, error) {
+		return api.NewListProxyClustersRequest(s.c.server)
+	})
+}
+
 // ListDomains sends GET /api/reverse-proxies/domains, NetBird's "Retrieve Service Domains".
 //
 // Get information about domains that can be used for service endpoints.
@@ -4598,6 +5115,17 @@ func (s *ReverseProxiesService) ListDomains(ctx context.Context, opts ...Request
 		return nil, requestError("ListProxyDomains", err)
 	}
 	return callJSON[[]api.ReverseProxyDomain](ctx, s.c, "ListProxyDomains", req, opts)
+}
+
+// ListDomainsSeq is ListDomains as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListDomains's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *ReverseProxiesService) ListDomainsSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.ReverseProxyDomain, error] {
+	return callSeq[api.ReverseProxyDomain](ctx, s.c, "ListProxyDomains", opts, func() (*http.Request, error) {
+		return api.NewListProxyDomainsRequest(s.c.server)
+	})
 }
 
 // ListServices sends GET /api/reverse-proxies/services, NetBird's "List all Services".
@@ -4616,6 +5144,17 @@ func (s *ReverseProxiesService) ListServices(ctx context.Context, opts ...Reques
 	return callJSON[[]api.Service](ctx, s.c, "ListProxyServices", req, opts)
 }
 
+// ListServicesSeq is ListServices as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListServices's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *ReverseProxiesService) ListServicesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Service, error] {
+	return callSeq[api.Service](ctx, s.c, "ListProxyServices", opts, func() (*http.Request, error) {
+		return api.NewListProxyServicesRequest(s.c.server)
+	})
+}
+
 // ListTokens sends GET /api/reverse-proxies/proxy-tokens, NetBird's "List Proxy Tokens".
 //
 // Returns all proxy access tokens for the account.
@@ -4630,6 +5169,17 @@ func (s *ReverseProxiesService) ListTokens(ctx context.Context, opts ...RequestO
 		return nil, requestError("ListProxyTokens", err)
 	}
 	return callJSON[[]api.ProxyToken](ctx, s.c, "ListProxyTokens", req, opts)
+}
+
+// ListTokensSeq is ListTokens as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListTokens's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *ReverseProxiesService) ListTokensSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.ProxyToken, error] {
+	return callSeq[api.ProxyToken](ctx, s.c, "ListProxyTokens", opts, func() (*http.Request, error) {
+		return api.NewListProxyTokensRequest(s.c.server)
+	})
 }
 
 // RevokeToken sends DELETE /api/reverse-proxies/proxy-tokens/{tokenId}, NetBird's "Revoke a Proxy Token".
@@ -4703,6 +5253,7 @@ type RoutesAPI interface {
 	Delete(ctx context.Context, routeID string, opts ...RequestOption) error
 	Get(ctx context.Context, routeID string, opts ...RequestOption) (*api.Route, error)
 	List(ctx context.Context, opts ...RequestOption) ([]api.Route, error)
+	ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Route, error]
 	Update(ctx context.Context, routeID string, body api.RouteRequest, opts ...RequestOption) (*api.Route, error)
 }
 
@@ -4779,6 +5330,17 @@ func (s *RoutesService) List(ctx context.Context, opts ...RequestOption) ([]api.
 	return callJSON[[]api.Route](ctx, s.c, "ListRoutes", req, opts)
 }
 
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *RoutesService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.Route, error] {
+	return callSeq[api.Route](ctx, s.c, "ListRoutes", opts, func() (*http.Request, error) {
+		return api.NewListRoutesRequest(s.c.server)
+	})
+}
+
 // Update sends PUT /api/routes/{routeId}, NetBird's "Update a Route".
 //
 // Update/Replace a Route.
@@ -4812,6 +5374,7 @@ type SetupKeysAPI interface {
 	Delete(ctx context.Context, keyID string, opts ...RequestOption) error
 	Get(ctx context.Context, keyID string, opts ...RequestOption) (*api.SetupKey, error)
 	List(ctx context.Context, opts ...RequestOption) ([]api.SetupKey, error)
+	ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.SetupKey, error]
 	Update(ctx context.Context, keyID string, body api.SetupKeyRequest, opts ...RequestOption) (*api.SetupKey, error)
 }
 
@@ -4888,6 +5451,17 @@ func (s *SetupKeysService) List(ctx context.Context, opts ...RequestOption) ([]a
 	return callJSON[[]api.SetupKey](ctx, s.c, "ListSetupKeys", req, opts)
 }
 
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *SetupKeysService) ListSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.SetupKey, error] {
+	return callSeq[api.SetupKey](ctx, s.c, "ListSetupKeys", opts, func() (*http.Request, error) {
+		return api.NewListSetupKeysRequest(s.c.server)
+	})
+}
+
 // Update sends PUT /api/setup-keys/{keyId}, NetBird's "Update a Setup Key".
 //
 // Update information about a setup key.
@@ -4921,6 +5495,7 @@ type TokensAPI interface {
 	Delete(ctx context.Context, userID string, tokenID string, opts ...RequestOption) error
 	Get(ctx context.Context, userID string, tokenID string, opts ...RequestOption) (*api.PersonalAccessToken, error)
 	List(ctx context.Context, userID string, opts ...RequestOption) ([]api.PersonalAccessToken, error)
+	ListSeq(ctx context.Context, userID string, opts ...RequestOption) iter.Seq2[api.PersonalAccessToken, error]
 }
 
 // Create sends POST /api/users/{userId}/tokens, NetBird's "Create a Token".
@@ -5010,6 +5585,20 @@ func (s *TokensService) List(ctx context.Context, userID string, opts ...Request
 	return callJSON[[]api.PersonalAccessToken](ctx, s.c, "ListTokens", req, opts)
 }
 
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *TokensService) ListSeq(ctx context.Context, userID string, opts ...RequestOption) iter.Seq2[api.PersonalAccessToken, error] {
+	return callSeq[api.PersonalAccessToken](ctx, s.c, "ListTokens", opts, func() (*http.Request, error) {
+		if err := checkPathParam("userID", userID); err != nil {
+			return nil, err
+		}
+		return api.NewListTokensRequest(s.c.server, userID)
+	})
+}
+
 // UsersService calls NetBird's Users operations. Reach it as Client.Users.
 type UsersService struct{ c *Client }
 
@@ -5026,7 +5615,9 @@ type UsersAPI interface {
 	GetInviteInfo(ctx context.Context, token string, opts ...RequestOption) (*api.UserInviteInfo, error)
 	Invite(ctx context.Context, userID string, opts ...RequestOption) error
 	List(ctx context.Context, params *api.ListUsersParams, opts ...RequestOption) ([]api.User, error)
+	ListSeq(ctx context.Context, params *api.ListUsersParams, opts ...RequestOption) iter.Seq2[api.User, error]
 	ListInvites(ctx context.Context, opts ...RequestOption) ([]api.UserInvite, error)
+	ListInvitesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.UserInvite, error]
 	RegenerateInvite(ctx context.Context, inviteID string, body api.UserInviteRegenerateRequest, opts ...RequestOption) (*api.UserInviteRegenerateResponse, error)
 	Reject(ctx context.Context, userID string, opts ...RequestOption) error
 	Update(ctx context.Context, userID string, body api.UserRequest, opts ...RequestOption) (*api.User, error)
@@ -5247,6 +5838,17 @@ func (s *UsersService) List(ctx context.Context, params *api.ListUsersParams, op
 	return callJSON[[]api.User](ctx, s.c, "ListUsers", req, opts)
 }
 
+// ListSeq is List as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as List's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *UsersService) ListSeq(ctx context.Context, params *api.ListUsersParams, opts ...RequestOption) iter.Seq2[api.User, error] {
+	return callSeq[api.User](ctx, s.c, "ListUsers", opts, func() (*http.Request, error) {
+		return api.NewListUsersRequest(s.c.server, params)
+	})
+}
+
 // ListInvites sends GET /api/users/invites, NetBird's "List user invites".
 //
 // Lists all pending invites for the account. Only available when embedded IdP is enabled.
@@ -5261,6 +5863,17 @@ func (s *UsersService) ListInvites(ctx context.Context, opts ...RequestOption) (
 		return nil, requestError("ListUserInvites", err)
 	}
 	return callJSON[[]api.UserInvite](ctx, s.c, "ListUserInvites", req, opts)
+}
+
+// ListInvitesSeq is ListInvites as a stream: it yields the elements of the
+// answer one at a time, decoding each as the loop asks for it, so a long
+// list is never held whole. Each range sends the request again. An error
+// (the same as ListInvites's) is yielded once and ends the loop; breaking
+// out closes the answer. The client's timeout covers the whole loop.
+func (s *UsersService) ListInvitesSeq(ctx context.Context, opts ...RequestOption) iter.Seq2[api.UserInvite, error] {
+	return callSeq[api.UserInvite](ctx, s.c, "ListUserInvites", opts, func() (*http.Request, error) {
+		return api.NewListUserInvitesRequest(s.c.server)
+	})
 }
 
 // RegenerateInvite sends POST /api/users/invites/{inviteId}/regenerate, NetBird's "Regenerate a user invite".

@@ -224,6 +224,26 @@ func TestTokenLeakAudit(t *testing.T) {
 	})
 	_, err = c.SetupKeys.List(ctx)
 	a.err("invalid JSON", err)
+	// Streams: their errors, and a stream that succeeds.
+	streamErr := func(seq func(func(api.SetupKey, error) bool)) error {
+		for _, err := range seq {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	a.err("stream of invalid JSON", streamErr(c.SetupKeys.ListSeq(ctx)))
+	srv.InjectFault("ListSetupKeys", netbirdtest.Fault{Status: 404, Message: "injected", Times: 1})
+	a.err("stream status 404", streamErr(c.SetupKeys.ListSeq(ctx)))
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	a.err("stream cancelled", streamErr(c.SetupKeys.ListSeq(cancelled)))
+	for _, err := range c.Peers.ListSeq(ctx, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	var otherAuth atomic.Value
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		otherAuth.Store(r.Header.Get("Authorization"))

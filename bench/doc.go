@@ -8,6 +8,8 @@
 //   - impl=netbird: the netbird client with its defaults (retries on);
 //   - impl=netbird-noretry: the netbird client with WithoutRetries;
 //   - impl=api: the generated api.ClientWithResponses;
+//   - impl=netbird-seq: the netbird client's streaming form
+//     (c.Peers.ListSeq), against its slice form, in ListPeersStream only;
 //
 // against one loopback httptest server that answers with fixed bytes.
 //

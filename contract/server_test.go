@@ -62,14 +62,15 @@ type realServer struct {
 }
 
 // serverOptions put NetBird's own per-token rate limiter in front of the
-// handler (when rpm is set), or build the handler with an
-// IsValidChildAccountFunc (msp_test.go).
+// handler (when rpm is set), build the handler with an
+// IsValidChildAccountFunc (msp_test.go), and add rows to the store.
 type serverOptions struct {
 	rpm   float64
 	burst int
 	// childAccounts decides whether a user may act on the account named by
 	// ?account=; NetBird's harness passes none (see buildHandler).
 	childAccounts middleware.IsValidChildAccountFunc
+	sql           string // SQL statements run after the fixture's
 }
 
 func TestMain(m *testing.M) {
@@ -95,6 +96,9 @@ func startServer(t *testing.T, opts ...serverOptions) *realServer {
 	s.expired = auth.GeneratePAT()
 	fmt.Fprintf(&extra, "INSERT INTO personal_access_tokens VALUES('c0n7rac7-pat-expired','%s','contract-expired','%s','%s','%s','2024-01-01 00:00:00+00:00',NULL);\n",
 		adminID, hashPAT(s.expired), time.Now().AddDate(-1, 0, 0).UTC().Format("2006-01-02 15:04:05+00:00"), adminID)
+	for _, o := range opts {
+		extra.WriteString(o.sql)
+	}
 	sql := filepath.Join(t.TempDir(), "store.sql")
 	if err := os.WriteFile(sql, append(fixture(t), extra.String()...), 0o600); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,8 @@
 // Command ratios reads `go test -bench` output and prints, as a Markdown
 // table, how each variant of a benchmark compares with the first variant
-// (impl=raw, or layers=none): time/op, B/op, allocs/op and peak-heap-MB as
-// ours/base ratios, and whether the issue's targets are met.
+// (impl=raw, impl=netbird for the streaming form, or layers=none): time/op,
+// B/op, allocs/op, peak-heap-MB and peak-live-MB as ours/base ratios, and
+// whether the issue's targets are met.
 //
 //	go run ./bench/ratios bench.txt
 //
@@ -36,10 +37,12 @@ var targets = []target{
 	{"GetPeer", "impl=netbird", "allocs/op", 1.25},
 	{"ListPeers/peers=10000", "impl=netbird", "sec/op", 1.10},
 	{"ListPeers/peers=10000", "impl=netbird", "allocs/op", 1.25},
+	{"ListPeersStream/peers=10000", "impl=netbird-seq", "sec/op", 1.00},
+	{"ListPeersStream/peers=10000", "impl=netbird-seq", "peak-live-MB", 0.10},
 }
 
 // columns are the units shown as ratios, in order.
-var columns = []string{"sec/op", "B/op", "allocs/op", "peak-heap-MB"}
+var columns = []string{"sec/op", "B/op", "allocs/op", "peak-heap-MB", "peak-live-MB"}
 
 // extra are units shown as plain values of the variant (medians).
 var extra = []string{"conns", "calls/s"}

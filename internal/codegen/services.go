@@ -41,6 +41,7 @@ type operation struct {
 	Result                        string // Go type returned with the error; "" for none
 	Decode                        string // "json", "bytes" or "none"
 	Page                          *paging
+	Item                          string // element type of a bare-array result, also streamed (<Method>Seq)
 	// RequiredQuery is the first query parameter the document requires:
 	// params must not be nil. "" when none is required.
 	RequiredQuery string
@@ -307,6 +308,9 @@ func newOperation(method, path string, item *openapi3.PathItem, op *openapi3.Ope
 		} else {
 			return nil, "", fmt.Errorf("%s %s: the document gives the answer no schema (result %s): describe it with a fix in overlay.yaml", method, path, o.Result)
 		}
+	}
+	if o.Decode == "json" && strings.HasPrefix(o.Result, "[]") {
+		o.Item = o.Result[2:]
 	}
 	if o.Decode == "none" && hasNonJSONSuccess(op) {
 		o.Decode, o.Result = "bytes", "[]byte"

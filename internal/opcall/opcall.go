@@ -60,13 +60,26 @@ func Operations(doc *openapi3.T) []Op {
 // returns the call's error, or an error saying why it could not make the
 // call.
 func Call(ctx context.Context, c *netbird.Client, o Op, ids map[string]string) (callErr error, err error) {
+	m, args, err := Prepare(ctx, c, o, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := m.Call(args)
+	callErr, _ = out[len(out)-1].Interface().(error)
+	return callErr, nil
+}
+
+// Prepare returns o's service method on c and the arguments Call passes
+// it, for a caller that wants the results too (or calls another method
+// taking the same arguments, such as the streaming <GoMethod>Seq).
+func Prepare(ctx context.Context, c *netbird.Client, o Op, ids map[string]string) (reflect.Value, []reflect.Value, error) {
 	svc := reflect.ValueOf(c).Elem().FieldByName(o.Service)
 	if !svc.IsValid() {
-		return nil, fmt.Errorf("%s: Client has no service %s", o.ID, o.Service)
+		return reflect.Value{}, nil, fmt.Errorf("%s: Client has no service %s", o.ID, o.Service)
 	}
 	m := svc.MethodByName(o.GoMethod)
 	if !m.IsValid() {
-		return nil, fmt.Errorf("%s: %s has no method %s", o.ID, o.Service, o.GoMethod)
+		return reflect.Value{}, nil, fmt.Errorf("%s: %s has no method %s", o.ID, o.Service, o.GoMethod)
 	}
 	mt := m.Type()
 	args := []reflect.Value{reflect.ValueOf(ctx)}
@@ -88,26 +101,24 @@ func Call(ctx context.Context, c *netbird.Client, o Op, ids map[string]string) (
 		case in.Kind() == reflect.Pointer: // query parameters: only the required ones
 			p, err := queryParams(o.ID, in)
 			if err != nil {
-				return nil, err
+				return reflect.Value{}, nil, err
 			}
 			args = append(args, p)
 		case in.Kind() == reflect.Struct: // the request body
 			body, err := sample.Body(o.ID)
 			if err != nil {
-				return nil, err
+				return reflect.Value{}, nil, err
 			}
 			v := reflect.New(in)
 			if err := json.Unmarshal(body, v.Interface()); err != nil {
-				return nil, fmt.Errorf("%s: sample body does not fit %s: %w", o.ID, in, err)
+				return reflect.Value{}, nil, fmt.Errorf("%s: sample body does not fit %s: %w", o.ID, in, err)
 			}
 			args = append(args, v.Elem())
 		default:
-			return nil, fmt.Errorf("%s: argument %d has unexpected type %s", o.ID, i, in)
+			return reflect.Value{}, nil, fmt.Errorf("%s: argument %d has unexpected type %s", o.ID, i, in)
 		}
 	}
-	out := m.Call(args)
-	callErr, _ = out[len(out)-1].Interface().(error)
-	return callErr, nil
+	return m, args, nil
 }
 
 // queryParams fills a *api.…Params with the required query parameters
@@ -133,4 +144,43 @@ func queryParams(opID string, typ reflect.Type) (reflect.Value, error) {
 		return reflect.Value{}, fmt.Errorf("%s: required query parameters %v have no string field in %s", opID, q, typ)
 	}
 	return p, nil
+}
+
+// Stream calls o's method and its streaming form, <GoMethod>Seq, with the
+// same arguments, and returns what each gave: the slice the method
+// returned (made empty when nil) and the elements the stream yielded, in
+// order, as slices of the same type, with each form's error. ok is false
+// when o has no streaming form. err says why the calls could not be made,
+// or that the stream broke its rules: yielding after an error, or an error
+// with an element.
+func Stream(ctx context.Context, c *netbird.Client, o Op, ids map[string]string) (list, streamed any, listErr, seqErr error, ok bool, err error) {
+	m, args, err := Prepare(ctx, c, o, ids)
+	if err != nil {
+		return nil, nil, nil, nil, false, err
+	}
+	seq := reflect.ValueOf(c).Elem().FieldByName(o.Service).MethodByName(o.GoMethod + "Seq")
+	if !seq.IsValid() {
+		return nil, nil, nil, nil, false, nil
+	}
+	out := m.Call(args)
+	listErr, _ = out[1].Interface().(error)
+	lv := out[0]
+	if lv.IsNil() {
+		lv = reflect.MakeSlice(lv.Type(), 0, 0)
+	}
+	sv := reflect.MakeSlice(lv.Type(), 0, 0)
+	for v, e := range seq.Call(args)[0].Seq2() {
+		if seqErr != nil {
+			return nil, nil, nil, nil, true, fmt.Errorf("%s: the stream went on after its error %w", o.ID, seqErr)
+		}
+		if !e.IsNil() {
+			seqErr, _ = e.Interface().(error)
+			if !v.IsZero() {
+				return nil, nil, nil, nil, true, fmt.Errorf("%s: the stream yielded an element with its error %w", o.ID, seqErr)
+			}
+			continue
+		}
+		sv = reflect.Append(sv, v)
+	}
+	return lv.Interface(), sv.Interface(), listErr, seqErr, true, nil
 }
