@@ -86,6 +86,8 @@ func callSeq[T any](ctx context.Context, c *Client, op string, opts []RequestOpt
 		// the end of a truncated body, which Token then reports.
 		if _, err := dec.Token(); err != nil {
 			fail(unexpectedEOF(err))
+		} else if dec.More() { // as strict as the slice form
+			fail(errTrailingData)
 		}
 	}
 }

@@ -298,7 +298,7 @@ func TestSeqAnswers(t *testing.T) {
 		{"empty array", `[]`, nil, ""},
 		{"null (NetBird's empty list)", `null`, nil, ""},
 		{"elements", ` [ {"id":"p1"} , {"id":"p2"} ] `, []string{"p1", "p2"}, ""},
-		{"trailing data is ignored, as by the slice form", `[{"id":"p1"}] [junk`, []string{"p1"}, ""},
+		{"trailing data is refused, as by the slice form", `[{"id":"p1"}] [junk`, []string{"p1"}, "more data after the JSON value"},
 		{"an object", `{"message":"not a list"}`, nil, "want a JSON array, got {"},
 		{"a string", `"peers"`, nil, "want a JSON array, got peers"},
 		{"empty body", ``, nil, "empty response body"},
