@@ -61,7 +61,6 @@ type checker struct {
 	hc       *http.Client // for the id look-ups, not validated
 	lists    map[string]listResult
 	report   *Report
-	done     int
 }
 
 type listResult struct {
@@ -124,7 +123,7 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 	ch.readOnly()
 	ch.sweep()
 	if o.Write {
-		ch.write()
+		ch.write(ctx)
 	}
 	if err := ctx.Err(); err != nil && ch.report.Stopped == "" {
 		ch.report.Stopped = stopReason(ctx)

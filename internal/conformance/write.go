@@ -168,13 +168,13 @@ type writer struct {
 	undo   []*undo
 }
 
-func (ch *checker) write() {
+func (ch *checker) write(ctx context.Context) {
 	w := &writer{ch: ch, prefix: Prefix + ch.opts.RunID + "-"}
 	if ch.report.Cleanup == nil {
 		ch.report.Cleanup = &Cleanup{}
 	}
 	ch.progress("write scenarios: temporary objects named %s*", w.prefix)
-	defer w.cleanup()
+	defer w.cleanup(ctx)
 	if ch.ctx.Err() != nil {
 		return
 	}
@@ -228,9 +228,9 @@ func (w *writer) removed(u *undo) {
 }
 
 // cleanup removes, newest first, what the scenarios created and did not
-// remove themselves, on a fresh context: the run's may have ended.
-func (w *writer) cleanup() {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(w.ch.opts.CleanupTimeout)*time.Second)
+// remove themselves, on a context of its own: the run's may have ended.
+func (w *writer) cleanup(runCtx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(runCtx), time.Duration(w.ch.opts.CleanupTimeout)*time.Second)
 	defer cancel()
 	for i := len(w.undo) - 1; i >= 0; i-- {
 		u := w.undo[i]
@@ -247,7 +247,32 @@ func (w *writer) cleanup() {
 			w.ch.report.Cleanup.LeftBehind = append(w.ch.report.Cleanup.LeftBehind, o)
 		}
 	}
+	// A create whose answer was lost (a timeout, an interrupt, a broken
+	// connection) made an object this run does not know: find it by name.
+	for _, o := range Leftovers(ctx, w.ch.c) {
+		if !strings.HasPrefix(o.Name, w.prefix) || w.known(o) {
+			continue
+		}
+		if err := kindNamed(o.Kind).del(ctx, w.ch.c, o.ID); err != nil && !netbird.IsNotFound(err) {
+			o.Error = Redact(err.Error())
+			w.ch.report.Cleanup.LeftBehind = append(w.ch.report.Cleanup.LeftBehind, o)
+			continue
+		}
+		w.ch.report.Cleanup.Created = append(w.ch.report.Cleanup.Created, o)
+		w.ch.report.Cleanup.Removed = append(w.ch.report.Cleanup.Removed, o)
+	}
 	w.ch.v.Take()
+}
+
+// known reports whether o is an object the run registered (left behind
+// ones included: they are reported already).
+func (w *writer) known(o Object) bool {
+	for _, u := range w.undo {
+		if u.obj.Kind == o.Kind && u.obj.ID == o.ID {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *writer) scenarios() {
