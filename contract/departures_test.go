@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/netbird-go/netbird/internal/conformance"
 )
 
 // departureRow is one way the real server's answers depart from the
@@ -25,7 +27,7 @@ type departureRow struct {
 // enum values in another spelling, numbers below their minimum, and
 // statuses an operation does not list (operations not served at all
 // included: a self-hosted server answers them 404).
-func departureRows(doc *openapi3.T, outcomes []outcome, findings []finding) []departureRow {
+func departureRows(doc *openapi3.T, outcomes []conformance.Outcome, findings []conformance.Finding) []departureRow {
 	names := schemaNames(doc)
 	rows := map[string]departureRow{}
 	add := func(r departureRow) {
@@ -35,18 +37,18 @@ func departureRows(doc *openapi3.T, outcomes []outcome, findings []finding) []de
 		}
 	}
 	for _, o := range outcomes {
-		if o.result == "not served" && !listsStatus(doc, o.op.ID, 404) {
-			add(departureRow{Where: o.op.ID, Kind: "unlisted-status", Sent: 404, Observed: "not served by this server (404)"})
+		if o.Result == "not served" && !listsStatus(doc, o.Op.ID, 404) {
+			add(departureRow{Where: o.Op.ID, Kind: "unlisted-status", Sent: 404, Observed: "not served by this server (404)"})
 		}
 	}
 	for _, f := range findings {
-		if f.direction != "answer" || f.op == "" {
+		if f.Direction != "answer" || f.Op == "" {
 			continue
 		}
-		seen := fmt.Sprintf("%s: %s", f.op, f)
-		switch f.keyword {
+		seen := fmt.Sprintf("%s: %s", f.Op, f)
+		switch f.Keyword {
 		case "status":
-			add(departureRow{Where: f.op, Kind: "unlisted-status", Sent: f.status, Observed: seen})
+			add(departureRow{Where: f.Op, Kind: "unlisted-status", Sent: f.Status, Observed: seen})
 		case "nullable", "enum", "minimum":
 			s := schemaAt(doc, f)
 			where := names[s]
@@ -54,16 +56,16 @@ func departureRows(doc *openapi3.T, outcomes []outcome, findings []finding) []de
 				continue // not a property of a named schema: the table lists it
 			}
 			switch {
-			case f.keyword == "nullable" && f.value == nil && s.Type.Is("array"):
+			case f.Keyword == "nullable" && f.Value == nil && s.Type.Is("array"):
 				add(departureRow{Where: where, Kind: "null-array", Observed: seen})
-			case f.keyword == "enum":
+			case f.Keyword == "enum":
 				for _, e := range s.Enum {
-					if str, ok := e.(string); ok && strings.EqualFold(str, fmt.Sprint(f.value)) {
-						add(departureRow{Where: where, Kind: "enum-value", Sent: f.value, Instead: str, Observed: seen})
+					if str, ok := e.(string); ok && strings.EqualFold(str, fmt.Sprint(f.Value)) {
+						add(departureRow{Where: where, Kind: "enum-value", Sent: f.Value, Instead: str, Observed: seen})
 					}
 				}
-			case f.keyword == "minimum":
-				add(departureRow{Where: where, Kind: "below-minimum", Sent: f.value, Observed: seen})
+			case f.Keyword == "minimum":
+				add(departureRow{Where: where, Kind: "below-minimum", Sent: f.Value, Observed: seen})
 			}
 		}
 	}
@@ -91,25 +93,25 @@ func listsStatus(doc *openapi3.T, opID string, status int) bool {
 
 // schemaAt is the schema a finding's pointer reaches in the operation's
 // answer: properties (also of allOf parts) and array items.
-func schemaAt(doc *openapi3.T, f finding) *openapi3.Schema {
+func schemaAt(doc *openapi3.T, f conformance.Finding) *openapi3.Schema {
 	var ref *openapi3.SchemaRef
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
-			if op.OperationID != f.op {
+			if op.OperationID != f.Op {
 				continue
 			}
-			if r := op.Responses.Status(f.status); r != nil && r.Value != nil {
+			if r := op.Responses.Status(f.Status); r != nil && r.Value != nil {
 				if mt := r.Value.Content.Get("application/json"); mt != nil {
 					ref = mt.Schema
 				}
 			}
 		}
 	}
-	for _, p := range f.ptr {
+	for _, p := range f.Ptr {
 		if ref == nil || ref.Value == nil {
 			return nil
 		}
-		if indexRE.MatchString(p) {
+		if conformance.IsIndex(p) {
 			ref = ref.Value.Items
 			continue
 		}

@@ -4,18 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/netbird-go/netbird"
+	"github.com/netbird-go/netbird/internal/conformance"
 	"github.com/netbird-go/netbird/internal/opcall"
 	"github.com/netbird-go/netbird/internal/spec"
 )
@@ -43,14 +42,6 @@ var fixtureIDs = map[string]string{
 	"country":   "DE",
 }
 
-// outcome is what the real server did with one operation.
-type outcome struct {
-	op         opcall.Op
-	departures []string  // findings as the table shows them
-	result     string    // ok, not served, refused NNN, client error
-	findings   []finding // where a request or an answer departs from the document
-}
-
 // Every operation of the document, once, through its service method with
 // the sandbox's sample inputs, against a fresh real server; every request
 // and answer validated against the document with kin-openapi. The result is
@@ -62,7 +53,7 @@ func TestEveryOperation(t *testing.T) {
 		t.Fatal(err)
 	}
 	ops := opcall.Operations(doc)
-	outcomes := make([]outcome, len(ops))
+	outcomes := make([]conformance.Outcome, len(ops))
 	t.Run("ops", func(t *testing.T) {
 		for i, o := range ops {
 			t.Run(o.ID, func(t *testing.T) {
@@ -74,19 +65,19 @@ func TestEveryOperation(t *testing.T) {
 	// The core scenarios on one server: objects the fixture lacks (network
 	// resources, routes, ...) and unknown ids show more of the answers.
 	s := startServer(t)
-	scenario := &validator{doc: doc, next: http.DefaultTransport}
+	scenario := conformance.NewValidator(doc, http.DefaultTransport)
 	crudScenario(t, s.client(t, owner, netbird.WithTransport(scenario), netbird.WithoutRetries()))
 
-	findings := slices.Clone(scenario.findings)
+	findings := scenario.Findings()
 	for _, o := range outcomes {
-		findings = append(findings, o.findings...)
+		findings = append(findings, o.Findings...)
 	}
 	deps, err := json.MarshalIndent(departureRows(doc, outcomes, findings), "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	files := map[string][]byte{
-		tableFile:      renderTable(outcomes, scenario.problems(true)),
+		tableFile:      renderTable(outcomes, scenario.Problems(true)),
 		departuresFile: append(deps, '\n'),
 	}
 	for name, data := range files {
@@ -102,37 +93,24 @@ func TestEveryOperation(t *testing.T) {
 	}
 }
 
-func runOperation(t *testing.T, doc *openapi3.T, o opcall.Op) outcome {
+// runOperation calls o on a fresh real server with the owner's token,
+// through the runner netbird-conformance uses.
+func runOperation(t *testing.T, doc *openapi3.T, o opcall.Op) conformance.Outcome {
 	s := startServer(t)
-	v := &validator{doc: doc, next: http.DefaultTransport}
+	v := conformance.NewValidator(doc, http.DefaultTransport)
 	c := s.client(t, owner, netbird.WithTransport(v), netbird.WithoutRetries())
-	callErr, err := opcall.Call(context.Background(), c, o, fixtureIDs)
+	out, err := conformance.Run(context.Background(), c, v, o, fixtureIDs)
 	if err != nil {
 		t.Fatal(err)
-	}
-	out := outcome{op: o}
-	var ae *netbird.APIError
-	switch {
-	case callErr == nil:
-		out.result = "ok"
-	case errors.As(callErr, &ae) && (ae.StatusCode == 404 && strings.Contains(ae.Message, "page not found") || ae.StatusCode == 405):
-		out.result = "not served"
-	case errors.As(callErr, &ae):
-		out.result = fmt.Sprintf("refused %d", ae.StatusCode)
-	default:
-		out.result = "client error: " + callErr.Error()
-	}
-	if out.result != "not served" {
-		out.findings, out.departures = v.findings, v.problems(false)
 	}
 	return out
 }
 
-func renderTable(outcomes []outcome, scenario []string) []byte {
+func renderTable(outcomes []conformance.Outcome, scenario []string) []byte {
 	var b bytes.Buffer
 	counts := map[string]int{}
 	for _, o := range outcomes {
-		k := o.result
+		k := o.Result
 		if strings.HasPrefix(k, "refused") {
 			k = "refused"
 		}
@@ -140,7 +118,7 @@ func renderTable(outcomes []outcome, scenario []string) []byte {
 	}
 	departing := 0
 	for _, o := range outcomes {
-		if len(o.departures) > 0 {
+		if len(o.Departures) > 0 {
 			departing++
 		}
 	}
@@ -156,12 +134,12 @@ func renderTable(outcomes []outcome, scenario []string) []byte {
 	fmt.Fprintf(&b, "| operation | Go | method and path | cloud-only | result | departs from the document |\n|---|---|---|---|---|---|\n")
 	for _, o := range outcomes {
 		cloud := ""
-		if o.op.CloudOnly {
+		if o.Op.CloudOnly {
 			cloud = "yes"
 		}
-		dep := strings.Join(o.departures, "<br>")
+		dep := strings.Join(o.Departures, "<br>")
 		dep = strings.ReplaceAll(dep, "|", "\\|")
-		fmt.Fprintf(&b, "| %s | `%s.%s` | `%s %s` | %s | %s | %s |\n", o.op.ID, o.op.Service, o.op.GoMethod, o.op.Method, o.op.Path, cloud, o.result, dep)
+		fmt.Fprintf(&b, "| %s | `%s.%s` | `%s %s` | %s | %s | %s |\n", o.Op.ID, o.Op.Service, o.Op.GoMethod, o.Op.Method, o.Op.Path, cloud, o.Result, dep)
 	}
 	fmt.Fprintf(&b, "\n## Departures in the core scenarios\n\n")
 	fmt.Fprintf(&b, "Creating, reading, updating and deleting each core resource, and asking for unknown ids\n")

@@ -1,8 +1,9 @@
 // Package opcall calls any operation of the document through its service
 // method, by name, with sample inputs (internal/sample). The contract
 // suites use it: against netbirdtest in the root package, and against
-// NetBird's real server in the contract module. It imports kin-openapi,
-// so only tests may import it.
+// NetBird's real server in the contract module; so does the conformance
+// check (internal/conformance, cmd/netbird-conformance). It imports
+// kin-openapi, so package netbird and its consumers never may.
 package opcall
 
 import (
