@@ -20,7 +20,7 @@ import (
 // BenchmarkGetPeer is one small object: GET /api/peers/{peerId}.
 func BenchmarkGetPeer(b *testing.B) {
 	srv := newServer(b)
-	for _, name := range implNames {
+	for _, name := range implOrder() {
 		im := newImpl(b, srv.URL, name)
 		b.Run("impl="+name, func(b *testing.B) {
 			ctx := context.Background()
@@ -41,12 +41,12 @@ func BenchmarkGetPeer(b *testing.B) {
 func BenchmarkListPeers(b *testing.B) {
 	srv := newServer(b)
 	clients := make(map[string]impl)
-	for _, name := range implNames {
+	for _, name := range implOrder() {
 		clients[name] = newImpl(b, srv.URL, name)
 	}
 	for _, n := range listSizes {
 		srv.serveList(n)
-		for _, name := range implNames {
+		for _, name := range implOrder() {
 			im := clients[name]
 			b.Run("peers="+strconv.Itoa(n)+"/impl="+name, func(b *testing.B) {
 				ctx := context.Background()
@@ -77,7 +77,7 @@ func BenchmarkListPeers(b *testing.B) {
 // body against the schema's limits before sending.
 func BenchmarkCreateToken(b *testing.B) {
 	srv := newServer(b)
-	for _, name := range implNames {
+	for _, name := range implOrder() {
 		im := newImpl(b, srv.URL, name)
 		b.Run("impl="+name, func(b *testing.B) {
 			ctx := context.Background()
@@ -100,7 +100,7 @@ func BenchmarkCreateToken(b *testing.B) {
 // client opened new ones under steady load.
 func BenchmarkParallel64(b *testing.B) {
 	const goroutines = 64
-	for _, name := range implNames {
+	for _, name := range implOrder() {
 		b.Run("impl="+name, func(b *testing.B) {
 			// A fresh server and client for each round, so that conns
 			// counts what this client needed.

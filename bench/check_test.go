@@ -118,8 +118,16 @@ func TestImplsAgree(t *testing.T) {
 // one client, the server sees at most N TCP connections, whatever the
 // calls do: small and large answers, a POST with a body. The warm-up gives
 // the client exactly N connections; steady load must then open none.
+//
+// NetBird's official client is left out: it sends through a plain
+// http.Client, whose transport keeps 2 idle connections per host, so 8
+// workers open and close connections all the time (about 35 for 600
+// calls here).
 func TestKeepAliveReusesConnections(t *testing.T) {
 	for _, name := range implNames {
+		if name == "official" {
+			continue
+		}
 		t.Run(name, func(t *testing.T) {
 			steadyLoad(t, 8, 25, func(t *testing.T, url string) load {
 				im := newImpl(t, url, name)

@@ -11,14 +11,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/netbirdio/netbird/shared/management/client/rest"
+	officialapi "github.com/netbirdio/netbird/shared/management/http/api"
 
 	"github.com/netbird-go/netbird"
 	"github.com/netbird-go/netbird/api"
@@ -439,7 +444,16 @@ type impl struct {
 // run and report them: raw first, since benchstat compares the others with
 // the first column, and netbird next to it, so that the headline pair is
 // measured seconds apart.
-var implNames = []string{"raw", "netbird", "netbird-noretry", "api"}
+var implNames = []string{"raw", "netbird", "netbird-noretry", "api", "official"}
+
+// implOrder is implNames rotated by the round that make bench gives each
+// process in BENCH_ROUND (1, 2, ...), so that no client always runs first
+// or last in its process; round 1, and a run without it, keep raw first.
+func implOrder() []string {
+	round, _ := strconv.Atoi(os.Getenv("BENCH_ROUND"))
+	k := max(round-1, 0) % len(implNames)
+	return append(slices.Clone(implNames[k:]), implNames[:k]...)
+}
 
 // newImpl returns the named way to call the server at serverURL, with a
 // client of its own.
@@ -484,6 +498,20 @@ func newImpl(tb testing.TB, serverURL, name string) impl {
 				if err == nil && r.JSON200 == nil {
 					err = fmt.Errorf("CreateToken: %s", r.Status())
 				}
+				return err
+			},
+		}
+	case "official":
+		oc := rest.New(serverURL, testPAT)
+		return impl{
+			name:    name,
+			getPeer: func(ctx context.Context, id string) error { _, err := oc.Peers.Get(ctx, id); return err },
+			listPeers: func(ctx context.Context) (int, error) {
+				ps, err := oc.Peers.List(ctx)
+				return len(ps), err
+			},
+			createToken: func(ctx context.Context) error {
+				_, err := oc.Tokens.Create(ctx, userID, officialapi.PersonalAccessTokenRequest{Name: body.Name, ExpiresIn: body.ExpiresIn})
 				return err
 			},
 		}

@@ -4,7 +4,7 @@
 // B/op, allocs/op, peak-heap-MB and peak-live-MB as ours/base ratios, and
 // whether the targets are met.
 //
-//	go run ./bench/ratios bench.txt
+//	cd bench && go run ./ratios bench.txt
 //
 // A benchmark's variant is the last element of its name (impl=netbird in
 // GetPeer/impl=netbird); the other elements name the row. Ratios are paired:
@@ -104,6 +104,48 @@ func main() {
 		fail(fmt.Errorf("no benchmark results in the input"))
 	}
 	printTable(os.Stdout, rows)
+	printVersusOfficial(os.Stdout, rows)
+}
+
+// versusRows are the rows where official / ours must be at least 1 on
+// time and allocations: NetBird's official client is not to be cheaper.
+var versusRows = []string{"GetPeer", "CreateToken", "ListPeers/peers=10", "ListPeers/peers=1000", "ListPeers/peers=10000"}
+
+// printVersusOfficial compares NetBird's official client with ours
+// (impl=official / impl=netbird, paired as in printTable): above 1, ours
+// is cheaper.
+func printVersusOfficial(w io.Writer, rows []*row) {
+	const theirs, ours = "impl=official", "impl=netbird"
+	units := []string{"sec/op", "B/op", "allocs/op"}
+	printed := false
+	for _, rw := range rows {
+		if rw.results[theirs] == nil || rw.results[ours] == nil {
+			continue
+		}
+		if !printed {
+			fmt.Fprintf(w, "\n| benchmark | official / ours: time | B/op | allocs/op | runs | target |\n|---|---:|---:|---:|---:|---|\n")
+			printed = true
+		}
+		cells, runs := make([]string, 0, len(units)), 0
+		var verdicts []string
+		for _, u := range units {
+			r, ok := pairedRatio(rw.results[theirs][u], rw.results[ours][u])
+			if !ok {
+				cells = append(cells, "")
+				continue
+			}
+			runs = max(runs, r.n)
+			cells = append(cells, fmt.Sprintf("%.2f×%s", r.med, spread(r)))
+			if u != "B/op" && slices.Contains(versusRows, rw.name) {
+				mark := "met"
+				if r.med < 1 {
+					mark = "MISSED"
+				}
+				verdicts = append(verdicts, fmt.Sprintf("%s ≥ 1.00× %s", short(u), mark))
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | %s |\n", rw.name, strings.Join(cells, " | "), runs, strings.Join(verdicts, "; "))
+	}
 }
 
 func fail(err error) {

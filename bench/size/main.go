@@ -3,7 +3,7 @@
 // with only the generated api package (apionly), with raw net/http
 // (rawonly) and with NetBird's official Go client (official, a module of its
 // own: NetBird's dependency versions stay out of this repository's go.mod).
-// Run it from the repository root: make size.
+// make size runs it from bench/.
 //
 //   - size: the stripped linux/amd64 binary (go build -ldflags='-s -w');
 //   - packages: packages outside the standard library in go list -deps, the
@@ -47,16 +47,18 @@ type program struct {
 const (
 	ours     = "github.com/netbird-go/netbird"
 	official = "github.com/netbirdio/netbird/shared/management/client/rest"
-	// officialDir is the module that builds the official program.
-	officialDir = "bench/size/official"
+	// The module of the client and the one that builds the official
+	// program, from bench/, where make size runs this command.
+	rootDir     = ".."
+	officialDir = "size/official"
 )
 
 var programs = []program{
-	{name: "rawonly", dir: ".", pkg: "./internal/depcheck/rawonly",
+	{name: "rawonly", dir: rootDir, pkg: "./internal/depcheck/rawonly",
 		methods: ours, methodFiles: "gen.go", methodDecl: oursDecl, methodSym: oursSym},
-	{name: "apionly", dir: ".", pkg: "./internal/depcheck/apionly",
+	{name: "apionly", dir: rootDir, pkg: "./internal/depcheck/apionly",
 		methods: ours, methodFiles: "gen.go", methodDecl: oursDecl, methodSym: oursSym},
-	{name: "clientonly", dir: ".", pkg: "./internal/depcheck/clientonly",
+	{name: "clientonly", dir: rootDir, pkg: "./internal/depcheck/clientonly",
 		methods: ours, methodFiles: "gen.go", methodDecl: oursDecl, methodSym: oursSym},
 	{name: "official", dir: officialDir, pkg: ".",
 		methods: official, methodFiles: "*.go", methodDecl: officialDecl, methodSym: officialSym},
@@ -77,8 +79,8 @@ func main() {
 }
 
 func run() error {
-	if _, err := os.Stat("gen.go"); err != nil {
-		return fmt.Errorf("run from the repository root: %w", err)
+	if _, err := os.Stat(filepath.Join(rootDir, "gen.go")); err != nil {
+		return fmt.Errorf("run from bench/ (make size): %w", err)
 	}
 	work, err := os.MkdirTemp("", "netbird-size-")
 	if err != nil {
@@ -90,7 +92,7 @@ func run() error {
 	// Everything the raw program needs, compiled once; each timed build
 	// starts from a copy of it.
 	warm := filepath.Join(work, "warm")
-	if _, err := gotool(".", append(target, "GOCACHE="+warm), "build", "-o", filepath.Join(work, "warm.bin"), programs[0].pkg); err != nil {
+	if _, err := gotool(programs[0].dir, append(target, "GOCACHE="+warm), "build", "-o", filepath.Join(work, "warm.bin"), programs[0].pkg); err != nil {
 		return err
 	}
 
