@@ -89,10 +89,28 @@ func TestStrictAnswers(t *testing.T) {
 	if a := do(t, srv, "DELETE", "/routes/"+ids["routeId"], admin(srv), ""); a.status != 200 || a.body != "" {
 		t.Errorf("delete: %d %q", a.status, a.body)
 	}
-	if a := do(t, srv, "DELETE", "/agent-network/budget-rules/x", admin(srv), ""); a.status != 200 || a.body != "{}" {
-		t.Errorf("delete declaring an object: %d %q", a.status, a.body)
+	if inDocument(t, "DeleteAgentNetworkBudgetRule") {
+		if a := do(t, srv, "DELETE", "/agent-network/budget-rules/x", admin(srv), ""); a.status != 200 || a.body != "{}" {
+			t.Errorf("delete declaring an object: %d %q", a.status, a.body)
+		}
 	}
 	noViolations(t, srv)
+}
+
+// inDocument reports whether the vendored document has the operation, and
+// says so when it does not: a check that needs it is then left out, so the
+// tests follow whichever NetBird release is vendored.
+func inDocument(t *testing.T, operationID string) bool {
+	t.Helper()
+	d, err := loadDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := d.ops[operationID]; !ok {
+		t.Logf("openapi.yaml has no operation %s: the check that uses it is left out", operationID)
+		return false
+	}
+	return true
 }
 
 // TestDepartureTableResolves makes sure every row of the table names

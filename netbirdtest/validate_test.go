@@ -337,8 +337,10 @@ func TestPaging(t *testing.T) {
 		t.Errorf("defaults: page %d size %d, %d items", pg.Page, pg.PageSize, len(pg.Data))
 	}
 	// Past the end: no data.
-	if pg := decode[page](t, do(t, srv, "GET", "/agent-network/access-logs?page=9&page_size=5", admin(srv), "").body); len(pg.Data) != 0 || pg.TotalPages != 5 {
-		t.Errorf("past the end: %+v", pg)
+	if inDocument(t, "ListAgentNetworkAccessLogs") {
+		if pg := decode[page](t, do(t, srv, "GET", "/agent-network/access-logs?page=9&page_size=5", admin(srv), "").body); len(pg.Data) != 0 || pg.TotalPages != 5 {
+			t.Errorf("past the end: %+v", pg)
+		}
 	}
 	noViolations(t, srv)
 }

@@ -572,7 +572,8 @@ func brokenPackages(out string) []string {
 var fastPackages = []string{".", "./api/", "./auth/", "./netbirdtest/", "./internal/spec/"}
 
 // failingTests reads go test's output: one line a package that fails,
-// with the tests that failed in it.
+// with the tests that failed in it. Packages whose tests do not build are
+// left out: go vet, which runs first, reports them with their errors.
 func failingTests(out string) []string {
 	var pkgs, tests []string
 	for line := range strings.Lines(out) {
@@ -584,7 +585,10 @@ func failingTests(out string) []string {
 			f := strings.Fields(line)
 			s := "`" + f[1] + "`"
 			switch {
-			case strings.Contains(line, "[build failed]"), strings.Contains(line, "[setup failed]"):
+			case strings.Contains(line, "[build failed]"):
+				tests = nil // go vet has reported it, with the errors
+				continue
+			case strings.Contains(line, "[setup failed]"):
 				s += ": does not build"
 			case len(tests) > 8:
 				s += fmt.Sprintf(": %s and %d more", strings.Join(tests[:8], ", "), len(tests)-8)

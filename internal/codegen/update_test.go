@@ -146,7 +146,7 @@ func TestSpecUpdateDrill(t *testing.T) {
 			}
 		}
 		if (err == nil) != (wantErr == "") || err != nil && !strings.Contains(err.Error(), wantErr) {
-			t.Fatalf("update to %s: got error %v, want %q\n%s", version, err, wantErr, log.String())
+			t.Fatalf("update to %s: got error %v, want %q\n%s\nthe report:\n%s", version, err, wantErr, log.String(), out.String())
 		}
 		return out.String()
 	}
@@ -173,7 +173,7 @@ func TestSpecUpdateDrill(t *testing.T) {
 	// Down: 33 operations, their schemas and some fields are gone. The
 	// client builds; tests that use what is gone do not, and the report
 	// names each package with the identifier it used.
-	down := update(oldSpec, "v0.70.0", oldCommit, "3 packages do not vet")
+	down := update(oldSpec, "v0.70.0", oldCommit, "2 packages do not vet, 1 fail their tests")
 	mustContain(t, "the report of v0.77.1 → v0.70.0", down,
 		"## v0.77.1 → v0.70.0 (2026-01-02)",
 		"Operations: 236 → 203; schemas: 223 → 190.",
@@ -189,12 +189,20 @@ func TestSpecUpdateDrill(t *testing.T) {
 		"- `netbird: type AgentNetworkService` (with its ",
 		"- `api: type NetworkTrafficEvent`: field NumOfDrops, field NumOfEnds, field NumOfStarts, field WindowEnd, field WindowStart\n",
 		"identifiers of `api`'s low-level client for the removed operations (request builders, response wrappers, parameter types, client methods)",
-		"### Tests that no longer compile (3)",
-		"- `github.com/netbird-go/netbird/bench`: bench/setup_test.go:135:6: p.IPv6 undefined",
+		"### Tests that no longer compile (2)",
+		"- `github.com/netbird-go/netbird/api_test`: api/validate_test.go:",
 		"undefined: api.AgentNetworkPolicyRequest",
+		"- `github.com/netbird-go/netbird_test`: ./services_test.go:",
 		"undefined: netbird.AgentNetworkAPI",
-		"**Verdict:** Not ready: 3 packages do not vet or build their tests",
+		// What follows the document runs and passes, but for the table of
+		// the real server's departures, which names what v0.70.0 lacks.
+		"### Tests that fail (1)",
+		"- `github.com/netbird-go/netbird/netbirdtest`: TestDepartureTableResolves\n",
+		"**Verdict:** Not ready: 2 packages do not vet or build their tests, and tests fail in 1",
 	)
+	if t.Failed() {
+		t.Log(down)
+	}
 	const settingsEntry = "  - target: $.paths['/api/agent-network/settings'].get\n    update: {operationId: GetAgentNetworkSettings, x-go-service: AgentNetwork, x-go-method: GetSettings}\n"
 	retiredText := readFile(t, tree, retiredFile)
 	mustContain(t, retiredFile, retiredText, settingsEntry,
@@ -610,7 +618,7 @@ func TestFailingTests(t *testing.T) {
 	out := "--- FAIL: TestTokens (0.01s)\n    tokens_test.go:12: 404\n--- FAIL: TestRotate (0.00s)\n    --- FAIL: TestRotate/sub (0.00s)\nFAIL\nFAIL\tgithub.com/netbird-go/netbird\t0.5s\n" +
 		"ok  \tgithub.com/netbird-go/netbird/api\t1.2s\n# github.com/netbird-go/netbird/auth\nauth/x.go:1:1: undefined: y\nFAIL\tgithub.com/netbird-go/netbird/auth [build failed]\n"
 	got := failingTests(out)
-	want := []string{"`github.com/netbird-go/netbird`: TestTokens, TestRotate", "`github.com/netbird-go/netbird/auth`: does not build"}
+	want := []string{"`github.com/netbird-go/netbird`: TestTokens, TestRotate"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("failingTests:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
