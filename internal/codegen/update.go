@@ -242,9 +242,7 @@ func runUpdate(o updateOptions) error {
 	// packages that do not build, and runs the others.
 	fmt.Fprintf(o.Log, "update-spec: vetted in %s; go test %s\n", time.Since(start).Round(time.Millisecond), strings.Join(fastPackages, " "))
 	start = time.Now()
-	if out, err := runGo(o.Root, o.Log, append([]string{"test", "-count=1"}, fastPackages...)...); err != nil {
-		rep.failing = failingTests(out)
-	}
+	runFastTests(o.Root, o.Log, rep)
 	fmt.Fprintf(o.Log, "update-spec: tested in %s\n", time.Since(start).Round(time.Millisecond))
 	if n := len(rep.tests) + len(rep.failing); n > 0 {
 		rep.verdict = fmt.Sprintf("Not ready: %d packages do not vet or build their tests, and tests fail in %d (under Tests): change the tests or the hand-written code that relies on what the document changed, or back out with `%s`.",
@@ -252,6 +250,9 @@ func runUpdate(o updateOptions) error {
 		return finish(fmt.Errorf("%d packages do not vet, %d fail their tests (see the report)", len(rep.tests), len(rep.failing)))
 	}
 	rep.verdict = "Ready to commit: regenerated; `go build ./...`, `go vet ./...` and the fast tests pass. Run `make test` before you do."
+	if len(rep.flaky) > 0 {
+		rep.verdict += fmt.Sprintf(" (Tests in %d packages failed once and passed when run again: see Tests.)", len(rep.flaky))
+	}
 	if strings.HasPrefix(rep.contract, contractMoved) {
 		rep.verdict += " Tidy the contract module first, as said above."
 	}
@@ -571,37 +572,68 @@ func brokenPackages(out string) []string {
 // benchmarks take minutes).
 var fastPackages = []string{".", "./api/", "./auth/", "./netbirdtest/", "./internal/spec/"}
 
-// failingTests reads go test's output: one line a package that fails,
-// with the tests that failed in it. Packages whose tests do not build are
-// left out: go vet, which runs first, reports them with their errors.
-func failingTests(out string) []string {
-	var pkgs, tests []string
+// testFailure is a package whose tests fail, with the top-level tests
+// that failed.
+type testFailure struct {
+	pkg   string
+	tests []string
+}
+
+func (f testFailure) String() string {
+	s := "`" + f.pkg + "`"
+	switch {
+	case len(f.tests) > 8:
+		s += fmt.Sprintf(": %s and %d more", strings.Join(f.tests[:8], ", "), len(f.tests)-8)
+	case len(f.tests) > 0:
+		s += ": " + strings.Join(f.tests, ", ")
+	}
+	return s
+}
+
+// failingTests reads go test's output: the packages that fail, with the
+// tests that failed in them. Packages whose tests do not build are left
+// out: go vet, which runs first, reports them with their errors.
+func failingTests(out string) []testFailure {
+	var fails []testFailure
+	var tests []string
 	for line := range strings.Lines(out) {
 		switch {
 		case strings.HasPrefix(line, "--- FAIL: "): // a top-level test; subtests are indented
 			name, _, _ := strings.Cut(strings.TrimPrefix(line, "--- FAIL: "), " ")
 			tests = append(tests, name)
 		case strings.HasPrefix(line, "FAIL\t"):
-			f := strings.Fields(line)
-			s := "`" + f[1] + "`"
-			switch {
-			case strings.Contains(line, "[build failed]"):
-				tests = nil // go vet has reported it, with the errors
-				continue
-			case strings.Contains(line, "[setup failed]"):
-				s += ": does not build"
-			case len(tests) > 8:
-				s += fmt.Sprintf(": %s and %d more", strings.Join(tests[:8], ", "), len(tests)-8)
-			case len(tests) > 0:
-				s += ": " + strings.Join(tests, ", ")
+			if !strings.Contains(line, "[build failed]") {
+				fails = append(fails, testFailure{pkg: strings.Fields(line)[1], tests: tests})
 			}
-			pkgs, tests = append(pkgs, s), nil
+			tests = nil
 		}
 	}
-	if len(pkgs) == 0 {
-		pkgs = []string{"(go test named no package)\n\n```\n" + tail(out, 20) + "```"}
+	return fails
+}
+
+// runFastTests runs the fast test packages, and the tests that fail once
+// more on their own: a test that then passes failed for the machine's
+// load, not for the update, and is listed apart.
+func runFastTests(root string, log io.Writer, rep *report) {
+	out, err := runGo(root, log, append([]string{"test", "-count=1"}, fastPackages...)...)
+	if err == nil {
+		return
 	}
-	return pkgs
+	fails := failingTests(out)
+	if len(fails) == 0 && !strings.Contains(out, "[build failed]") {
+		rep.failing = []string{"(go test named no package)\n\n```\n" + tail(out, 20) + "```"}
+		return
+	}
+	for _, f := range fails {
+		if len(f.tests) > 0 {
+			again := []string{"test", "-count=1", "-run", "^(" + strings.Join(f.tests, "|") + ")$", f.pkg}
+			if _, err := runGo(root, io.Discard, again...); err == nil {
+				rep.flaky = append(rep.flaky, f.String())
+				continue
+			}
+		}
+		rep.failing = append(rep.failing, f.String())
+	}
 }
 
 // tail returns the last n lines of s, ending with a newline.
@@ -631,6 +663,7 @@ type report struct {
 	goAPI          string   // why the Go API part is missing or incomplete
 	tests          []string // packages go vet refuses, with their first errors
 	failing        []string // packages whose tests fail, with the tests
+	flaky          []string // tests that failed, then passed on their own
 	contract       string   // what the update did to the contract module
 	verdict        string   // the last line: ready, or what to do next
 }
@@ -822,6 +855,7 @@ func (r *report) markdown() string {
 	}
 	list("Tests that no longer compile", r.tests)
 	list("Tests that fail", r.failing)
+	list("Tests that failed once and passed when run again (the machine's load, not the update)", r.flaky)
 	if r.contract != "" {
 		p("\n### The real server (`contract/`)\n\n%s\n", r.contract)
 	}

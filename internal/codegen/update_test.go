@@ -401,7 +401,7 @@ func TestSpecUpdateContinuesAfterNames(t *testing.T) {
 	out.Reset()
 	log.Reset()
 	if err := runUpdate(updateOptions{Root: tree, Continue: true, Date: time.Now(), Out: &out, Log: &log}); err != nil {
-		t.Fatalf("continue: %v\n%s", err, log.String())
+		t.Fatalf("continue: %v\n%s\nthe report:\n%s", err, log.String(), out.String())
 	}
 	report := out.String()
 	v, err := readVersion(filepath.Join(repoRoot(t), versionFile))
@@ -617,7 +617,10 @@ func TestGeneratorPointsAtRetiredName(t *testing.T) {
 func TestFailingTests(t *testing.T) {
 	out := "--- FAIL: TestTokens (0.01s)\n    tokens_test.go:12: 404\n--- FAIL: TestRotate (0.00s)\n    --- FAIL: TestRotate/sub (0.00s)\nFAIL\nFAIL\tgithub.com/netbird-go/netbird\t0.5s\n" +
 		"ok  \tgithub.com/netbird-go/netbird/api\t1.2s\n# github.com/netbird-go/netbird/auth\nauth/x.go:1:1: undefined: y\nFAIL\tgithub.com/netbird-go/netbird/auth [build failed]\n"
-	got := failingTests(out)
+	var got []string
+	for _, f := range failingTests(out) {
+		got = append(got, f.String())
+	}
 	want := []string{"`github.com/netbird-go/netbird`: TestTokens, TestRotate"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("failingTests:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
