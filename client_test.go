@@ -51,10 +51,7 @@ func call(t *testing.T, srv *netbirdtest.Server, c *netbird.Client, o opcall.Op)
 // coverage check that fails when an operation was never called.
 func TestContractEveryOperation(t *testing.T) {
 	ops := operations(t)
-	for _, mode := range []struct {
-		name string
-		opts []netbirdtest.Option
-	}{{"strict", nil}, {"realistic", []netbirdtest.Option{netbirdtest.WithRealistic()}}} {
+	for _, mode := range sandboxModes {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
 			var mu sync.Mutex

@@ -125,3 +125,10 @@ func sandbox(t *testing.T, opts ...netbirdtest.Option) (*netbirdtest.Server, *ne
 
 // ptr returns a pointer to v, for optional fields and parameters.
 func ptr[T any](v T) *T { return &v }
+
+// sandboxModes are the sandbox's two modes, which the contract tests run
+// in: strict (what the document says) and realistic (what NetBird does).
+var sandboxModes = []struct {
+	name string
+	opts []netbirdtest.Option
+}{{"strict", nil}, {"realistic", []netbirdtest.Option{netbirdtest.WithRealistic()}}}

@@ -26,7 +26,6 @@ import (
 	"github.com/netbird-go/netbird/api"
 	"github.com/netbird-go/netbird/auth"
 	"github.com/netbird-go/netbird/internal/opcall"
-	"github.com/netbird-go/netbird/netbirdtest"
 )
 
 // makePeers returns n distinct peers with the fields a list shows.
@@ -89,10 +88,7 @@ func collect[T any](seq func(func(T, error) bool), stop func(n int) bool) seqRes
 // the API).
 func TestSeqYieldsWhatListReturns(t *testing.T) {
 	ops := operations(t)
-	for _, mode := range []struct {
-		name string
-		opts []netbirdtest.Option
-	}{{"strict", nil}, {"realistic", []netbirdtest.Option{netbirdtest.WithRealistic()}}} {
+	for _, mode := range sandboxModes {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
 			srv, c := sandbox(t, mode.opts...)
