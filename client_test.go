@@ -100,12 +100,9 @@ func TestContractEveryOperation(t *testing.T) {
 // it, delete it, see it refused; create an admin service user and give it
 // a 365-day token.
 func TestContractTokenGuide(t *testing.T) {
-	for _, realistic := range []bool{false, true} {
-		var opts []netbirdtest.Option
-		if realistic {
-			opts = append(opts, netbirdtest.WithRealistic())
-		}
-		srv, c := sandbox(t, opts...)
+	for _, mode := range sandboxModes {
+		realistic := mode.name == "realistic"
+		srv, c := sandbox(t, mode.opts...)
 		ctx := context.Background()
 		me, err := c.Users.Current(ctx)
 		if err != nil {
@@ -391,12 +388,9 @@ func groupNames(t *testing.T, c *netbird.Client) []string {
 // writes land there, through plain calls, iterators, WithToken in either
 // order and Rotate; the parent client is unchanged.
 func TestContractForAccount(t *testing.T) {
-	for _, realistic := range []bool{false, true} {
-		var opts []netbirdtest.Option
-		if realistic {
-			opts = append(opts, netbirdtest.WithRealistic())
-		}
-		srv, c := sandbox(t, opts...)
+	for _, mode := range sandboxModes {
+		realistic := mode.name == "realistic"
+		srv, c := sandbox(t, mode.opts...)
 		ctx := context.Background()
 		acme := srv.AddChildAccount("Acme")
 		child, err := c.ForAccount(acme.ID)

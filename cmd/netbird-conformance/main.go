@@ -38,7 +38,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -73,16 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"(see the package documentation for the rule); 2: usage or configuration error.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "unexpected arguments: %v\n", fs.Args())
-		fs.Usage()
-		return 2
+	if code, done := cmdenv.ParseFlags(fs, args); done {
+		return code
 	}
 	if *timeout <= 0 {
 		fmt.Fprintln(stderr, "-timeout must be positive")

@@ -16,7 +16,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -53,15 +52,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"Without it, it draws a local sandbox account seeded with demo objects.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "error: unexpected argument %q (flags come first; see -help)\n", fs.Arg(0))
-		return 2
+	if code, done := cmdenv.ParseFlags(fs, args); done {
+		return code
 	}
 	*format = strings.ToLower(*format)
 	var textFormat netmap.Format

@@ -42,11 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"With it, it reads from NETBIRD_HOST (default api.netbird.io) and writes only with -write.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, done := cmdenv.ParseFlags(fs, args); done {
+		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -6,6 +6,8 @@
 package cmdenv
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -48,4 +50,22 @@ func FromEnvOrSandbox() (*Target, error) {
 		return nil, fmt.Errorf("starting the local sandbox: %w", err)
 	}
 	return &Target{Config: auth.Config{Host: srv.URL(), Token: srv.Token()}, Sandbox: srv}, nil
+}
+
+// ParseFlags parses a command's arguments, all of them flags. With -help
+// it returns 0 and done (the usage is printed); a bad flag or a stray
+// argument returns 2, the usage error status, and done. Otherwise the
+// command goes on.
+func ParseFlags(fs *flag.FlagSet, args []string) (code int, done bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, true
+		}
+		return 2, true
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "error: unexpected argument %q (flags come first; see -help)\n", fs.Arg(0))
+		return 2, true
+	}
+	return 0, false
 }

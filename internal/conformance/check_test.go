@@ -48,15 +48,19 @@ func byResult(rep *conformance.Report) map[string]conformance.OpReport {
 	return m
 }
 
+// sandboxModes are the sandbox's two modes: strict (what the document
+// says) and realistic (what NetBird does).
+var sandboxModes = []struct {
+	name string
+	opts []netbirdtest.Option
+}{{"strict", nil}, {"realistic", []netbirdtest.Option{netbirdtest.WithRealistic()}}}
+
 // Read-only against the sandbox, strict and realistic: every GET of the
 // document is reported, nothing but GETs reach the server, and the
 // realistic sandbox's departures (arrays sent as null, ...) are reported as
 // warnings that do not fail the check.
 func TestReadOnlyOnTheSandbox(t *testing.T) {
-	for _, mode := range []struct {
-		name string
-		opts []netbirdtest.Option
-	}{{"strict", nil}, {"realistic", []netbirdtest.Option{netbirdtest.WithRealistic()}}} {
+	for _, mode := range sandboxModes {
 		t.Run(mode.name, func(t *testing.T) {
 			srv := netbirdtest.NewServer(t, mode.opts...)
 			rep := check(t, options(srv, false))
@@ -93,10 +97,7 @@ func TestReadOnlyOnTheSandbox(t *testing.T) {
 
 // -write on the sandbox: every step ok, everything created removed.
 func TestWriteOnTheSandbox(t *testing.T) {
-	for _, mode := range []struct {
-		name string
-		opts []netbirdtest.Option
-	}{{"strict", nil}, {"realistic", []netbirdtest.Option{netbirdtest.WithRealistic()}}} {
+	for _, mode := range sandboxModes {
 		t.Run(mode.name, func(t *testing.T) {
 			srv := netbirdtest.NewServer(t, mode.opts...)
 			rep := check(t, options(srv, true))
