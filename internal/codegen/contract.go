@@ -45,7 +45,7 @@ func moveContract(root, version string) string {
 		b, err = movedGoMod(b, theirs, version)
 	}
 	if err == nil {
-		err = writeIfChanged(path, b)
+		err = writeFile(path, b)
 	}
 	if err != nil {
 		return fmt.Sprintf("The contract module was left alone: %v.", err)

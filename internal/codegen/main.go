@@ -36,13 +36,13 @@ import (
 	"go/format"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime/debug"
 	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/netbird-go/netbird/internal/spec"
 )
@@ -242,11 +242,22 @@ func validate(doc *openapi3.T, p paths) error {
 	return nil
 }
 
+// writeFile writes b to path unless the file holds b already (keeping its
+// modification time), keeping the file's mode.
 func writeFile(path string, b []byte) error {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
-		return nil // unchanged: keep the file's modification time
+	old, err := os.ReadFile(path)
+	if err == nil && bytes.Equal(old, b) {
+		return nil
 	}
-	return os.WriteFile(path, b, 0o644)
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, mode); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 func writeGo(path string, src []byte) error {
@@ -270,33 +281,19 @@ func specVersionFile(v specVersion) []byte {
 
 // specVersion is the record in openapi.version: where openapi.yaml came from.
 type specVersion struct {
-	Version, Commit, SHA256 string
+	Version string `yaml:"version"`
+	Commit  string `yaml:"commit"`
+	SHA256  string `yaml:"sha256"`
 }
 
-var versionLine = regexp.MustCompile(`^([a-z0-9]+):\s*(\S+)\s*$`)
-
 func readVersion(path string) (specVersion, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return specVersion{}, err
-	}
 	var v specVersion
-	for i, line := range strings.Split(string(b), "\n") {
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		m := versionLine.FindStringSubmatch(line)
-		if m == nil {
-			return v, fmt.Errorf("%s:%d: want \"key: value\", got %q", path, i+1, line)
-		}
-		switch m[1] {
-		case "version":
-			v.Version = m[2]
-		case "commit":
-			v.Commit = m[2]
-		case "sha256":
-			v.SHA256 = m[2]
-		}
+	b, err := os.ReadFile(path)
+	if err == nil {
+		err = yaml.Unmarshal(b, &v)
+	}
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", path, err)
 	}
 	if v.Version == "" || v.Commit == "" || v.SHA256 == "" {
 		return v, fmt.Errorf("%s must give version, commit and sha256", path)

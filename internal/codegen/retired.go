@@ -289,21 +289,3 @@ func reconcile(active, old *namingTable, doc *openapi3.T, docOrder []opKey) *rec
 	}
 	return r
 }
-
-// writeIfChanged writes b to path unless the file holds b already,
-// keeping the file's mode.
-func writeIfChanged(path string, b []byte) error {
-	old, err := os.ReadFile(path)
-	if err == nil && bytes.Equal(old, b) {
-		return nil
-	}
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +20,6 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/oasdiff/oasdiff/diff"
 	"github.com/speakeasy-api/openapi/overlay"
 
 	"github.com/netbird-go/netbird/internal/spec"
@@ -161,7 +161,7 @@ func runUpdate(o updateOptions) error {
 	if err := checkNamed(newRaw, plan); err != nil {
 		return fmt.Errorf("%s with our names and fixes is not a valid OpenAPI document; nothing was changed:\n%w", o.Spec, err)
 	}
-	d, err := specDiff(oldDoc, newDoc)
+	changes, breaking, err := docChanges(oldDoc, newDoc)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,8 @@ func runUpdate(o updateOptions) error {
 	if err != nil {
 		return err
 	}
-	rep := newReport(oldVer, newVer, o.Date, oldDoc, newDoc, oldOrder, plan, d)
+	rep := newReport(oldVer, newVer, o.Date, oldDoc, newDoc, oldOrder, plan)
+	rep.changes, rep.breaking = changes, breaking
 	rep.same = bytes.Equal(oldRaw, newRaw)
 
 	versionText, err := renderVersion(at(versionFile), newVer)
@@ -187,7 +188,7 @@ func runUpdate(o updateOptions) error {
 		{at(overlayFile), plan.overlay},
 		{at(retiredFile), plan.retired},
 	} {
-		if err := writeIfChanged(f.path, f.b); err != nil {
+		if err := writeFile(f.path, f.b); err != nil {
 			return err
 		}
 	}
@@ -286,10 +287,10 @@ func runNames(root string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writeIfChanged(filepath.Join(root, overlayFile), plan.overlay); err != nil {
+	if err := writeFile(filepath.Join(root, overlayFile), plan.overlay); err != nil {
 		return err
 	}
-	if err := writeIfChanged(filepath.Join(root, retiredFile), plan.retired); err != nil {
+	if err := writeFile(filepath.Join(root, retiredFile), plan.retired); err != nil {
 		return err
 	}
 	r := plan.rec
@@ -401,27 +402,13 @@ func fetchSpec(src string) ([]byte, error) {
 	if !strings.HasPrefix(src, "https://") && !strings.HasPrefix(src, "http://") {
 		return os.ReadFile(src)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
+	u, err := url.Parse(src)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	b, err := openapi3.ReadFromHTTP(&http.Client{Timeout: 2 * time.Minute})(nil, u)
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s: %w (download it and pass the file as SPEC instead)", src, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetching %s: %s", src, resp.Status)
-	}
-	const limit = 64 << 20
-	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err == nil && len(b) > limit {
-		err = fmt.Errorf("more than %d MiB", limit>>20)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("fetching %s: %w", src, err)
 	}
 	return b, nil
 }
@@ -441,18 +428,14 @@ func renderVersion(path string, v specVersion) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines := strings.SplitAfter(string(b), "\n")
-	for i, l := range lines {
-		m := versionLine.FindStringSubmatch(strings.TrimSuffix(l, "\n"))
-		if m == nil {
-			continue
-		}
-		val := map[string]string{"version": v.Version, "commit": v.Commit, "sha256": v.SHA256}[m[1]]
-		if val != "" {
-			lines[i] = m[1] + ": " + val + "\n"
+	var out strings.Builder
+	for line := range strings.Lines(string(b)) {
+		if strings.HasPrefix(line, "#") {
+			out.WriteString(line)
 		}
 	}
-	return []byte(strings.Join(lines, "")), nil
+	fmt.Fprintf(&out, "version: %s\ncommit: %s\nsha256: %s\n", v.Version, v.Commit, v.SHA256)
+	return []byte(out.String()), nil
 }
 
 // runGo runs the go command in dir and returns its output. The output of a
@@ -654,8 +637,8 @@ type report struct {
 	oldOps, newOps map[opKey]*openapi3.Operation
 	oldNames       map[opKey]name // overlay.yaml before
 	removed, added []opKey
-	changed        []opChange
-	schemas        *schemaChanges
+	changes        []string // what changed in the document (docChanges)
+	breaking       int      // how many of those break callers
 	rec            *reconciliation
 	renames        []renameSuggestion
 	oldN, newN     [2]int // operations and schemas, before and after
@@ -668,7 +651,7 @@ type report struct {
 	verdict        string   // the last line: ready, or what to do next
 }
 
-func newReport(from, to specVersion, date time.Time, oldDoc, newDoc *openapi3.T, oldOrder []opKey, plan *namesPlan, d *diff.Diff) *report {
+func newReport(from, to specVersion, date time.Time, oldDoc, newDoc *openapi3.T, oldOrder []opKey, plan *namesPlan) *report {
 	r := &report{from: from, to: to, date: date, rec: plan.rec, oldNames: plan.before.names,
 		oldOps: map[opKey]*openapi3.Operation{}, newOps: plan.rec.opsByKey}
 	for _, k := range oldOrder {
@@ -682,8 +665,6 @@ func newReport(from, to specVersion, date time.Time, oldDoc, newDoc *openapi3.T,
 			r.added = append(r.added, k)
 		}
 	}
-	r.changed = changedOperations(d, plan.rec.docOrder)
-	r.schemas = collectSchemaChanges(d)
 	r.renames = suggestRenames(r.removed, r.oldOps, r.oldNames, plan.rec.unnamed, r.newOps)
 	r.oldN = [2]int{len(oldOrder), len(oldDoc.Components.Schemas)}
 	r.newN = [2]int{len(plan.rec.docOrder), len(newDoc.Components.Schemas)}
@@ -746,36 +727,6 @@ func (r *report) markdown() string {
 				s.from, s.to, s.why, goNames(s.name), indent(entryText(s.to, s.name), "  "))
 		}
 	}
-	if len(r.changed) > 0 {
-		section("Operations changed", len(r.changed))
-		var order []string
-		groups := map[string][]opKey{}
-		for _, c := range r.changed {
-			if _, ok := groups[c.what]; !ok {
-				order = append(order, c.what)
-			}
-			groups[c.what] = append(groups[c.what], c.key)
-		}
-		op := func(k opKey) string {
-			if n, ok := r.rec.active.names[k]; ok {
-				return fmt.Sprintf("`%s` `%s`", k, n.OperationID)
-			}
-			return fmt.Sprintf("`%s`", k)
-		}
-		for _, what := range order {
-			ks := groups[what]
-			if len(ks) == 1 {
-				p("- %s: %s\n", op(ks[0]), what)
-				continue
-			}
-			s := make([]string, len(ks))
-			for i, k := range ks {
-				s[i] = op(k)
-			}
-			p("- %s (%d operations): %s\n", what, len(ks), strings.Join(s, ", "))
-		}
-	}
-	sc := r.schemas
 	list := func(title string, items []string) {
 		if len(items) > 0 {
 			section(title, len(items))
@@ -784,24 +735,13 @@ func (r *report) markdown() string {
 			}
 		}
 	}
-	names := func(title string, items []string) {
-		if len(items) > 0 {
-			section(title, len(items))
-			q := make([]string, len(items))
-			for i, it := range items {
-				q[i] = "`" + it + "`"
-			}
-			p("%s\n", strings.Join(q, ", "))
+	if len(r.changes) > 0 {
+		section("Changes to the document", len(r.changes))
+		p("In oasdiff's words, each with the operations it concerns; %d break programs that call the API.\n\n", r.breaking)
+		for _, c := range r.changes {
+			p("- %s\n", c)
 		}
 	}
-	names("Schemas added", sc.schemasAdded)
-	names("Schemas removed", sc.schemasRemoved)
-	list("Fields added", sc.fieldsAdded)
-	list("Fields removed", sc.fieldsRemoved)
-	list("Fields retyped", sc.retyped)
-	list("Required fields", sc.required)
-	list("Enum values", sc.enums)
-	list("Constraints (checked by the client before sending)", sc.constraints)
 
 	var naming []string
 	for _, t := range r.rec.fixesGone {
@@ -909,5 +849,5 @@ func (r *report) record(changesPath string, out io.Writer) error {
 	} else {
 		text = strings.TrimRight(text, "\n") + "\n\n" + md
 	}
-	return writeIfChanged(changesPath, []byte(text))
+	return writeFile(changesPath, []byte(text))
 }
