@@ -77,8 +77,7 @@ type renameSuggestion struct {
 }
 
 // suggestRenames pairs removed operations with unnamed added ones: same
-// method, and the same path but for parameter names, the same summary, or
-// the same tag and a path that shares most of its words.
+// method, and the same path but for parameter names or the same summary.
 func suggestRenames(removed []opKey, oldOps map[opKey]*openapi3.Operation, oldNames map[opKey]name,
 	unnamed []opKey, newOps map[opKey]*openapi3.Operation) []renameSuggestion {
 	type cand struct {
@@ -103,10 +102,7 @@ func suggestRenames(removed []opKey, oldOps map[opKey]*openapi3.Operation, oldNa
 			if a != nil && b != nil && a.Summary != "" && strings.EqualFold(a.Summary, b.Summary) {
 				score, why = score+2, append(why, fmt.Sprintf("the same summary %q", b.Summary))
 			}
-			if a != nil && b != nil && len(a.Tags) > 0 && len(b.Tags) > 0 && a.Tags[0] == b.Tags[0] && pathLikeness(from.Path, to.Path) >= 0.5 {
-				score, why = score+1, append(why, fmt.Sprintf("tag %s and a similar path", b.Tags[0]))
-			}
-			if score >= 2 {
+			if score > 0 {
 				cands = append(cands, cand{from, to, score, why})
 			}
 		}
@@ -136,22 +132,4 @@ func pathShape(p string) string {
 		}
 	}
 	return strings.Join(segs, "/")
-}
-
-// pathLikeness is the share of path segments (parameters as {}) two paths
-// have in common, position by position from both ends.
-func pathLikeness(a, b string) float64 {
-	x, y := strings.Split(pathShape(a), "/"), strings.Split(pathShape(b), "/")
-	same := 0
-	for i := 0; i < min(len(x), len(y)); i++ {
-		if x[i] == y[i] {
-			same++
-		}
-	}
-	for i := 1; i <= min(len(x), len(y)); i++ {
-		if x[len(x)-i] == y[len(y)-i] {
-			same++
-		}
-	}
-	return float64(same) / float64(len(x)+len(y))
 }

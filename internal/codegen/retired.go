@@ -289,3 +289,22 @@ func reconcile(active, old *namingTable, doc *openapi3.T, docOrder []opKey) *rec
 	}
 	return r
 }
+
+// notes says what reconcile did to fixes and retired names, besides moving
+// names with their operations, one line each; doc names the document.
+func (r *reconciliation) notes(doc string) []string {
+	var out []string
+	for _, t := range r.fixesGone {
+		out = append(out, fmt.Sprintf("fix `%s` does not apply to %s: kept in `%s`, listed as dormant in `%s`, skipped until the document has its target again", t, doc, overlayFile, retiredFile))
+	}
+	for _, t := range r.fixesBack {
+		out = append(out, fmt.Sprintf("fix `%s` applies again", t))
+	}
+	for _, s := range r.dropped {
+		out = append(out, "retired name given up: "+s)
+	}
+	for _, s := range r.blocked {
+		out = append(out, "retired name not restored: "+s)
+	}
+	return out
+}

@@ -95,7 +95,6 @@ func cmdUpdate(args []string) error {
 
 func runUpdate(o updateOptions) error {
 	at := func(rel string) string { return filepath.Join(o.Root, rel) }
-	start := time.Now()
 	// before is where the files stood before this update: the tree, or
 	// what an update that stopped for names kept.
 	before := at
@@ -215,8 +214,6 @@ func runUpdate(o updateOptions) error {
 	default:
 		rep.contract = "The contract module was left alone (the update was run without -contract)."
 	}
-	fmt.Fprintf(o.Log, "update-spec: compared and checked the documents in %s; go generate ./...\n", time.Since(start).Round(time.Millisecond))
-	start = time.Now()
 	if out, err := runGo(o.Root, o.Log, "generate", "./..."); err != nil {
 		rep.goAPI = "Not regenerated: `go generate ./...` failed:\n\n```\n" + tail(out, 30) + "```"
 		rep.verdict = "Not ready: `go generate ./...` fails (above). Fix the overlay or the generator, or back out with `" + backOut + "`."
@@ -227,24 +224,17 @@ func runUpdate(o updateOptions) error {
 		return err
 	}
 	rep.surface = diffSurface(string(oldSurface), string(newSurface))
-	fmt.Fprintf(o.Log, "update-spec: regenerated in %s; go build ./...\n", time.Since(start).Round(time.Millisecond))
-	start = time.Now()
 	if out, err := runGo(o.Root, o.Log, "build", "./..."); err != nil {
 		rep.goAPI = "Regenerated, but `go build ./...` fails: hand-written code uses what changed:\n\n```\n" + tail(out, 30) + "```"
 		rep.verdict = "Not ready: `go build ./...` fails (above): change the hand-written code that uses what the document removed, or back out with `" + backOut + "`."
 		return finish(fmt.Errorf("go build ./...: %w", err))
 	}
-	fmt.Fprintf(o.Log, "update-spec: built in %s; go vet ./... (compiles the tests)\n", time.Since(start).Round(time.Millisecond))
-	start = time.Now()
-	if out, err := runGo(o.Root, o.Log, "vet", "./..."); err != nil {
+	if out, err := runGo(o.Root, o.Log, "vet", "./..."); err != nil { // vet compiles the tests too
 		rep.tests = brokenPackages(out)
 	}
 	// The fast tests run even where vet failed: go test reports the
 	// packages that do not build, and runs the others.
-	fmt.Fprintf(o.Log, "update-spec: vetted in %s; go test %s\n", time.Since(start).Round(time.Millisecond), strings.Join(fastPackages, " "))
-	start = time.Now()
 	runFastTests(o.Root, o.Log, rep)
-	fmt.Fprintf(o.Log, "update-spec: tested in %s\n", time.Since(start).Round(time.Millisecond))
 	if n := len(rep.tests) + len(rep.failing); n > 0 {
 		rep.verdict = fmt.Sprintf("Not ready: %d packages do not vet or build their tests, and tests fail in %d (under Tests): change the tests or the hand-written code that relies on what the document changed, or back out with `%s`.",
 			len(rep.tests), len(rep.failing), backOut)
@@ -300,17 +290,8 @@ func runNames(root string, out io.Writer) error {
 	for _, k := range r.retiredNow {
 		fmt.Fprintf(out, "retired to %s: %s %s\n", retiredFile, k, r.retired.names[k].OperationID)
 	}
-	for _, s := range r.dropped {
-		fmt.Fprintf(out, "dropped from %s: %s\n", retiredFile, s)
-	}
-	for _, s := range r.blocked {
-		fmt.Fprintf(out, "not restored: %s\n", s)
-	}
-	for _, t := range r.fixesGone {
-		fmt.Fprintf(out, "fix now dormant (its target is not in %s): %s\n", specFile, t)
-	}
-	for _, t := range r.fixesBack {
-		fmt.Fprintf(out, "fix applies again: %s\n", t)
+	for _, n := range r.notes(specFile) {
+		fmt.Fprintln(out, n)
 	}
 	if len(r.unnamed) > 0 {
 		var b strings.Builder
@@ -440,8 +421,9 @@ func renderVersion(path string, v specVersion) ([]byte, error) {
 
 // runGo runs the go command in dir and returns its output. The output of a
 // success goes to log; that of a failure only back to the caller, whose
-// report shows it, so it is printed once.
+// report shows it, so it is printed once. Log also gets how long it took.
 func runGo(dir string, log io.Writer, args ...string) (string, error) {
+	start := time.Now()
 	var buf bytes.Buffer
 	cmd := exec.CommandContext(context.Background(), "go", args...)
 	cmd.Dir = dir
@@ -451,6 +433,11 @@ func runGo(dir string, log io.Writer, args ...string) (string, error) {
 	if err == nil {
 		_, _ = log.Write(buf.Bytes())
 	}
+	outcome := "done"
+	if err != nil {
+		outcome = "failed"
+	}
+	fmt.Fprintf(log, "update-spec: go %s: %s in %s\n", strings.Join(args, " "), outcome, time.Since(start).Round(time.Millisecond))
 	return buf.String(), err
 }
 
@@ -459,7 +446,7 @@ func runGo(dir string, log io.Writer, args ...string) (string, error) {
 // those of api's low-level client that only belong to one operation:
 // identifiers named after an operation (ListPeersResponse, NewListPeersRequest,
 // ListPeersParams) and the generated clients' methods.
-func splitLowLevel(groups []surfaceGroup, ops map[opKey]name) (callers, lowLevel []surfaceGroup) {
+func splitLowLevel(groups []surfaceGroup, ops map[opKey]name) (callers []string, lowLevel int) {
 	perOperation := func(id string) bool {
 		if strings.HasPrefix(strings.TrimLeft(id, "(*"), "Client") {
 			return true // a method of Client, ClientWithResponses or their interfaces
@@ -478,9 +465,9 @@ func splitLowLevel(groups []surfaceGroup, ops map[opKey]name) (callers, lowLevel
 		pkg, rest, _ := strings.Cut(g.key, ": ")
 		_, id, _ := strings.Cut(rest, " ")
 		if pkg == "api" && perOperation(id) {
-			lowLevel = append(lowLevel, g)
+			lowLevel++
 		} else {
-			callers = append(callers, g)
+			callers = append(callers, g.String())
 		}
 	}
 	return callers, lowLevel
@@ -673,8 +660,12 @@ func newReport(from, to specVersion, date time.Time, oldDoc, newDoc *openapi3.T,
 
 func short(s string, n int) string { return s[:min(n, len(s))] }
 
+// goNames is ": `ListPeers` (`c.Peers.List`)", or "" for no name.
 func goNames(n name) string {
-	return fmt.Sprintf("`%s` (`c.%s.%s`)", n.OperationID, n.Service, n.Method)
+	if n.OperationID == "" {
+		return ""
+	}
+	return fmt.Sprintf(": `%s` (`c.%s.%s`)", n.OperationID, n.Service, n.Method)
 }
 
 // markdown renders the report as a SPEC_CHANGES.md entry.
@@ -687,115 +678,82 @@ func (r *report) markdown() string {
 	if r.same {
 		p("\nThe document did not change.\n")
 	}
-	section := func(title string, n int) { p("\n### %s (%d)\n\n", title, n) }
-	if len(r.removed) > 0 {
-		section("Operations removed", len(r.removed))
-		p("Their names are kept in `%s` and come back with the operations.\n\n", retiredFile)
-		for _, k := range r.removed {
-			if n, ok := r.oldNames[k]; ok {
-				p("- `%s`: %s\n", k, goNames(n))
-			} else {
-				p("- `%s`\n", k)
+	// list writes a section of items, or nothing if there are none.
+	list := func(title, intro string, items []string) {
+		if len(items) > 0 {
+			p("\n### %s (%d)\n\n%s", title, len(items), intro)
+			for _, it := range items {
+				p("- %s\n", it)
 			}
 		}
 	}
-	if len(r.added) > 0 {
-		section("Operations added", len(r.added))
-		for _, k := range r.added {
-			switch n, ok := r.rec.active.names[k]; {
-			case ok && slices.Contains(r.rec.restored, k):
-				p("- `%s`: %s, the name it had before (restored from `%s`)\n", k, goNames(n), retiredFile)
-			case ok:
-				p("- `%s`: %s\n", k, goNames(n))
-			default:
-				p("- `%s`: no name yet\n", k)
-			}
+	var removed, added, renames []string
+	for _, k := range r.removed {
+		removed = append(removed, fmt.Sprintf("`%s`%s", k, goNames(r.oldNames[k])))
+	}
+	for _, k := range r.added {
+		switch n, ok := r.rec.active.names[k]; {
+		case ok && slices.Contains(r.rec.restored, k):
+			added = append(added, fmt.Sprintf("`%s`%s, the name it had before (restored from `%s`)", k, goNames(n), retiredFile))
+		case ok:
+			added = append(added, fmt.Sprintf("`%s`%s", k, goNames(n)))
+		default:
+			added = append(added, fmt.Sprintf("`%s`: no name yet", k))
 		}
 	}
+	for _, s := range r.renames {
+		renames = append(renames, fmt.Sprintf("`%s` → `%s` (%s). To keep its Go names%s, use this entry instead of the suggestion above:\n\n  ```yaml\n%s\n  ```",
+			s.from, s.to, s.why, goNames(s.name), indent(entryText(s.to, s.name), "  ")))
+	}
+	list("Operations removed", fmt.Sprintf("Their names are kept in `%s` and come back with the operations.\n\n", retiredFile), removed)
+	list("Operations added", "", added)
 	if len(r.rec.unnamed) > 0 {
-		section("Operations that need a name", len(r.rec.unnamed))
+		p("\n### Operations that need a name (%d)\n\n", len(r.rec.unnamed))
 		p("Generation fails until every operation has a name. Paste these entries into the naming section of `%s`, change the names as you see fit, then run `make update-spec-continue`, which puts them in their place and finishes this update:\n\n```yaml\n", overlayFile)
 		for _, k := range r.rec.unnamed {
 			p("%s\n", suggestEntry(k, r.newOps[k], r.rec.active.names))
 		}
 		p("```\n")
 	}
-	if len(r.renames) > 0 {
-		section("Possible renames", len(r.renames))
-		for _, s := range r.renames {
-			p("- `%s` → `%s` (%s). To keep the Go name %s, use this entry instead of the suggestion above:\n\n  ```yaml\n%s\n  ```\n",
-				s.from, s.to, s.why, goNames(s.name), indent(entryText(s.to, s.name), "  "))
-		}
-	}
-	list := func(title string, items []string) {
-		if len(items) > 0 {
-			section(title, len(items))
-			for _, it := range items {
-				p("- %s\n", it)
-			}
-		}
-	}
-	if len(r.changes) > 0 {
-		section("Changes to the document", len(r.changes))
-		p("In oasdiff's words, each with the operations it concerns; %d break programs that call the API.\n\n", r.breaking)
-		for _, c := range r.changes {
-			p("- %s\n", c)
-		}
-	}
-
-	var naming []string
-	for _, t := range r.rec.fixesGone {
-		naming = append(naming, fmt.Sprintf("fix `%s` does not apply to %s: kept in `%s`, listed as dormant in `%s`, skipped until the document has its target again", t, r.to.Version, overlayFile, retiredFile))
-	}
-	for _, t := range r.rec.fixesBack {
-		naming = append(naming, fmt.Sprintf("fix `%s` applies again", t))
-	}
-	for _, s := range r.rec.dropped {
-		naming = append(naming, "retired name given up: "+s)
-	}
-	for _, s := range r.rec.blocked {
-		naming = append(naming, "retired name not restored: "+s)
-	}
-	list("Names and fixes", naming)
+	list("Possible renames", "", renames)
+	list("Changes to the document", fmt.Sprintf("In oasdiff's words, each with the operations it concerns; %d break programs that call the API.\n\n", r.breaking), r.changes)
+	list("Names and fixes", "", r.rec.notes(r.to.Version))
 
 	p("\n### Go API (`%s`)\n\n", surfaceFile)
 	if r.goAPI != "" {
 		p("%s\n\n", r.goAPI)
 	}
-	if s := r.surface; s != nil {
-		if s.empty() {
-			p("No exported identifier of `api` or `netbird` changed.\n")
-		} else {
-			p("%d identifiers removed and %d changed (these break programs that use them), %d added.\n", s.nRemoved, len(s.changed), s.nAdded)
-			if len(s.removed) > 0 {
-				callers, lowLevel := splitLowLevel(s.removed, r.oldNames)
-				p("\nRemoved, service methods first, then models, fields and enums:\n\n")
-				for _, it := range callers {
-					p("- %s\n", it)
-				}
-				if len(lowLevel) > 0 {
-					p("- and %d identifiers of `api`'s low-level client for the removed operations (request builders, response wrappers, parameter types, client methods)\n", len(lowLevel))
-				}
-			}
-			if len(s.changed) > 0 {
-				p("\nChanged:\n\n")
-				for _, c := range s.changed {
-					p("- `%s`\n  → `%s`\n", c[0], c[1])
-				}
-			}
-			if len(s.added) > 0 {
-				p("\nAdded:\n\n")
-				for _, it := range s.added {
-					p("- %s\n", it)
-				}
+	sub := func(intro string, items []string) {
+		if len(items) > 0 {
+			p("\n%s\n\n", intro)
+			for _, it := range items {
+				p("- %s\n", it)
 			}
 		}
-	} else if r.goAPI == "" {
-		p("Not compared.\n")
 	}
-	list("Tests that no longer compile", r.tests)
-	list("Tests that fail", r.failing)
-	list("Tests that failed once and passed when run again (the machine's load, not the update)", r.flaky)
+	switch s := r.surface; {
+	case s == nil && r.goAPI == "":
+		p("Not compared.\n")
+	case s == nil:
+	case s.empty():
+		p("No exported identifier of `api` or `netbird` changed.\n")
+	default:
+		p("%d identifiers removed and %d changed (these break programs that use them), %d added.\n", s.nRemoved, len(s.changed), s.nAdded)
+		callers, lowLevel := splitLowLevel(s.removed, r.oldNames)
+		if lowLevel > 0 {
+			callers = append(callers, fmt.Sprintf("and %d identifiers of `api`'s low-level client for the removed operations (request builders, response wrappers, parameter types, client methods)", lowLevel))
+		}
+		var changed []string
+		for _, c := range s.changed {
+			changed = append(changed, fmt.Sprintf("`%s`\n  → `%s`", c[0], c[1]))
+		}
+		sub("Removed (models, fields and enums of `api`, then the services of `netbird`):", callers)
+		sub("Changed:", changed)
+		sub("Added:", s.added)
+	}
+	list("Tests that no longer compile", "", r.tests)
+	list("Tests that fail", "", r.failing)
+	list("Tests that failed once and passed when run again (the machine's load, not the update)", "", r.flaky)
 	if r.contract != "" {
 		p("\n### The real server (`contract/`)\n\n%s\n", r.contract)
 	}
