@@ -37,10 +37,11 @@ update-spec:
 update-spec-continue:
 	go run ./internal/codegen update -continue
 
-## names: put the naming table in its canonical layout and retire or restore
-## names to match openapi.yaml (after adding names by hand)
+## names: after editing internal/codegen/overlay.yaml by hand: put the naming
+## table in its canonical layout, retire or restore names and fixes to match
+## openapi.yaml, then regenerate and check as an update does
 names:
-	go run ./internal/codegen names
+	go run ./internal/codegen update -continue
 
 ## test: the test suite, as CI runs it
 test:

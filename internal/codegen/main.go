@@ -19,10 +19,10 @@
 //
 // Each step fails with a message that says what to change.
 //
-// Two subcommands maintain the inputs (see update.go and retired.go):
+// One subcommand maintains the inputs (see update.go and retired.go):
 //
 //	codegen update -spec <path or URL> -version <vX.Y.Z> [-commit <id>]   (make update-spec)
-//	codegen names                                                         (make names)
+//	codegen update -continue                   (make update-spec-continue, make names)
 package main
 
 import (
@@ -31,7 +31,6 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"go/format"
 	"os"
@@ -40,9 +39,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
-	"go.yaml.in/yaml/v3"
+	"gopkg.in/yaml.v3"
 
 	"github.com/netbird-go/netbird/internal/spec"
 )
@@ -56,26 +54,17 @@ type paths struct {
 }
 
 func main() {
-	if len(os.Args) > 1 && (os.Args[1] == "update" || os.Args[1] == "names") {
-		cmd := map[string]func([]string) error{"update": cmdUpdate, "names": cmdNames}[os.Args[1]]
-		if err := cmd(os.Args[2:]); err != nil {
-			fmt.Fprintf(os.Stderr, "codegen %s: %v\n", os.Args[1], err)
-			os.Exit(1)
-		}
-		return
+	var err error
+	switch cmd := append(os.Args[1:], "")[0]; cmd {
+	case "update":
+		err = cmdUpdate(os.Args[2:])
+	case "":
+		err = run(paths{Spec: specFile, Version: versionFile, Overlay: overlayFile, Retired: retiredFile, API: "api", Root: ".",
+			Surface: surfaceFile, Embedded: "internal/spec/openapi.gen.json", Readme: "README.md"})
+	default:
+		err = fmt.Errorf("unknown command %q: want update, or none to generate", cmd)
 	}
-	p := paths{}
-	flag.StringVar(&p.Spec, "spec", "openapi.yaml", "the vendored OpenAPI document")
-	flag.StringVar(&p.Version, "version", "openapi.version", "the record of where the document came from")
-	flag.StringVar(&p.Overlay, "overlay", "internal/codegen/overlay.yaml", "the naming table (an OpenAPI Overlay)")
-	flag.StringVar(&p.Retired, "retired", "internal/codegen/retired.yaml", "the retired names and dormant fixes")
-	flag.StringVar(&p.API, "api", "api", "output directory of package api")
-	flag.StringVar(&p.Root, "root", ".", "directory of the root package netbird")
-	flag.StringVar(&p.Surface, "surface", "api_surface.txt", "the API-surface listing to write")
-	flag.StringVar(&p.Embedded, "embedded", "internal/spec/openapi.gen.json", "where to write the named, fixed document as JSON")
-	flag.StringVar(&p.Readme, "readme", "README.md", "the README whose compatibility line names the spec version")
-	flag.Parse()
-	if err := run(p); err != nil {
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "codegen:", err)
 		os.Exit(1)
 	}
@@ -94,9 +83,9 @@ func run(p paths) error {
 		return fmt.Errorf("%s has sha256 %x but %s records %s: update the record (make update-spec) rather than editing the document",
 			p.Spec, sum, p.Version, ver.SHA256)
 	}
-	doc, err := openapi3.NewLoader().LoadFromFile(p.Spec)
+	doc, err := loadDoc(raw, p.Spec)
 	if err != nil {
-		return fmt.Errorf("%s is not a readable OpenAPI document: %w", p.Spec, err)
+		return err
 	}
 	table, err := readNamingTable(p.Overlay)
 	if err != nil {
@@ -122,8 +111,9 @@ func run(p paths) error {
 		fmt.Fprintf(os.Stderr, "codegen: note: %d fixes of %s do not apply to this release of the document and are skipped (dormant in %s): %s\n",
 			len(dormant), p.Overlay, p.Retired, strings.Join(dormant, ", "))
 	}
-	if err := validate(named, p); err != nil {
-		return err
+	// kin-openapi's checks, less what spec.Validate lets pass.
+	if err := spec.Validate(named); err != nil {
+		return fmt.Errorf("%s (with the fixes in %s) is not a valid OpenAPI document: %w", p.Spec, p.Overlay, err)
 	}
 	if err := os.MkdirAll(p.API, 0o755); err != nil {
 		return err
@@ -164,16 +154,11 @@ func run(p paths) error {
 	if p.Embedded != "" {
 		// The named and fixed document, for netbirdtest and the tests: they
 		// validate against exactly what the client was generated from.
-		b, err := named.MarshalJSON()
+		b, err := json.MarshalIndent(named, "", " ")
 		if err != nil {
 			return err
 		}
-		var indented bytes.Buffer
-		if err := json.Indent(&indented, b, "", " "); err != nil {
-			return err
-		}
-		indented.WriteByte('\n')
-		if err := writeFile(p.Embedded, indented.Bytes()); err != nil {
+		if err := writeFile(p.Embedded, append(b, '\n')); err != nil {
 			return err
 		}
 	}
@@ -233,15 +218,6 @@ func oapiConfig(gen codegen.GenerateOptions) codegen.Configuration {
 	}
 }
 
-// validate checks the document, with the overlay's fixes applied, with
-// kin-openapi (see spec.Validate for what it lets pass).
-func validate(doc *openapi3.T, p paths) error {
-	if err := spec.Validate(doc); err != nil {
-		return fmt.Errorf("%s (with the fixes in %s) is not a valid OpenAPI document: %w", p.Spec, p.Overlay, err)
-	}
-	return nil
-}
-
 // writeFile writes b to path unless the file holds b already (keeping its
 // modification time), keeping the file's mode.
 func writeFile(path string, b []byte) error {
@@ -271,12 +247,9 @@ func writeGo(path string, src []byte) error {
 const header = "// Code generated by internal/codegen from openapi.yaml. DO NOT EDIT.\n\n"
 
 func specVersionFile(v specVersion) []byte {
-	var b strings.Builder
-	b.WriteString(header)
-	b.WriteString("package api\n\n")
-	fmt.Fprintf(&b, "// SpecVersion is the NetBird release whose OpenAPI document this package was generated from.\nconst SpecVersion = %q\n\n", v.Version)
-	fmt.Fprintf(&b, "// SpecCommit is the NetBird repository commit of that document.\nconst SpecCommit = %q\n", v.Commit)
-	return []byte(b.String())
+	return fmt.Appendf([]byte(header), "package api\n\n"+
+		"// SpecVersion is the NetBird release whose OpenAPI document this package was generated from.\nconst SpecVersion = %q\n\n"+
+		"// SpecCommit is the NetBird repository commit of that document.\nconst SpecCommit = %q\n", v.Version, v.Commit)
 }
 
 // specVersion is the record in openapi.version: where openapi.yaml came from.

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -11,7 +10,7 @@ import (
 	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"go.yaml.in/yaml/v3"
+	"github.com/speakeasy-api/openapi/overlay"
 )
 
 // name is one entry of the naming table: the Go names of one operation.
@@ -45,30 +44,18 @@ var namingTarget = regexp.MustCompile(`^\$\.paths\['([^']+)'\]\.(get|put|post|de
 var goIdent = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
 
 func readNamingTable(path string) (*namingTable, error) {
-	b, err := os.ReadFile(path)
+	ov, err := overlay.Parse(path)
 	if err != nil {
-		return nil, err
-	}
-	var ov struct {
-		Actions []rawAction `yaml:"actions"`
-	}
-	if err := yaml.Unmarshal(b, &ov); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	t := &namingTable{file: path, names: map[opKey]name{}}
 	return t, t.add(ov.Actions, false)
 }
 
-// rawAction is an overlay action as the naming table reads it.
-type rawAction struct {
-	Target string    `yaml:"target"`
-	Update yaml.Node `yaml:"update"`
-}
-
 // add decodes the naming entries among actions into t. Other actions are
 // fixes to the document and are skipped, unless onlyNames is set (the
 // retired names hold nothing else).
-func (t *namingTable) add(actions []rawAction, onlyNames bool) error {
+func (t *namingTable) add(actions []overlay.Action, onlyNames bool) error {
 	var errs []error
 	for _, a := range actions {
 		m := namingTarget.FindStringSubmatch(a.Target)
@@ -92,10 +79,16 @@ func (t *namingTable) add(actions []rawAction, onlyNames bool) error {
 		if _, dup := t.names[k]; dup {
 			errs = append(errs, fmt.Errorf("%s: %s is named twice", t.file, k))
 		}
-		t.names[k] = n
-		t.order = append(t.order, k)
+		t.put(k, n)
 	}
 	return errors.Join(errs...)
+}
+
+func (t *namingTable) put(k opKey, n name) {
+	if _, ok := t.names[k]; !ok {
+		t.order = append(t.order, k)
+	}
+	t.names[k] = n
 }
 
 // check compares the table with the document: every operation must have
@@ -113,7 +106,7 @@ func (t *namingTable) check(doc *openapi3.T) error {
 					errs = append(errs, fmt.Errorf("%s has no name in %s, but %s keeps the name it had before: run `make names` to restore it:\n%s", k, t.file, t.retiredFile, entryText(k, old)))
 					continue
 				}
-				errs = append(errs, fmt.Errorf("%s has no name in %s; add:\n%s", k, t.file, suggestEntry(k, op, t.names)))
+				errs = append(errs, fmt.Errorf("%s has no name in %s; add:\n%s", k, t.file, suggestEntry(k, op, t)))
 			}
 		}
 	}
@@ -138,23 +131,29 @@ func (t *namingTable) check(doc *openapi3.T) error {
 	return errors.Join(errs...)
 }
 
+// user returns the operation, other than k, whose entry uses one of the
+// names of n.
+func (t *namingTable) user(n name, k opKey) (opKey, bool) {
+	for _, other := range t.order {
+		m := t.names[other]
+		if other != k && (m.OperationID == n.OperationID || m.Service == n.Service && m.Method == n.Method) {
+			return other, true
+		}
+	}
+	return opKey{}, false
+}
+
 // suggestEntry proposes a naming-table entry for an operation that has none,
 // with names that no entry of taken (the table it joins) already uses.
-func suggestEntry(k opKey, op *openapi3.Operation, taken map[opKey]name) string {
-	n := suggestName(k, op)
-	used := func(n name) bool {
-		for other, m := range taken {
-			if other != k && (m.OperationID == n.OperationID || m.Service == n.Service && m.Method == n.Method) {
-				return true
-			}
+func suggestEntry(k opKey, op *openapi3.Operation, taken *namingTable) string {
+	base := suggestName(k, op)
+	n := base
+	for i := 2; ; i++ { // a clash the maintainer renames anyway; keep it valid
+		if _, used := taken.user(n, k); !used {
+			return entryText(k, n)
 		}
-		return false
-	}
-	for i := 2; used(n); i++ { // a clash the maintainer renames anyway; keep it valid
-		base := suggestName(k, op)
 		n.OperationID, n.Method = base.OperationID+strconv.Itoa(i), base.Method+strconv.Itoa(i)
 	}
-	return entryText(k, n)
 }
 
 // entryText is one naming-table entry as overlay.yaml and retired.yaml

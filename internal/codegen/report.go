@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -81,41 +82,33 @@ type renameSuggestion struct {
 func suggestRenames(removed []opKey, oldOps map[opKey]*openapi3.Operation, oldNames map[opKey]name,
 	unnamed []opKey, newOps map[opKey]*openapi3.Operation) []renameSuggestion {
 	type cand struct {
-		from, to opKey
-		score    int
-		why      []string
+		renameSuggestion
+		score int
 	}
 	var cands []cand
 	for _, from := range removed {
-		if _, named := oldNames[from]; !named {
-			continue
-		}
 		for _, to := range unnamed {
-			if from.Method != to.Method {
-				continue
-			}
 			a, b := oldOps[from], newOps[to]
 			score, why := 0, []string(nil)
-			if pathShape(from.Path) == pathShape(to.Path) {
+			if pathParam.ReplaceAllString(from.Path, "{}") == pathParam.ReplaceAllString(to.Path, "{}") {
 				score, why = score+3, append(why, "the same path but for parameter names")
 			}
 			if a != nil && b != nil && a.Summary != "" && strings.EqualFold(a.Summary, b.Summary) {
 				score, why = score+2, append(why, fmt.Sprintf("the same summary %q", b.Summary))
 			}
-			if score > 0 {
-				cands = append(cands, cand{from, to, score, why})
+			if n, named := oldNames[from]; named && from.Method == to.Method && score > 0 {
+				cands = append(cands, cand{renameSuggestion{from, to, n, strings.Join(why, ", ")}, score})
 			}
 		}
 	}
 	slices.SortStableFunc(cands, func(x, y cand) int { return cmp.Compare(y.score, x.score) })
 	var out []renameSuggestion
-	usedFrom, usedTo := map[opKey]bool{}, map[opKey]bool{}
+	used := map[opKey]bool{} // a removed operation, or an added one
 	for _, c := range cands {
-		if usedFrom[c.from] || usedTo[c.to] {
-			continue
+		if !used[c.from] && !used[c.to] {
+			used[c.from], used[c.to] = true, true
+			out = append(out, c.renameSuggestion)
 		}
-		usedFrom[c.from], usedTo[c.to] = true, true
-		out = append(out, renameSuggestion{c.from, c.to, oldNames[c.from], strings.Join(c.why, ", ")})
 	}
 	slices.SortFunc(out, func(x, y renameSuggestion) int {
 		return cmp.Or(strings.Compare(x.to.Path, y.to.Path), methodRank(x.to.Method)-methodRank(y.to.Method))
@@ -123,13 +116,5 @@ func suggestRenames(removed []opKey, oldOps map[opKey]*openapi3.Operation, oldNa
 	return out
 }
 
-// pathShape is a path with its parameter names left out: /api/peers/{}.
-func pathShape(p string) string {
-	segs := strings.Split(p, "/")
-	for i, s := range segs {
-		if strings.HasPrefix(s, "{") {
-			segs[i] = "{}"
-		}
-	}
-	return strings.Join(segs, "/")
-}
+// pathParam matches a path parameter: /api/peers/{peerId}.
+var pathParam = regexp.MustCompile(`\{[^}]*\}`)

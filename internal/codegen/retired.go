@@ -10,7 +10,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"go.yaml.in/yaml/v3"
+	"github.com/speakeasy-api/openapi/overlay"
+	"gopkg.in/yaml.v3"
 )
 
 // Names are stable: an operation keeps its Go names for as long as its
@@ -40,8 +41,8 @@ func readRetired(path string) (*retired, error) {
 		return nil, err
 	}
 	var f struct {
-		Names   []rawAction `yaml:"names"`
-		Dormant []string    `yaml:"dormantFixes"`
+		Names   []overlay.Action `yaml:"names"`
+		Dormant []string         `yaml:"dormantFixes"`
 	}
 	if err := yaml.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -82,26 +83,12 @@ func (r *retired) render() []byte {
 			b.WriteByte('\n')
 		}
 	}
-	if len(r.dormant) == 0 {
-		b.WriteString("dormantFixes: []\n")
-	} else {
-		b.WriteString("dormantFixes:\n")
-		for _, t := range r.dormant {
-			fmt.Fprintf(&b, "  - %s\n", yamlScalar(t))
-		}
-	}
+	e := yaml.NewEncoder(&b)
+	e.SetIndent(2)
+	_ = e.Encode(struct { // a list of strings always encodes
+		Dormant []string `yaml:"dormantFixes"`
+	}{r.dormant})
 	return []byte(b.String())
-}
-
-// yamlScalar quotes s when YAML would not read it back as the same string.
-func yamlScalar(s string) string {
-	var back string
-	if err := yaml.Unmarshal([]byte("v: "+s), &struct {
-		V *string `yaml:"v"`
-	}{&back}); err == nil && back == s {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
 var methodOrder = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
@@ -112,10 +99,7 @@ func methodRank(m string) int { return slices.Index(methodOrder, m) }
 // and including "actions:"), the naming section, and the fixes, from the
 // "# Fixes to the document." line to the end. Header and fixes are kept
 // verbatim; the naming section is written from the naming table.
-type overlayLayout struct {
-	header, fixes []byte
-	entries       []opKey // the naming section's entries, as written
-}
+type overlayLayout struct{ header, fixes []byte }
 
 const (
 	actionsLine = "actions:\n"
@@ -146,11 +130,10 @@ func readOverlayLayout(path string, b []byte) (*overlayLayout, error) {
 		switch {
 		case line == "" || groupLine.MatchString(line):
 		case entryTargetLine.MatchString(line):
-			m := namingTarget.FindStringSubmatch(entryTargetLine.FindStringSubmatch(line)[1])
-			if m == nil || n+1 == len(lines) || !entryUpdateLine.MatchString(lines[n+1]) {
+			target := entryTargetLine.FindStringSubmatch(line)[1]
+			if !namingTarget.MatchString(target) || n+1 == len(lines) || !entryUpdateLine.MatchString(lines[n+1]) {
 				return nil, fmt.Errorf("%s:%d: a naming entry is these two lines, keys in this order:\n%s", path, line0+n, entryText(opKey{"GET", "/api/example"}, name{"ListExamples", "Examples", "List"}))
 			}
-			l.entries = append(l.entries, opKey{strings.ToUpper(m[2]), m[1]})
 			n++
 		default:
 			return nil, fmt.Errorf("%s:%d: %q: the naming section holds only naming entries and \"# Service\" lines, and is rewritten by `make names`; fixes and their comments go below %q",
@@ -238,28 +221,13 @@ func reconcile(active, old *namingTable, doc *openapi3.T, docOrder []opKey) *rec
 	for _, k := range docOrder {
 		r.opsByKey[k] = doc.Paths.Value(k.Path).GetOperation(k.Method)
 	}
-	put := func(t *namingTable, k opKey, n name) {
-		if _, ok := t.names[k]; !ok {
-			t.order = append(t.order, k)
-		}
-		t.names[k] = n
-	}
 	for _, k := range active.order {
 		if r.opsByKey[k] != nil {
-			put(r.active, k, active.names[k])
+			r.active.put(k, active.names[k])
 		} else {
-			put(r.retired, k, active.names[k])
+			r.retired.put(k, active.names[k])
 			r.retiredNow = append(r.retiredNow, k)
 		}
-	}
-	used := func(n name, except opKey) (opKey, bool) {
-		for _, k := range r.active.order {
-			m := r.active.names[k]
-			if k != except && (m.OperationID == n.OperationID || m.Service+"."+m.Method == n.Service+"."+n.Method) {
-				return k, true
-			}
-		}
-		return opKey{}, false
 	}
 	for _, k := range old.order {
 		n := old.names[k]
@@ -267,19 +235,19 @@ func reconcile(active, old *namingTable, doc *openapi3.T, docOrder []opKey) *rec
 		case named:
 			r.dropped = append(r.dropped, fmt.Sprintf("%s (%s): overlay.yaml names the operation", k, n.OperationID))
 		case r.opsByKey[k] != nil:
-			if other, taken := used(n, k); taken {
-				put(r.retired, k, n)
+			if other, taken := r.active.user(n, k); taken {
+				r.retired.put(k, n)
 				r.blocked = append(r.blocked, fmt.Sprintf("%s keeps %s (%s.%s) in retired.yaml: %s uses that name now; give one of them another name", k, n.OperationID, n.Service, n.Method, other))
 				continue
 			}
-			put(r.active, k, n)
+			r.active.put(k, n)
 			r.restored = append(r.restored, k)
 		default:
-			if other, taken := used(n, k); taken {
+			if other, taken := r.active.user(n, k); taken {
 				r.dropped = append(r.dropped, fmt.Sprintf("%s (%s): the name moved to %s", k, n.OperationID, other))
 				continue
 			}
-			put(r.retired, k, n)
+			r.retired.put(k, n)
 		}
 	}
 	for _, k := range docOrder {
@@ -290,10 +258,19 @@ func reconcile(active, old *namingTable, doc *openapi3.T, docOrder []opKey) *rec
 	return r
 }
 
-// notes says what reconcile did to fixes and retired names, besides moving
-// names with their operations, one line each; doc names the document.
-func (r *reconciliation) notes(doc string) []string {
+// notes says what reconcile did to fixes and retired names, one line
+// each; doc names the document. Names that moved with their operations
+// are left out unless moves is set (the report lists those operations).
+func (r *reconciliation) notes(doc string, moves bool) []string {
 	var out []string
+	if moves {
+		for _, k := range r.restored {
+			out = append(out, fmt.Sprintf("name restored from `%s`: `%s` %s", retiredFile, k, r.active.names[k].OperationID))
+		}
+		for _, k := range r.retiredNow {
+			out = append(out, fmt.Sprintf("name retired to `%s`: `%s` %s", retiredFile, k, r.retired.names[k].OperationID))
+		}
+	}
 	for _, t := range r.fixesGone {
 		out = append(out, fmt.Sprintf("fix `%s` does not apply to %s: kept in `%s`, listed as dormant in `%s`, skipped until the document has its target again", t, doc, overlayFile, retiredFile))
 	}

@@ -8,9 +8,9 @@ import (
 	"go/parser"
 	"go/printer"
 	"go/token"
+	"maps"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"text/template"
 
@@ -37,6 +37,7 @@ type operation struct {
 	Summary, Description, DocsURL string
 	CloudOnly, Experimental       bool
 	Deprecated                    bool
+	BodyValidated                 bool   // the body type has a generated Validate method
 	Args                          []arg  // as api.New<ID>Request takes them, after the server URL
 	Result                        string // Go type returned with the error; "" for none
 	Decode                        string // "json", "bytes" or "none"
@@ -48,10 +49,9 @@ type operation struct {
 }
 
 type arg struct {
-	Name, Type  string
-	IsBody      bool
-	IsPath      bool // a string path parameter: checked before sending
-	HasValidate bool // the body type has a generated Validate method
+	Name, Type string
+	IsBody     bool
+	IsPath     bool // a string path parameter: checked before sending
 }
 
 // paging describes a page-numbered list operation: params with a Page
@@ -72,9 +72,6 @@ func writeServices(path string, doc *openapi3.T, pkg *apiPackage) error {
 	tmpl, err := template.New("services").Funcs(template.FuncMap{
 		"comment": comment,
 		"join":    strings.Join,
-		"bodyValidated": func(o *operation) bool {
-			return slices.ContainsFunc(o.Args, func(a arg) bool { return a.IsBody && a.HasValidate })
-		},
 	}).Parse(servicesTemplate)
 	if err != nil {
 		return err
@@ -179,8 +176,6 @@ func (p *apiPackage) qualified(e ast.Expr) string {
 		return "[]" + p.qualified(t.Elt)
 	case *ast.MapType:
 		return "map[" + p.qualified(t.Key) + "]" + p.qualified(t.Value)
-	case *ast.SelectorExpr:
-		return p.src(t)
 	}
 	return p.src(e)
 }
@@ -232,13 +227,10 @@ func collectServices(doc *openapi3.T, pkg *apiPackage) ([]*service, error) {
 			s.Operations = append(s.Operations, o)
 		}
 	}
-	var out []*service
 	for _, s := range byName {
-		sort.Slice(s.Operations, func(i, j int) bool { return s.Operations[i].Method < s.Operations[j].Method })
-		out = append(out, s)
+		slices.SortFunc(s.Operations, func(a, b *operation) int { return strings.Compare(a.Method, b.Method) })
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
+	return slices.SortedFunc(maps.Values(byName), func(a, b *service) int { return strings.Compare(a.Name, b.Name) }), nil
 }
 
 func newOperation(method, path string, item *openapi3.PathItem, op *openapi3.Operation, tags map[string]*openapi3.Tag, pkg *apiPackage) (*operation, string, error) {
@@ -272,7 +264,7 @@ func newOperation(method, path string, item *openapi3.PathItem, op *openapi3.Ope
 			a := arg{Name: n.Name, Type: pkg.qualified(f.Type), IsBody: n.Name == "body"}
 			a.IsPath = !a.IsBody && n.Name != "params" && a.Type == "string"
 			if a.IsBody {
-				a.HasValidate = pkg.validates[strings.TrimPrefix(a.Type, "api.")]
+				o.BodyValidated = pkg.validates[strings.TrimPrefix(a.Type, "api.")]
 			}
 			o.Args = append(o.Args, a)
 		}

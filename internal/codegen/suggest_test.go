@@ -28,7 +28,8 @@ func TestSuggestedNames(t *testing.T) {
 		}
 	}
 	k := opKey{"POST", "/api/peers"}
-	taken := map[opKey]name{{"POST", "/api/peers/import"}: {"CreatePeer", "Peers", "Import"}}
+	imp := opKey{"POST", "/api/peers/import"}
+	taken := &namingTable{names: map[opKey]name{imp: {"CreatePeer", "Peers", "Import"}}, order: []opKey{imp}}
 	if got := suggestEntry(k, &openapi3.Operation{Tags: []string{"Peers"}}, taken); !strings.Contains(got, "operationId: CreatePeer2, x-go-service: Peers, x-go-method: Create2") {
 		t.Errorf("with CreatePeer taken, suggested:\n%s", got)
 	}

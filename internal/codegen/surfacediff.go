@@ -25,10 +25,6 @@ type surfaceGroup struct {
 	members []string // a type that stays: "field IPv6", "method List"
 }
 
-func (s *surfaceDiff) empty() bool {
-	return s.nRemoved == 0 && s.nAdded == 0 && len(s.changed) == 0
-}
-
 // surfaceEntry is one line of the listing, with the type it belongs to
 // ("api: type Peer") and its name as a member ("field Name") if it is a
 // field, a method or a constant of a type of the package.

@@ -66,8 +66,12 @@ type updateOptions struct {
 	Date            time.Time
 	Out             io.Writer // the report
 	Log             io.Writer // progress, and the output of the go command
-	Continue        bool      // finish an update that stopped for names (Spec, Version, Commit unset)
-	MoveContract    bool      // move the contract module to the new NetBird release (contract.go)
+	// Continue finishes an update that stopped for names, or with none
+	// pending takes the vendored document again: names and fixes are
+	// brought in step with it, and the tree regenerated and checked (make
+	// names). Spec, Version and Commit are unset.
+	Continue     bool
+	MoveContract bool // move the contract module to the new NetBird release (contract.go)
 }
 
 var (
@@ -82,13 +86,10 @@ func cmdUpdate(args []string) error {
 	fs.StringVar(&o.Spec, "spec", "", "the new NetBird OpenAPI document: a path or an http(s) URL")
 	fs.StringVar(&o.Version, "version", "", "the NetBird release of the document, e.g. v0.78.0")
 	fs.StringVar(&o.Commit, "commit", "unknown", "the NetBird repository commit of the document")
-	fs.BoolVar(&o.Continue, "continue", false, "finish the update that stopped for names, after pasting them")
+	fs.BoolVar(&o.Continue, "continue", false, "finish the update that stopped for names, after pasting them; with none, bring names and fixes in step with openapi.yaml")
 	fs.BoolVar(&o.MoveContract, "contract", true, "move the contract module to the new NetBird release, if the module proxy has it")
 	if err := fs.Parse(args); err != nil {
 		return err
-	}
-	if o.Commit == "" {
-		o.Commit = "unknown"
 	}
 	return runUpdate(o)
 }
@@ -99,9 +100,8 @@ func runUpdate(o updateOptions) error {
 	// what an update that stopped for names kept.
 	before := at
 	if o.Continue {
-		before = func(rel string) string { return filepath.Join(o.Root, pendingDir, filepath.Base(rel)) }
-		if _, err := os.Stat(before(specFile)); err != nil {
-			return fmt.Errorf("no update to continue (%s holds none): run make update-spec", pendingDir)
+		if _, err := os.Stat(filepath.Join(o.Root, pendingDir)); err == nil {
+			before = func(rel string) string { return filepath.Join(o.Root, pendingDir, filepath.Base(rel)) }
 		}
 		v, err := readVersion(at(versionFile))
 		if err != nil {
@@ -155,7 +155,7 @@ func runUpdate(o updateOptions) error {
 		if err != nil {
 			return err
 		}
-		plan.rec.fixesBack, plan.rec.fixesGone = diffDormant(ret.dormant, plan.rec.dormant)
+		plan.rec.fixesBack, plan.rec.fixesGone = without(ret.dormant, plan.rec.dormant), without(plan.rec.dormant, ret.dormant)
 	}
 	if err := checkNamed(newRaw, plan); err != nil {
 		return fmt.Errorf("%s with our names and fixes is not a valid OpenAPI document; nothing was changed:\n%w", o.Spec, err)
@@ -253,56 +253,6 @@ func runUpdate(o updateOptions) error {
 	return finish(nil)
 }
 
-// cmdNames brings overlay.yaml and retired.yaml in step with the vendored
-// openapi.yaml, in canonical layout (after names were added by hand).
-func cmdNames(args []string) error {
-	fs := flag.NewFlagSet("names", flag.ContinueOnError)
-	root := fs.String("root", ".", "the module root")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	return runNames(*root, os.Stdout)
-}
-
-func runNames(root string, out io.Writer) error {
-	raw, err := os.ReadFile(filepath.Join(root, specFile))
-	if err != nil {
-		return err
-	}
-	doc, err := loadDoc(raw, specFile)
-	if err != nil {
-		return err
-	}
-	plan, err := planNames(root, raw, doc)
-	if err != nil {
-		return err
-	}
-	if err := writeFile(filepath.Join(root, overlayFile), plan.overlay); err != nil {
-		return err
-	}
-	if err := writeFile(filepath.Join(root, retiredFile), plan.retired); err != nil {
-		return err
-	}
-	r := plan.rec
-	for _, k := range r.restored {
-		fmt.Fprintf(out, "restored from %s: %s %s\n", retiredFile, k, r.active.names[k].OperationID)
-	}
-	for _, k := range r.retiredNow {
-		fmt.Fprintf(out, "retired to %s: %s %s\n", retiredFile, k, r.retired.names[k].OperationID)
-	}
-	for _, n := range r.notes(specFile) {
-		fmt.Fprintln(out, n)
-	}
-	if len(r.unnamed) > 0 {
-		var b strings.Builder
-		for _, k := range r.unnamed {
-			b.WriteString(suggestEntry(k, r.opsByKey[k], r.active.names) + "\n")
-		}
-		return fmt.Errorf("%d operations have no name; add to %s:\n%s", len(r.unnamed), overlayFile, b.String())
-	}
-	return nil
-}
-
 // namesPlan is the naming table and retired file as a document needs them.
 type namesPlan struct {
 	before           *namingTable // overlay.yaml's entries before
@@ -324,10 +274,6 @@ func planNames(root string, raw []byte, doc *openapi3.T) (*namesPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Equal(layout.entries, table.order) {
-		return nil, fmt.Errorf("%s: the naming entries do not read the same as YAML and as lines; write each entry as two lines:\n%s",
-			ovPath, entryText(opKey{"GET", "/api/example"}, name{"ListExamples", "Examples", "List"}))
-	}
 	ret, err := readRetired(retPath)
 	if err != nil {
 		return nil, err
@@ -344,7 +290,7 @@ func planNames(root string, raw []byte, doc *openapi3.T) (*namesPlan, error) {
 	if rec.dormant, err = unmatchedFixes(ov, raw); err != nil {
 		return nil, fmt.Errorf("%s: %w", ovPath, err)
 	}
-	rec.fixesBack, rec.fixesGone = diffDormant(ret.dormant, rec.dormant)
+	rec.fixesBack, rec.fixesGone = without(ret.dormant, rec.dormant), without(rec.dormant, ret.dormant)
 	return &namesPlan{
 		before:  table,
 		rec:     rec,
@@ -433,11 +379,7 @@ func runGo(dir string, log io.Writer, args ...string) (string, error) {
 	if err == nil {
 		_, _ = log.Write(buf.Bytes())
 	}
-	outcome := "done"
-	if err != nil {
-		outcome = "failed"
-	}
-	fmt.Fprintf(log, "update-spec: go %s: %s in %s\n", strings.Join(args, " "), outcome, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(log, "update-spec: go %s took %s\n", strings.Join(args, " "), time.Since(start).Round(time.Millisecond))
 	return buf.String(), err
 }
 
@@ -488,20 +430,9 @@ func keepPending(root string, old map[string][]byte) error {
 	return nil
 }
 
-// diffDormant returns the fixes that apply again and those that stopped
-// applying, from the dormant fixes before and after.
-func diffDormant(before, after []string) (back, gone []string) {
-	for _, t := range before {
-		if !slices.Contains(after, t) {
-			back = append(back, t)
-		}
-	}
-	for _, t := range after {
-		if !slices.Contains(before, t) {
-			gone = append(gone, t)
-		}
-	}
-	return back, gone
+// without returns the items of a that b lacks.
+func without(a, b []string) []string {
+	return slices.DeleteFunc(slices.Clone(a), func(s string) bool { return slices.Contains(b, s) })
 }
 
 // backOut undoes an update: it only rewrites files git tracks.
@@ -678,14 +609,22 @@ func (r *report) markdown() string {
 	if r.same {
 		p("\nThe document did not change.\n")
 	}
-	// list writes a section of items, or nothing if there are none.
-	list := func(title, intro string, items []string) {
+	// sub writes items under head, list a section of them; either writes
+	// nothing if there are none.
+	sub := func(head string, items []string) {
 		if len(items) > 0 {
-			p("\n### %s (%d)\n\n%s", title, len(items), intro)
+			p("\n%s\n\n", head)
 			for _, it := range items {
 				p("- %s\n", it)
 			}
 		}
+	}
+	list := func(title, intro string, items []string) {
+		head := fmt.Sprintf("### %s (%d)", title, len(items))
+		if intro != "" {
+			head += "\n\n" + intro
+		}
+		sub(head, items)
 	}
 	var removed, added, renames []string
 	for _, k := range r.removed {
@@ -703,39 +642,31 @@ func (r *report) markdown() string {
 	}
 	for _, s := range r.renames {
 		renames = append(renames, fmt.Sprintf("`%s` → `%s` (%s). To keep its Go names%s, use this entry instead of the suggestion above:\n\n  ```yaml\n%s\n  ```",
-			s.from, s.to, s.why, goNames(s.name), indent(entryText(s.to, s.name), "  ")))
+			s.from, s.to, s.why, goNames(s.name), "  "+strings.ReplaceAll(entryText(s.to, s.name), "\n", "\n  ")))
 	}
-	list("Operations removed", fmt.Sprintf("Their names are kept in `%s` and come back with the operations.\n\n", retiredFile), removed)
+	list("Operations removed", fmt.Sprintf("Their names are kept in `%s` and come back with the operations.", retiredFile), removed)
 	list("Operations added", "", added)
 	if len(r.rec.unnamed) > 0 {
 		p("\n### Operations that need a name (%d)\n\n", len(r.rec.unnamed))
 		p("Generation fails until every operation has a name. Paste these entries into the naming section of `%s`, change the names as you see fit, then run `make update-spec-continue`, which puts them in their place and finishes this update:\n\n```yaml\n", overlayFile)
 		for _, k := range r.rec.unnamed {
-			p("%s\n", suggestEntry(k, r.newOps[k], r.rec.active.names))
+			p("%s\n", suggestEntry(k, r.newOps[k], r.rec.active))
 		}
 		p("```\n")
 	}
 	list("Possible renames", "", renames)
-	list("Changes to the document", fmt.Sprintf("In oasdiff's words, each with the operations it concerns; %d break programs that call the API.\n\n", r.breaking), r.changes)
-	list("Names and fixes", "", r.rec.notes(r.to.Version))
+	list("Changes to the document", fmt.Sprintf("In oasdiff's words, each with the operations it concerns; %d break programs that call the API.", r.breaking), r.changes)
+	list("Names and fixes", "", r.rec.notes(r.to.Version, r.same))
 
 	p("\n### Go API (`%s`)\n\n", surfaceFile)
 	if r.goAPI != "" {
 		p("%s\n\n", r.goAPI)
 	}
-	sub := func(intro string, items []string) {
-		if len(items) > 0 {
-			p("\n%s\n\n", intro)
-			for _, it := range items {
-				p("- %s\n", it)
-			}
-		}
-	}
 	switch s := r.surface; {
 	case s == nil && r.goAPI == "":
 		p("Not compared.\n")
 	case s == nil:
-	case s.empty():
+	case s.nRemoved+s.nAdded+len(s.changed) == 0:
 		p("No exported identifier of `api` or `netbird` changed.\n")
 	default:
 		p("%d identifiers removed and %d changed (these break programs that use them), %d added.\n", s.nRemoved, len(s.changed), s.nAdded)
@@ -763,10 +694,6 @@ func (r *report) markdown() string {
 	return b.String()
 }
 
-func indent(s, prefix string) string {
-	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
-}
-
 const changesHeader = `# Changes to NetBird's API document
 
 Each ` + "`make update-spec`" + ` that changes ` + "`openapi.yaml`" + ` adds an entry here, newest
@@ -790,22 +717,15 @@ func (r *report) record(changesPath string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	text := string(b)
-	if i := strings.Index(text, "\n## "); i >= 0 {
-		rest := text[i+1:]
-		// The entry of the same update, written when it stopped for names,
-		// is replaced: one update, one entry.
-		if strings.HasPrefix(rest, fmt.Sprintf("## %s → %s (", r.from.Version, r.to.Version)) {
-			if j := strings.Index(rest, "\n## "); j >= 0 {
-				rest = rest[j+1:]
-			} else {
-				rest = ""
-			}
-		}
-		text = text[:i+1] + md + "\n" + rest
-		text = strings.TrimRight(text, "\n") + "\n"
-	} else {
-		text = strings.TrimRight(text, "\n") + "\n\n" + md
+	head, rest, _ := strings.Cut(string(b), "\n## ")
+	// The entry of the same update, written when it stopped for names, is
+	// replaced: one update, one entry.
+	if strings.HasPrefix(rest, fmt.Sprintf("%s → %s (", r.from.Version, r.to.Version)) {
+		_, rest, _ = strings.Cut(rest, "\n## ")
 	}
+	if rest != "" {
+		rest = "\n## " + rest
+	}
+	text := strings.TrimRight(strings.TrimRight(head, "\n")+"\n\n"+md+rest, "\n") + "\n"
 	return writeFile(changesPath, []byte(text))
 }
