@@ -296,15 +296,7 @@ func TestSpecUpdateRenamedPathNeedsNames(t *testing.T) {
 	}
 	// What the update does with them when it continues (the tree here has
 	// no Go code to regenerate).
-	raw := []byte(readFile(t, tree, specFile))
-	doc, err := loadDoc(raw, specFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := planNames(tree, raw, doc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planOf(t, tree)
 	mustContain(t, "the notes on names", strings.Join(plan.rec.notes(specFile, true), "\n"),
 		"retired name given up: GET /api/users (ListUsers): the name moved to GET /api/user-list")
 	for f, b := range map[string][]byte{overlayFile: plan.overlay, retiredFile: plan.retired} {
@@ -469,14 +461,11 @@ func TestSpecUpdateContinuesAfterNames(t *testing.T) {
 	}
 }
 
-// overlay.yaml and retired.yaml are in the layout the update writes, so a
-// round trip through another release restores them byte for byte.
-func TestNamingFilesAreCanonical(t *testing.T) {
-	root := repoRoot(t)
-	raw, err := os.ReadFile(filepath.Join(root, specFile))
-	if err != nil {
-		t.Fatal(err)
-	}
+// planOf is what the update plans for the naming files of the tree at
+// root, for the document it vendors.
+func planOf(t *testing.T, root string) *namesPlan {
+	t.Helper()
+	raw := []byte(readFile(t, root, specFile))
 	doc, err := loadDoc(raw, specFile)
 	if err != nil {
 		t.Fatal(err)
@@ -485,6 +474,14 @@ func TestNamingFilesAreCanonical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return plan
+}
+
+// overlay.yaml and retired.yaml are in the layout the update writes, so a
+// round trip through another release restores them byte for byte.
+func TestNamingFilesAreCanonical(t *testing.T) {
+	root := repoRoot(t)
+	plan := planOf(t, root)
 	for file, want := range map[string][]byte{overlayFile: plan.overlay, retiredFile: plan.retired} {
 		if got, _ := os.ReadFile(filepath.Join(root, file)); !bytes.Equal(got, want) {
 			t.Errorf("%s is not in canonical layout, or not in step with %s: run `make names`", file, specFile)
