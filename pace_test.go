@@ -2,6 +2,7 @@ package netbird_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"testing"
@@ -72,6 +73,37 @@ func TestRateLimitWaitedOutUntilTheDeadline(t *testing.T) {
 	}
 	if n := srv.Calls()["ListGroups"]; n != 3 {
 		t.Errorf("503 storm: %d attempts, want 3", n)
+	}
+}
+
+// When the deadline ends the attempt after a 429, the call fails with that
+// 429, the server's answer, not with the deadline; a caller that cancels
+// still gets its cancellation.
+func TestRateLimitDeadlineDuringRetry(t *testing.T) {
+	for _, cancel := range []bool{false, true} {
+		srv := netbirdtest.NewServer(t)
+		srv.InjectFault("ListPeers", netbirdtest.Fault{Status: 429, Message: "slow down", Times: 1})
+		srv.InjectFault("", netbirdtest.Fault{Delay: time.Minute}) // the retry gets no answer
+		c, err := netbird.New(auth.Config{Host: srv.URL(), Token: srv.Token(), Timeout: 300 * time.Millisecond}, waitOut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, stop := context.WithCancel(context.Background())
+		if cancel {
+			time.AfterFunc(100*time.Millisecond, stop)
+		}
+		_, err = c.Peers.List(ctx, nil)
+		stop()
+		var apiErr *netbird.APIError
+		switch {
+		case cancel && !errors.Is(err, context.Canceled):
+			t.Errorf("cancelled during the retry: want context.Canceled, got %v", err)
+		case !cancel && (!errors.As(err, &apiErr) || apiErr.StatusCode != 429 || apiErr.Message != "slow down"):
+			t.Errorf("deadline during the retry: want the 429 with its message, got %v", err)
+		}
+		if n := srv.Calls()["ListPeers"]; n != 2 {
+			t.Errorf("%d attempts, want 2 (the 429 and the retry)", n)
+		}
 	}
 }
 

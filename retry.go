@@ -1,10 +1,12 @@
 package netbird
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -36,8 +38,10 @@ import (
 // deadline (auth.Config.Timeout, or the context's) allows, and the client
 // learns the rate the server lets its token through and spaces its
 // requests to match, instead of sending requests bound to meet 429. A 429
-// whose wait would end past the deadline is returned at once. Without a
-// deadline, 429s count in MaxRetries.
+// whose wait would end past the deadline is returned at once, and so is
+// the last 429 when the deadline ends a later attempt: the call fails with
+// the server's answer, not the deadline. Without a deadline, 429s count in
+// MaxRetries.
 type RetryPolicy struct {
 	MaxRetries        int           // attempts after the first; 0 disables retries
 	MinWait           time.Duration // first wait before jitter
@@ -87,13 +91,26 @@ type callState struct {
 func (r *retrier) do(req *http.Request, pace *pacer) (*http.Response, error) {
 	ctx := req.Context()
 	var s callState
+	// limited is the last 429 waited out, its body read: if the deadline
+	// ends the next attempt, its wait or its pacer slot, the caller gets
+	// this answer.
+	var limited *http.Response
+	expired := func(err error) (*http.Response, error) {
+		if limited != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errPastDeadline)) {
+			return limited, nil
+		}
+		return nil, err
+	}
 	for {
 		resp, err := r.try(req, pace, &s)
 		if ctx.Err() != nil {
 			if resp != nil {
 				closeBody(resp)
 			}
-			return nil, ctx.Err()
+			return expired(ctx.Err())
+		}
+		if errors.Is(err, errPastDeadline) {
+			return expired(err)
 		}
 		if r.policy.MaxRetries == 0 || !r.again(ctx, req.Method, resp, err, &s, pace) {
 			return resp, err
@@ -109,13 +126,24 @@ func (r *retrier) do(req *http.Request, pace *pacer) (*http.Response, error) {
 			req.Body = body
 		}
 		wait := r.wait(resp, &s)
-		if resp != nil {
+		if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+			limited = buffered(resp)
+		} else if resp != nil {
 			closeBody(resp)
 		}
 		if err := sleep(ctx, wait); err != nil {
-			return nil, err
+			return expired(err)
 		}
 	}
+}
+
+// buffered returns resp with its body (the first 64 KiB) read into memory
+// and the connection released.
+func buffered(resp *http.Response) *http.Response {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	closeBody(resp)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp
 }
 
 // try sends one attempt, in its slot of the pacer, and tells the pacer
