@@ -6,6 +6,7 @@ package netbird_test
 // one error, never half an element; HTTP errors are the slice forms'.
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -98,12 +99,23 @@ func TestSeqYieldsWhatListReturns(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			var bot string
 			for i := range 80 {
 				name := fmt.Sprintf("bot-%03d", i)
-				if _, err := c.Users.Create(ctx, api.UserCreateRequest{Name: &name, Role: "user", IsServiceUser: true, AutoGroups: []string{}}); err != nil {
+				u, err := c.Users.Create(ctx, api.UserCreateRequest{Name: &name, Role: "user", IsServiceUser: true, AutoGroups: []string{}})
+				if err != nil {
 					t.Fatal(err)
 				}
+				bot = cmp.Or(bot, u.ID)
 			}
+			// The tokens listed are a bot's, whose token these calls do not
+			// use: the last_used of the token that authenticates them moves
+			// with every request, and may differ between the two forms.
+			if _, err := c.Tokens.Create(ctx, bot, api.PersonalAccessTokenRequest{Name: "bot-token", ExpiresIn: 30}); err != nil {
+				t.Fatal(err)
+			}
+			ids := srv.SampleIDs()
+			ids["userId"] = bot
 			for i := range 50 {
 				if _, err := c.SetupKeys.Create(ctx, api.CreateSetupKeyRequest{Name: fmt.Sprintf("key-%03d", i), Type: "reusable", ExpiresIn: 86400, AutoGroups: []string{}}); err != nil {
 					t.Fatal(err)
@@ -114,7 +126,7 @@ func TestSeqYieldsWhatListReturns(t *testing.T) {
 
 			lengths := map[string]int{}
 			for _, o := range ops {
-				list, streamed, listErr, seqErr, ok, err := opcall.Stream(ctx, c, o, srv.SampleIDs())
+				list, streamed, listErr, seqErr, ok, err := opcall.Stream(ctx, c, o, ids)
 				if err != nil {
 					t.Fatal(err)
 				}
