@@ -30,7 +30,8 @@ func (k opKey) String() string { return k.Method + " " + k.Path }
 type namingTable struct {
 	file  string
 	names map[opKey]name
-	order []opKey // as written, for messages
+	order []opKey          // as written, for messages
+	ov    *overlay.Overlay // the file as read: names and fixes
 
 	// The retired names (retired.yaml), if the generator read them: only
 	// used to point at a name that can be restored.
@@ -48,7 +49,7 @@ func readNamingTable(path string) (*namingTable, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	t := &namingTable{file: path, names: map[opKey]name{}}
+	t := &namingTable{file: path, names: map[opKey]name{}, ov: ov}
 	return t, t.add(ov.Actions, false)
 }
 

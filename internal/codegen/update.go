@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/speakeasy-api/openapi/overlay"
 
 	"github.com/netbird-go/netbird/internal/spec"
 )
@@ -283,11 +282,7 @@ func planNames(root string, raw []byte, doc *openapi3.T) (*namesPlan, error) {
 		return nil, err
 	}
 	rec := reconcile(table, ret.names, doc, order)
-	ov, err := overlay.Parse(ovPath)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", ovPath, err)
-	}
-	if rec.dormant, err = unmatchedFixes(ov, raw); err != nil {
+	if rec.dormant, err = unmatchedFixes(table.ov, raw); err != nil {
 		return nil, fmt.Errorf("%s: %w", ovPath, err)
 	}
 	rec.fixesBack, rec.fixesGone = without(ret.dormant, rec.dormant), without(rec.dormant, ret.dormant)
